@@ -1,0 +1,169 @@
+"""Couples counseling practice: homework, private client links and printed session summaries."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask, abort, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from practice.config import BASE_SETTINGS, settings_from_env
+from practice.extensions import csrf, db, limiter, login_manager, migrate
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. `test_config` overrides settings from the environment."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        instance_path=os.environ.get("INSTANCE_PATH") or None,
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(BASE_SETTINGS)
+    app.config.update(settings_from_env(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_template_helpers(app)
+
+    from practice import cli, errors
+
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("sqlite"):
+        options.setdefault("connect_args", {}).setdefault("timeout", 15)
+    else:
+        options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+    import practice.models  # noqa: F401  (every table known to the metadata, for Alembic)
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(app.root_path, "..", "migrations"),
+        render_as_batch=True,  # SQLite alters tables by copying them
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.session_protection = "basic"
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Make SQLite safe for several server processes.
+
+    WAL lets readers run beside one writer; the busy timeout makes a second writer wait
+    instead of failing. Writes start with BEGIN IMMEDIATE: a deferred transaction that
+    read first and then tries to write fails at once with "database is locked" when another
+    process wrote in between, whatever the busy timeout. Reads (GET) stay deferred so they
+    never queue behind a writer.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every test
+        # Take transaction control away from the sqlite3 module so we issue BEGIN ourselves.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing() else "BEGIN")
+
+
+def _writing() -> bool:
+    """True outside requests (CLI, migrations) and for requests that may change data."""
+    from flask import has_request_context
+
+    return not has_request_context() or request.method not in SAFE_METHODS
+
+
+def register_blueprints(app: Flask) -> None:
+    from practice import auth, couples, dashboard, exercises, homework, sessions
+
+    for module in (auth, dashboard, couples, exercises, homework, sessions):
+        app.register_blueprint(module.bp)
+
+    @app.get("/healthz")
+    def healthz():
+        """Liveness for load balancers and the benchmark's baseline."""
+        return {"status": "ok"}
+
+    healthz.public = True  # type: ignore[attr-defined]
+
+
+def register_request_hooks(app: Flask) -> None:
+    from practice.auth.services import load_counselor
+
+    login_manager.user_loader(load_counselor)
+
+    @app.before_request
+    def require_sign_in():
+        """Deny by default: every view needs a signed-in counselor unless marked public."""
+        if request.endpoint is None:
+            return None  # 404/405 pages render without sign-in
+        view = app.view_functions.get(request.endpoint)
+        if request.endpoint == "static" or getattr(view, "public", False):
+            return None
+        if not current_user.is_authenticated:
+            if request.method not in SAFE_METHODS:
+                abort(401)
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+            "frame-ancestors 'none'; form-action 'self'",
+        )
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        if app.config.get("HTTPS"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.endpoint != "static":
+            # Every page here may carry client data: never keep it in a browser or proxy cache.
+            headers["Cache-Control"] = "no-store"
+            headers["Pragma"] = "no-cache"
+        return response
+
+
+def register_template_helpers(app: Flask) -> None:
+    from practice import formatting
+
+    app.jinja_env.filters.update(formatting.FILTERS)
+
+    @app.context_processor
+    def practice_globals():
+        return {"practice_name": app.config["PRACTICE_NAME"]}

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from practice.auth.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from practice.forms import email_address, max_length, plain_text, strip
+
+PASSWORD_HELP = f"At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words work well."
+
+
+def new_password_field(label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired(message="Choose a password."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=MAX_PASSWORD_LENGTH,
+                message=f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters.",
+            ),
+        ],
+        description=PASSWORD_HELP,
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        filters=[strip],
+        validators=[DataRequired(message="Enter your email."), max_length(254)],
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(message="Enter your password."), max_length(MAX_PASSWORD_LENGTH)],
+    )
+    remember = BooleanField("Keep me signed in on this device")
+
+
+class CounselorForm(FlaskForm):
+    """Setup of the first counselor, and the administrator adding one."""
+
+    name = StringField(
+        "Your name",
+        filters=[strip],
+        validators=[DataRequired(message="Enter a name."), max_length(120), plain_text],
+    )
+    email = EmailField(
+        "Email",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Enter an email address."),
+            email_address,
+            max_length(254),
+        ],
+    )
+    password = new_password_field("Password")
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(message="Enter your current password.")]
+    )
+    new_password = new_password_field("New password")
+
+
+class SettingsForm(FlaskForm):
+    timezone = SelectField("Time zone", validators=[DataRequired()])

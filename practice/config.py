@@ -1,0 +1,91 @@
+"""Settings from the environment, with safe defaults for a single-machine practice."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def normalize_database_url(url: str) -> str:
+    """Let operators paste the usual `postgres://` URLs; we talk to PostgreSQL through psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_secret_key(instance_path: str) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/.
+
+    Keeping it on disk means sign-ins survive a restart; generating it means there is
+    never a hard-coded default that someone forgets to change.
+    """
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Create with owner-only permissions; O_EXCL makes a race between workers harmless.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def settings_from_env(instance_path: str) -> dict:
+    """Every setting the app reads, in one place (documented in the README)."""
+    default_db = "sqlite:///" + str(Path(instance_path) / "practice.db")
+    https = _bool("HTTPS", False)
+    return {
+        "SECRET_KEY": load_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": normalize_database_url(
+            os.environ.get("DATABASE_URL", default_db)
+        ),
+        "PRACTICE_NAME": os.environ.get("PRACTICE_NAME", "Couples Counseling Practice"),
+        "PAPER_SIZE": os.environ.get("PAPER_SIZE", "a4").lower(),
+        "DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "UTC"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "IDLE_TIMEOUT_MINUTES": _int("IDLE_TIMEOUT_MINUTES", 30),
+        "ABSOLUTE_SESSION_HOURS": _int("ABSOLUTE_SESSION_HOURS", 12),
+        "LINK_GRACE_DAYS": _int("LINK_GRACE_DAYS", 14),
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 1024 * 1024),
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_SECURE": https,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "HTTPS": https,
+        "BASE_URL": os.environ.get("BASE_URL", "").rstrip("/"),
+    }
+
+
+# Defaults that do not depend on the environment.
+BASE_SETTINGS: dict = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,  # the signed session ties the token; idle sign-out bounds its life
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "SEED_DIR": str(Path(__file__).resolve().parent.parent / "seed"),
+    "SOURCE_DIR": str(Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"),
+}

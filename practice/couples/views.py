@@ -1,0 +1,94 @@
+"""Couples: list and search, create and edit, archive and restore, and the couple page."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from practice.couples import bp, services
+from practice.couples.forms import CoupleForm
+from practice.extensions import db
+
+
+@bp.get("/")
+def index():
+    """The counselor's couples, searchable by either partner's name."""
+    search = request.args.get("q", "")[:100]
+    status = request.args.get("status", "active")
+    if status not in ("active", "archived", "all"):
+        status = "active"
+    page = request.args.get("page", 1, type=int) or 1
+    couples, total = services.list_couples(current_user, search=search, status=status, page=page)
+    return render_template(
+        "couples/index.html",
+        couples=couples,
+        total=total,
+        search=search,
+        status=status,
+        page=page,
+        page_size=services.PAGE_SIZE,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Add a couple: both partners in one form."""
+    form = CoupleForm()
+    if form.validate_on_submit():
+        couple = services.create_couple(current_user, form.partner_details(), form.goals.data or "")
+        db.session.commit()
+        flash(f"{couple.name} added.", "success")
+        return redirect(url_for("couples.detail", couple_id=couple.id))
+    return render_template("couples/form.html", form=form, couple=None)
+
+
+@bp.get("/<int:couple_id>")
+def detail(couple_id: int):
+    """The hub for one couple: partners, goals, homework and sessions."""
+    from practice.homework.services import couple_homework
+    from practice.sessions.services import couple_sessions
+
+    couple = services.own_couple_or_404(current_user, couple_id)
+    homework = couple_homework(couple)
+    sessions = couple_sessions(couple)
+    db.session.commit()  # reading marks entries seen
+    return render_template(
+        "couples/detail.html", couple=couple, homework=homework, sessions=sessions
+    )
+
+
+@bp.route("/<int:couple_id>/edit", methods=["GET", "POST"])
+def edit(couple_id: int):
+    couple = services.own_couple_or_404(current_user, couple_id)
+    form = CoupleForm(obj=None)
+    if request.method == "GET":
+        form.goals.data = couple.goals
+        for partner, subform in zip(couple.partners, (form.partner1, form.partner2), strict=True):
+            subform.form.display_name.data = partner.display_name
+            subform.form.email.data = partner.email
+            subform.form.pronouns.data = partner.pronouns
+    if form.validate_on_submit():
+        services.update_couple(couple, form.partner_details(), form.goals.data or "")
+        db.session.commit()
+        flash("Changes saved.", "success")
+        return redirect(url_for("couples.detail", couple_id=couple.id))
+    return render_template("couples/form.html", form=form, couple=couple)
+
+
+@bp.post("/<int:couple_id>/archive")
+def archive(couple_id: int):
+    """Archive: hidden from the active list, nothing deleted."""
+    couple = services.own_couple_or_404(current_user, couple_id)
+    services.archive(couple)
+    db.session.commit()
+    flash(f"{couple.name} archived. You can restore them from the archived list.", "success")
+    return redirect(url_for("couples.index"))
+
+
+@bp.post("/<int:couple_id>/restore")
+def restore(couple_id: int):
+    couple = services.own_couple_or_404(current_user, couple_id)
+    services.restore(couple)
+    db.session.commit()
+    flash(f"{couple.name} restored to your active couples.", "success")
+    return redirect(url_for("couples.detail", couple_id=couple.id))

@@ -1,0 +1,78 @@
+"""Display helpers used by templates (registered as Jinja filters)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from practice.timeutil import utcnow
+
+
+def zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local(value: datetime | None, tz: str | None = None) -> datetime | None:
+    """A stored naive-UTC datetime in the given zone (the signed-in counselor's by default)."""
+    if value is None:
+        return None
+    if tz is None:
+        tz = _current_timezone()
+    return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone(tz))
+
+
+def _current_timezone() -> str:
+    from flask import current_app, has_request_context
+    from flask_login import current_user
+
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.timezone
+    return current_app.config.get("DEFAULT_TIMEZONE", "UTC")
+
+
+def day(value: date | datetime | None) -> str:
+    """'Tue 3 Dec' (with the year when it is not this year)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local(value)
+    today = local(utcnow()).date()
+    text = f"{value:%a} {value.day} {value:%b}"
+    return text if value.year == today.year else f"{text} {value.year}"
+
+
+def when(value: datetime | None) -> str:
+    """'Tue 3 Dec, 14:05' in the counselor's zone."""
+    if value is None:
+        return ""
+    moment = local(value)
+    return f"{day(moment.replace(tzinfo=None))}, {moment:%H:%M}"
+
+
+def due(value: date | None) -> str:
+    """'Tue 3 Dec, due in 2 days' / 'due today' / 'overdue by 3 days'."""
+    if value is None:
+        return ""
+    today = local(utcnow()).date()
+    delta = (value - today).days
+    if delta == 0:
+        relative = "due today"
+    elif delta == 1:
+        relative = "due tomorrow"
+    elif delta > 1:
+        relative = f"due in {delta} days"
+    elif delta == -1:
+        relative = "overdue by 1 day"
+    else:
+        relative = f"overdue by {-delta} days"
+    return f"{day(value)}, {relative}"
+
+
+def today_local() -> date:
+    return local(utcnow()).date()
+
+
+FILTERS = {"day": day, "when": when, "due": due, "local": local}

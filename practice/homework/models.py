@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from practice.extensions import db
+from practice.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from practice.couples.models import Couple, Partner
+    from practice.exercises.models import Exercise
+
+FREQUENCIES = {"once": "Once", "daily": "Daily", "weekly": "Times a week"}
+VISIBILITIES = {
+    "counselor": "Only my counselor",
+    "partner": "My partner and my counselor",
+    "after_both": "My partner, once we have both submitted",
+}
+
+
+class Assignment(db.Model):
+    """Homework given to a couple: a frozen copy of an exercise, a due date and a note."""
+
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'cancelled')", name="status"),
+        CheckConstraint("frequency IN ('once', 'daily', 'weekly')", name="frequency"),
+        Index("ix_assignment_couple_due", "couple_id", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete="CASCADE"))
+    exercise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exercise.id", ondelete="SET NULL"), index=True
+    )
+    # The session in which it was assigned, and the one in which it was reviewed.
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counseling_session.id", ondelete="SET NULL"), index=True
+    )
+    reviewed_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counseling_session.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(120))
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    due_date: Mapped[date]
+    frequency: Mapped[str] = mapped_column(String(16), default="once")
+    times_per_week: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]
+    review_remarks: Mapped[str] = mapped_column(Text, default="")
+
+    couple: Mapped[Couple] = relationship(back_populates="assignments")
+    exercise: Mapped[Exercise | None] = relationship()
+    links: Mapped[list[PartnerLink]] = relationship(
+        back_populates="assignment", cascade="all, delete-orphan"
+    )
+    entries: Mapped[list[Entry]] = relationship(
+        back_populates="assignment", cascade="all, delete-orphan", order_by="Entry.created_at"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Assignment {self.id} {self.title!r}>"
+
+
+class PartnerLink(db.Model):
+    """One assigned partner's private link. Only a hash of the token is stored;
+    re-issuing replaces the hash, which kills the old link."""
+
+    __table_args__ = (UniqueConstraint("assignment_id", "partner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"))
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partner.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_opened_at: Mapped[datetime | None]
+
+    assignment: Mapped[Assignment] = relationship(back_populates="links")
+    partner: Mapped[Partner] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<PartnerLink {self.id}>"
+
+
+class Entry(db.Model):
+    """What a partner submitted through their link. Never edited or deleted by the app,
+    except when the counselor deletes the whole couple."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "visibility IN ('counselor', 'partner', 'after_both')", name="visibility"
+        ),
+        CheckConstraint(
+            "connection_rating IS NULL OR connection_rating BETWEEN 1 AND 5", name="rating"
+        ),
+        Index("ix_entry_assignment_partner", "assignment_id", "partner_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"))
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partner.id", ondelete="CASCADE"), index=True
+    )
+    # Answers keyed by prompt key; shapes follow the prompt type.
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    completion_note: Mapped[str] = mapped_column(Text, default="")
+    connection_rating: Mapped[int | None]
+    visibility: Mapped[str] = mapped_column(String(16), default="counselor")
+    # "Only my counselor will see this": never shown to the partner, whatever `visibility` says.
+    private_note: Mapped[str] = mapped_column(Text, default="")
+    # One per rendered form: a double click or a resent POST stores one entry.
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    seen_at: Mapped[datetime | None]
+
+    assignment: Mapped[Assignment] = relationship(back_populates="entries")
+    partner: Mapped[Partner] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Entry {self.id}>"

@@ -1,0 +1,1 @@
+"""Homework views: assigning (counselor) and the private client pages (/h/<token>)."""

@@ -1,0 +1,18 @@
+"""Every model in one import, for Alembic, the shell and the tests."""
+
+from practice.auth.models import Counselor
+from practice.couples.models import Couple, Partner
+from practice.exercises.models import Exercise
+from practice.homework.models import Assignment, Entry, PartnerLink
+from practice.sessions.models import CounselingSession
+
+__all__ = [
+    "Assignment",
+    "Counselor",
+    "CounselingSession",
+    "Couple",
+    "Entry",
+    "Exercise",
+    "Partner",
+    "PartnerLink",
+]

@@ -1,0 +1,1 @@
+"""Counseling session views: record, edit, print."""

@@ -1,20 +1,552 @@
-"""Homework: assigning exercises, partner links, entries."""
+"""Homework: assigning exercises, partner links, entries, and progress."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
-from practice.couples.models import Couple
+from flask import abort
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from practice.auth.models import Counselor
+from practice.couples.models import Couple, Partner
+from practice.exercises.models import Exercise
 from practice.extensions import db
-from practice.homework.models import Assignment
+from practice.homework import links
+from practice.homework.models import FREQUENCIES, VISIBILITIES, Assignment, Entry, PartnerLink
+from practice.sessions.models import CounselingSession
+from practice.timeutil import utcnow
+
+# Daily homework over a long stretch should not read "3 of 90" for months.
+MAX_EXPECTED_ENTRIES = 60
+
+# ---------------------------------------------------------------------------- progress
 
 
-def couple_homework(couple: Couple) -> list[Assignment]:
-    """The couple's assignments, newest due date first, for the couple page."""
+@dataclass(frozen=True)
+class PartnerProgress:
+    """How far one assigned partner is with one assignment."""
+
+    partner_id: int
+    entry_count: int
+    expected: int
+    status: str  # 'not_started' | 'in_progress' | 'completed'
+    last_entry_at: datetime | None
+
+    @property
+    def label(self) -> str:
+        if self.status == "completed":
+            return "Completed"
+        if self.status == "not_started":
+            return "Not started"
+        return f"{self.entry_count} of {self.expected} entries"
+
+
+def expected_entries(
+    frequency: str, times_per_week: int | None, assigned_on: date, due_date: date
+) -> int:
+    """Entries that make an assignment complete: once → 1; daily → one per day from the day it
+    was assigned up to the due date; N a week → N for every started week. Capped."""
+    days = max((due_date - assigned_on).days, 1)
+    if frequency == "daily":
+        expected = days
+    elif frequency == "weekly":
+        expected = max(times_per_week or 1, 1) * math.ceil(days / 7)
+    else:
+        expected = 1
+    return min(expected, MAX_EXPECTED_ENTRIES)
+
+
+def _status(count: int, expected: int) -> str:
+    if count == 0:
+        return "not_started"
+    return "completed" if count >= expected else "in_progress"
+
+
+def assignment_progress(
+    assignments: Sequence[Assignment],
+) -> dict[int, dict[int, PartnerProgress]]:
+    """Progress per assignment id, per assigned partner id, in two queries whatever the size."""
+    ids = [a.id for a in assignments]
+    if not ids:
+        return {}
+    assigned = db.session.execute(
+        select(PartnerLink.assignment_id, PartnerLink.partner_id).where(
+            PartnerLink.assignment_id.in_(ids)
+        )
+    ).all()
+    counts = {
+        (row.assignment_id, row.partner_id): (row.n, row.last)
+        for row in db.session.execute(
+            select(
+                Entry.assignment_id,
+                Entry.partner_id,
+                func.count(Entry.id).label("n"),
+                func.max(Entry.created_at).label("last"),
+            )
+            .where(Entry.assignment_id.in_(ids))
+            .group_by(Entry.assignment_id, Entry.partner_id)
+        )
+    }
+    by_id = {a.id: a for a in assignments}
+    result: dict[int, dict[int, PartnerProgress]] = {a.id: {} for a in assignments}
+    for assignment_id, partner_id in assigned:
+        a = by_id[assignment_id]
+        expected = expected_entries(
+            a.frequency, a.times_per_week, a.created_at.date(), a.due_date
+        )
+        count, last = counts.get((assignment_id, partner_id), (0, None))
+        result[assignment_id][partner_id] = PartnerProgress(
+            partner_id=partner_id,
+            entry_count=count,
+            expected=expected,
+            status=_status(count, expected),
+            last_entry_at=last,
+        )
+    return result
+
+
+# ---------------------------------------------------------------------------- assigning
+
+
+def assignable_exercises(counselor: Counselor) -> list[Exercise]:
+    """Built-in exercises and the counselor's own, not retired, by title."""
     return list(
+        db.session.execute(
+            select(Exercise)
+            .where(
+                or_(Exercise.counselor_id.is_(None), Exercise.counselor_id == counselor.id),
+                Exercise.retired_at.is_(None),
+            )
+            .order_by(func.lower(Exercise.title), Exercise.id)
+        ).scalars()
+    )
+
+
+def couple_session_choices(couple: Couple) -> list[CounselingSession]:
+    return list(
+        db.session.execute(
+            select(CounselingSession)
+            .where(CounselingSession.couple_id == couple.id)
+            .order_by(CounselingSession.starts_at.desc())
+        ).scalars()
+    )
+
+
+def create_assignment(
+    *,
+    couple: Couple,
+    exercise: Exercise,
+    partners: Iterable[Partner],
+    due_date: date,
+    frequency: str,
+    times_per_week: int | None,
+    note: str,
+    session_id: int | None,
+    secret_key: str,
+    grace_days: int,
+) -> Assignment:
+    """Assign a frozen copy of `exercise` and give each chosen partner a link (not committed)."""
+    now = utcnow()
+    assignment = Assignment(
+        couple=couple,
+        exercise=exercise,
+        session_id=session_id,
+        title=exercise.title,
+        snapshot=exercise.snapshot(),
+        note=note,
+        due_date=due_date,
+        frequency=frequency,
+        times_per_week=times_per_week if frequency == "weekly" else None,
+        status="active",
+        created_at=now,
+    )
+    db.session.add(assignment)
+    for partner in partners:
+        assignment.links.append(
+            PartnerLink(partner=partner, expires_at=links.expiry_for(due_date, grace_days))
+        )
+    db.session.flush()  # link ids feed the tokens
+    for link in assignment.links:
+        links.issue(link, secret_key, now)
+    return assignment
+
+
+def own_assignment_or_404(counselor: Counselor, assignment_id: int) -> Assignment:
+    """The counselor's assignment with its couple, partners and links; 404 for anyone else's."""
+    assignment = db.session.execute(
+        select(Assignment)
+        .join(Couple)
+        .where(Assignment.id == assignment_id, Couple.counselor_id == counselor.id)
+        .options(
+            joinedload(Assignment.couple).selectinload(Couple.partners),
+            selectinload(Assignment.links).joinedload(PartnerLink.partner),
+        )
+    ).scalar_one_or_none()
+    if assignment is None:
+        abort(404)
+    return assignment
+
+
+def assignment_link_or_404(assignment: Assignment, partner_id: int) -> PartnerLink:
+    for link in assignment.links:
+        if link.partner_id == partner_id:
+            return link
+    abort(404)
+
+
+def update_assignment(assignment: Assignment, due_date: date, note: str, grace_days: int) -> None:
+    """New due date and note; live links follow the due date so they do not die early."""
+    assignment.due_date = due_date
+    assignment.note = note
+    for link in assignment.links:
+        if link.revoked_at is None:
+            link.expires_at = links.expiry_for(due_date, grace_days)
+
+
+def cancel_assignment(assignment: Assignment) -> None:
+    """Cancelled homework keeps its entries; its links stop working."""
+    assignment.status = "cancelled"
+    assignment.cancelled_at = utcnow()
+
+
+def review_assignment(assignment: Assignment, remarks: str) -> None:
+    assignment.reviewed_at = utcnow()
+    assignment.review_remarks = remarks
+
+
+def revoke_link(link: PartnerLink) -> None:
+    if link.revoked_at is None:
+        link.revoked_at = utcnow()
+
+
+def reissue_link(link: PartnerLink, secret_key: str, grace_days: int) -> str:
+    """A new token for the partner; the old link is dead from now on."""
+    link.revoked_at = None
+    link.expires_at = max(
+        links.expiry_for(link.assignment.due_date, grace_days),
+        links.expiry_for(utcnow().date(), grace_days),
+    )
+    return links.issue(link, secret_key, utcnow())
+
+
+# ---------------------------------------------------------------------------- client side
+
+
+def find_live_link(token: str, now: datetime) -> PartnerLink | None:
+    """The link a client token opens, or None if unknown, expired, revoked or cancelled.
+    Reads only: opening a link changes nothing."""
+    if not links.well_formed(token):
+        return None
+    link = db.session.execute(
+        select(PartnerLink)
+        .where(PartnerLink.token_hash == links.hash_token(token))
+        .options(
+            joinedload(PartnerLink.partner),
+            joinedload(PartnerLink.assignment)
+            .joinedload(Assignment.couple)
+            .joinedload(Couple.counselor),
+        )
+    ).scalar_one_or_none()
+    if (
+        link is None
+        or link.revoked_at is not None
+        or link.expires_at <= now
+        or link.assignment.status != "active"
+    ):
+        return None
+    return link
+
+
+@dataclass
+class Submission:
+    """A validated client entry, ready to store."""
+
+    submission_key: str
+    answers: dict[str, Any]
+    completion_note: str
+    connection_rating: int | None
+    visibility: str
+    private_note: str
+
+
+def existing_entry(link: PartnerLink, submission_key: str) -> Entry | None:
+    """The entry this partner already saved with this form, if any (double submit)."""
+    return db.session.execute(
+        select(Entry).where(
+            Entry.submission_key == submission_key,
+            Entry.assignment_id == link.assignment_id,
+            Entry.partner_id == link.partner_id,
+        )
+    ).scalar_one_or_none()
+
+
+def submission_key_taken(submission_key: str) -> bool:
+    return (
+        db.session.execute(
+            select(Entry.id).where(Entry.submission_key == submission_key)
+        ).first()
+        is not None
+    )
+
+
+def record_entry(link: PartnerLink, submission: Submission) -> Entry:
+    """Add the partner's entry (not committed; the submission key makes a repeat harmless)."""
+    entry = Entry(
+        assignment_id=link.assignment_id,
+        partner_id=link.partner_id,
+        answers=submission.answers,
+        completion_note=submission.completion_note,
+        connection_rating=submission.connection_rating,
+        visibility=submission.visibility,
+        private_note=submission.private_note,
+        submission_key=submission.submission_key,
+        created_at=utcnow(),
+    )
+    db.session.add(entry)
+    return entry
+
+
+def partner_history(link: PartnerLink) -> list[Entry]:
+    """What this partner may read: their own entries, and the other partner's entries shared
+    with them. Sharing rules: 'partner' entries are visible at once; an 'after_both' entry by
+    the other partner is visible once THIS partner has submitted at least one entry to the
+    same assignment (so neither answer colours the other); 'counselor' entries never.
+    Private notes are never part of what the template shows for the other partner."""
+    own = list(
+        db.session.execute(
+            select(Entry)
+            .where(Entry.assignment_id == link.assignment_id, Entry.partner_id == link.partner_id)
+            .order_by(Entry.created_at.desc(), Entry.id.desc())
+        ).scalars()
+    )
+    shared_visibilities = ["partner", "after_both"] if own else ["partner"]
+    shared = list(
+        db.session.execute(
+            select(Entry)
+            .where(
+                Entry.assignment_id == link.assignment_id,
+                Entry.partner_id != link.partner_id,
+                Entry.visibility.in_(shared_visibilities),
+            )
+            .options(joinedload(Entry.partner))
+            .order_by(Entry.created_at.desc(), Entry.id.desc())
+        ).scalars()
+    )
+    return sorted(own + shared, key=lambda e: (e.created_at, e.id), reverse=True)
+
+
+def waiting_for_both(link: PartnerLink) -> int:
+    """How many 'after_both' entries of the other partner wait for this partner's first entry."""
+    return db.session.execute(
+        select(func.count(Entry.id)).where(
+            Entry.assignment_id == link.assignment_id,
+            Entry.partner_id != link.partner_id,
+            Entry.visibility == "after_both",
+            ~select(Entry.id)
+            .where(
+                Entry.assignment_id == link.assignment_id, Entry.partner_id == link.partner_id
+            )
+            .exists(),
+        )
+    ).scalar_one()
+
+
+# ---------------------------------------------------------------------------- display
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer as people read it: the prompt's label and a type-specific value."""
+
+    label: str
+    type: str
+    text: str = ""
+    items: tuple[str, ...] = ()
+
+
+def i_statement_sentence(parts: dict[str, str]) -> str:
+    """'I feel hurt when … because … I need …' from whatever parts were filled in."""
+    pieces = []
+    if parts.get("feel"):
+        pieces.append(f"I feel {parts['feel']}")
+    if parts.get("when"):
+        pieces.append(f"when {parts['when']}")
+    if parts.get("because"):
+        pieces.append(f"because {parts['because']}")
+    sentence = " ".join(pieces)
+    if sentence:
+        sentence += "."
+    if parts.get("need"):
+        sentence = f"{sentence} I need {parts['need']}.".strip()
+    return sentence
+
+
+def readable_answers(prompts: list[dict[str, Any]], answers: dict[str, Any]) -> list[Answer]:
+    """Answers in prompt order, rendered for reading; skipped prompts are left out."""
+    shown: list[Answer] = []
+    for prompt in prompts:
+        value = answers.get(prompt.get("key"))
+        if value in (None, "", [], {}):
+            continue
+        kind, label = prompt.get("type"), prompt.get("label", "")
+        if kind == "list" and isinstance(value, list):
+            shown.append(Answer(label, kind, items=tuple(str(v) for v in value)))
+        elif kind == "i_statement" and isinstance(value, dict):
+            shown.append(Answer(label, kind, text=i_statement_sentence(value)))
+        elif kind == "scale":
+            low, high = prompt.get("low", ""), prompt.get("high", "")
+            ends = f" (1 = {low}, 5 = {high})" if low or high else ""
+            shown.append(Answer(label, kind, text=f"{value} of 5{ends}"))
+        elif kind == "yes_no":
+            shown.append(Answer(label, kind, text="Yes" if value == "yes" else "No"))
+        else:
+            shown.append(Answer(label, kind, text=str(value)))
+    return shown
+
+
+@dataclass
+class EntryView:
+    id: int
+    partner_id: int
+    partner_name: str
+    created_at: datetime
+    answers: list[Answer]
+    completion_note: str
+    connection_rating: int | None
+    visibility: str
+    visibility_label: str
+    private_note: str
+    is_new: bool
+
+
+@dataclass
+class LinkView:
+    partner_id: int
+    partner_name: str
+    token: str | None
+    issued_at: datetime
+    expires_at: datetime
+    revoked: bool
+    expired: bool
+
+    @property
+    def live(self) -> bool:
+        return not self.revoked and not self.expired
+
+
+@dataclass
+class AssignmentView:
+    """Everything the couple page shows about one assignment, as plain data: the page commits
+    (to mark entries seen) before rendering, and plain data cannot lazy-load per row."""
+
+    id: int
+    title: str
+    due_date: date
+    frequency: str
+    frequency_label: str
+    note: str
+    status: str
+    created_at: datetime
+    reviewed_at: datetime | None
+    review_remarks: str
+    session_id: int | None
+    partners: list[tuple[str, PartnerProgress, LinkView | None]] = field(default_factory=list)
+    entries: list[EntryView] = field(default_factory=list)
+
+
+def frequency_label(frequency: str, times_per_week: int | None) -> str:
+    if frequency == "weekly":
+        n = times_per_week or 1
+        return f"{n} time{'s' if n != 1 else ''} a week"
+    return FREQUENCIES.get(frequency, frequency)
+
+
+def couple_homework(couple: Couple, secret_key: str | None = None) -> list[AssignmentView]:
+    """The couple's assignments, newest due date first, and marks the entries shown as seen.
+
+    Reads first, commits, then runs the UPDATE as the first statement of a new transaction
+    (SQLite: a read transaction that later writes can fail with SQLITE_BUSY_SNAPSHOT).
+    The caller commits the update."""
+    if secret_key is None:
+        from flask import current_app
+
+        secret_key = current_app.config["SECRET_KEY"]
+    assignments = list(
         db.session.execute(
             select(Assignment)
             .where(Assignment.couple_id == couple.id)
+            .options(
+                selectinload(Assignment.links).joinedload(PartnerLink.partner),
+                selectinload(Assignment.entries).joinedload(Entry.partner),
+            )
             .order_by(Assignment.due_date.desc(), Assignment.id.desc())
         ).scalars()
     )
+    progress = assignment_progress(assignments)
+    now = utcnow()
+    views: list[AssignmentView] = []
+    unseen: list[int] = []
+    for a in assignments:
+        prompts = a.snapshot.get("prompts", [])
+        view = AssignmentView(
+            id=a.id,
+            title=a.title,
+            due_date=a.due_date,
+            frequency=a.frequency,
+            frequency_label=frequency_label(a.frequency, a.times_per_week),
+            note=a.note,
+            status=a.status,
+            created_at=a.created_at,
+            reviewed_at=a.reviewed_at,
+            review_remarks=a.review_remarks,
+            session_id=a.session_id,
+        )
+        for link in sorted(a.links, key=lambda item: item.partner.position):
+            view.partners.append(
+                (
+                    link.partner.display_name,
+                    progress[a.id][link.partner_id],
+                    LinkView(
+                        partner_id=link.partner_id,
+                        partner_name=link.partner.display_name,
+                        token=links.shown_token(link, secret_key),
+                        issued_at=link.issued_at,
+                        expires_at=link.expires_at,
+                        revoked=link.revoked_at is not None,
+                        expired=link.expires_at <= now,
+                    ),
+                )
+            )
+        for entry in sorted(a.entries, key=lambda e: (e.created_at, e.id), reverse=True):
+            view.entries.append(
+                EntryView(
+                    id=entry.id,
+                    partner_id=entry.partner_id,
+                    partner_name=entry.partner.display_name,
+                    created_at=entry.created_at,
+                    answers=readable_answers(prompts, entry.answers or {}),
+                    completion_note=entry.completion_note,
+                    connection_rating=entry.connection_rating,
+                    visibility=entry.visibility,
+                    visibility_label=VISIBILITIES.get(entry.visibility, entry.visibility),
+                    private_note=entry.private_note,
+                    is_new=entry.seen_at is None,
+                )
+            )
+            if entry.seen_at is None:
+                unseen.append(entry.id)
+        views.append(view)
+    if unseen:
+        db.session.commit()
+        db.session.execute(
+            update(Entry)
+            .where(Entry.id.in_(unseen), Entry.seen_at.is_(None))
+            .values(seen_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return views

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from importlib import resources
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
@@ -37,12 +40,34 @@ def hash_password(password: str) -> str:
     return password_hasher.hash(password)
 
 
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords, lower-cased (see the notice atop the file)."""
+    text = resources.files("practice.auth").joinpath("common_passwords.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
+    )
+
+
+def is_common_password(password: str) -> bool:
+    """On the list, ignoring case and spaces ("Correct Horse Battery Staple" is still taken)."""
+    lowered = password.strip().lower()
+    listed = common_passwords()
+    return lowered in listed or "".join(lowered.split()) in listed
+
+
 def password_problem(password: str) -> str | None:
-    """Why a new password is not acceptable, or None."""
+    """Why a new password is not acceptable, or None.
+
+    Length and a block list only: composition rules push people to predictable patterns
+    (NIST SP 800-63B, OWASP ASVS V6.2).
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Use at least {MIN_PASSWORD_LENGTH} characters."
     if len(password) > MAX_PASSWORD_LENGTH:
         return f"Use at most {MAX_PASSWORD_LENGTH} characters."
+    if is_common_password(password):
+        return "This password is on a list of common passwords. Choose something less guessable."
     return None
 
 

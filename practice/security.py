@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
+from flask import Response, abort
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
+
+from practice.extensions import limiter
 
 
 def public(view):
@@ -24,3 +27,20 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def _link_lookup_failed(response: Response) -> bool:
+    # Only unknown, expired or revoked tokens count, so a partner using a real link many
+    # times is never blocked while someone trying tokens soon is.
+    return response.status_code >= 400
+
+
+# Partner links are capabilities: cap how many bad tokens one address may try. Shared by
+# every view that looks a token up, counted in RATELIMIT_STORAGE_URI like sign-in attempts.
+link_limit = limiter.shared_limit(
+    "30 per minute",
+    scope="partner-link",
+    key_func=get_remote_address,
+    deduct_when=_link_lookup_failed,
+    error_message="Too many unknown links from this address.",
+)

@@ -52,9 +52,26 @@ def setup():
     return render_template("auth/setup.html", form=form)
 
 
+def _submitted_email() -> str:
+    """Rate-limit key for the account being tried, whoever tries it and from where."""
+    return "sign-in-email:" + services.normalize_email(request.form.get("email", ""))
+
+
+# Two limits, both counted in RATELIMIT_STORAGE_URI (shared by every worker): one per
+# address stops a single machine guessing many accounts, one per submitted email stops
+# many machines guessing one account.
+SIGN_IN_LIMIT = "5 per minute"
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit("5 per minute", methods=["POST"], error_message="Too many sign-in attempts.")
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"], error_message="Too many sign-in attempts.")
+@limiter.limit(
+    SIGN_IN_LIMIT,
+    methods=["POST"],
+    key_func=_submitted_email,
+    error_message="Too many sign-in attempts for this account.",
+)
 def login():
     """Sign in."""
     if not services.any_counselor_exists():

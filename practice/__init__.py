@@ -107,9 +107,9 @@ def _writing() -> bool:
 
 
 def register_blueprints(app: Flask) -> None:
-    from practice import auth, couples, dashboard, exercises, homework, sessions
+    from practice import audit, auth, couples, dashboard, exercises, homework, sessions
 
-    for module in (auth, dashboard, couples, exercises, homework, sessions):
+    for module in (auth, dashboard, couples, exercises, homework, sessions, audit):
         app.register_blueprint(module.bp)
 
     @app.get("/healthz")

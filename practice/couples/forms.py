@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Form, FormField, StringField, TextAreaField
+from wtforms import EmailField, Form, FormField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Optional
 
 from practice.couples.services import PartnerDetails
@@ -48,3 +48,23 @@ class CoupleForm(FlaskForm):
 
     def partner_details(self) -> tuple[PartnerDetails, PartnerDetails]:
         return (self.partner1.form.details(), self.partner2.form.details())
+
+
+class DeleteCoupleForm(FlaskForm):
+    """Deleting for good asks for the couple's name, typed exactly as shown."""
+
+    confirm_name = StringField(
+        "Type the couple's name to confirm",
+        filters=[strip],
+        validators=[DataRequired(message="Type the couple's name to confirm."), max_length(300)],
+    )
+
+    def __init__(self, expected_name: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected_name = expected_name
+
+    def validate_confirm_name(self, field) -> None:
+        if field.data != self.expected_name:
+            raise ValidationError(
+                f"That does not match. Type “{self.expected_name}” exactly as shown."
+            )

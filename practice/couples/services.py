@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 from flask import abort
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, inspect, select
 from sqlalchemy.orm import selectinload
 
 from practice.auth.models import Counselor
@@ -94,17 +96,27 @@ def create_couple(
     for position, details in enumerate(partners, start=1):
         couple.partners.append(_partner(position, details))
     db.session.add(couple)
+    db.session.flush()  # the id, for the audit log and the redirect
     return couple
 
 
 def update_couple(
     couple: Couple, partners: tuple[PartnerDetails, PartnerDetails], goals: str
-) -> None:
+) -> list[str]:
+    """Apply the form; return the names of the fields that changed (never their values)."""
+    changed = ["goals"] if couple.goals != goals else []
     couple.goals = goals
     for partner, details in zip(couple.partners, partners, strict=True):
-        partner.display_name = details.display_name
-        partner.email = details.email or None
-        partner.pronouns = details.pronouns or None
+        new = {
+            "display_name": details.display_name,
+            "email": details.email or None,
+            "pronouns": details.pronouns or None,
+        }
+        for key, value in new.items():
+            if getattr(partner, key) != value:
+                changed.append(f"partner{partner.position}.{key}")
+                setattr(partner, key, value)
+    return changed
 
 
 def _partner(position: int, details: PartnerDetails) -> Partner:
@@ -124,3 +136,85 @@ def archive(couple: Couple) -> None:
 def restore(couple: Couple) -> None:
     couple.status = "active"
     couple.archived_at = None
+
+
+RECORD_FORMAT = "practice.couple-record/1"
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _columns(row: Any, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Every column of a row: a new column is exported without anyone remembering to."""
+    return {
+        column.key: _plain(getattr(row, column.key))
+        for column in inspect(row).mapper.column_attrs
+        if column.key not in exclude
+    }
+
+
+def export_record(couple: Couple, exported_at: datetime) -> dict[str, Any]:
+    """The couple's complete record for the counselor: partners, homework with every entry
+    (private notes included: this is the counselor's record) and sessions. Link token hashes
+    are left out: they are credentials, not record."""
+    from practice.homework.models import Assignment
+    from practice.sessions.models import CounselingSession
+
+    assignments = db.session.execute(
+        select(Assignment)
+        .where(Assignment.couple_id == couple.id)
+        .options(selectinload(Assignment.links), selectinload(Assignment.entries))
+        .order_by(Assignment.created_at, Assignment.id)
+    ).scalars()
+    sessions = db.session.execute(
+        select(CounselingSession)
+        .where(CounselingSession.couple_id == couple.id)
+        .order_by(CounselingSession.starts_at, CounselingSession.id)
+    ).scalars()
+    return {
+        "format": RECORD_FORMAT,
+        "exported_at": _plain(exported_at),
+        "couple": {"name": couple.name, **_columns(couple)},
+        "partners": [_columns(partner) for partner in couple.partners],
+        "assignments": [
+            {
+                **_columns(assignment),
+                "links": [
+                    _columns(link, exclude=frozenset({"token_hash"})) for link in assignment.links
+                ],
+                "entries": [_columns(entry) for entry in assignment.entries],
+            }
+            for assignment in assignments
+        ],
+        "sessions": [_columns(session) for session in sessions],
+    }
+
+
+def delete_couple(couple: Couple) -> dict[str, int]:
+    """Delete the couple and everything of theirs for good (not committed).
+
+    The database cascades do the work (partners, links, entries, assignments, sessions),
+    so nothing is left behind whichever way a row hangs off the couple. Returns how many
+    of each there were, for the audit log.
+    """
+    from practice.homework.models import Assignment, Entry
+    from practice.sessions.models import CounselingSession
+
+    counts = {
+        "partners": len(couple.partners),
+        "assignments": _count(select(Assignment.id).where(Assignment.couple_id == couple.id)),
+        "entries": _count(
+            select(Entry.id).join(Assignment).where(Assignment.couple_id == couple.id)
+        ),
+        "sessions": _count(
+            select(CounselingSession.id).where(CounselingSession.couple_id == couple.id)
+        ),
+    }
+    db.session.delete(couple)
+    db.session.flush()
+    return counts
+
+
+def _count(query: Select) -> int:
+    return db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()

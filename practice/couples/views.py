@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+import json
+
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from practice.audit import services as audit
 from practice.couples import bp, services
-from practice.couples.forms import CoupleForm
+from practice.couples.forms import CoupleForm, DeleteCoupleForm
 from practice.extensions import db
+from practice.timeutil import utcnow
 
 
 @bp.get("/")
@@ -36,6 +40,7 @@ def new():
     form = CoupleForm()
     if form.validate_on_submit():
         couple = services.create_couple(current_user, form.partner_details(), form.goals.data or "")
+        audit.record("couple.create", couple_id=couple.id)
         db.session.commit()
         flash(f"{couple.name} added.", "success")
         return redirect(url_for("couples.detail", couple_id=couple.id))
@@ -52,9 +57,11 @@ def detail(couple_id: int):
     homework = couple_homework(couple)
     sessions = couple_sessions(couple)
     db.session.commit()  # reading marks entries seen
-    return render_template(
+    page = render_template(
         "couples/detail.html", couple=couple, homework=homework, sessions=sessions
     )
+    audit.record_read("couple.view", couple_id=couple_id)
+    return page
 
 
 @bp.route("/<int:couple_id>/edit", methods=["GET", "POST"])
@@ -68,7 +75,8 @@ def edit(couple_id: int):
             subform.form.email.data = partner.email
             subform.form.pronouns.data = partner.pronouns
     if form.validate_on_submit():
-        services.update_couple(couple, form.partner_details(), form.goals.data or "")
+        changed = services.update_couple(couple, form.partner_details(), form.goals.data or "")
+        audit.record("couple.update", couple_id=couple.id, detail=", ".join(changed))
         db.session.commit()
         flash("Changes saved.", "success")
         return redirect(url_for("couples.detail", couple_id=couple.id))
@@ -80,6 +88,7 @@ def archive(couple_id: int):
     """Archive: hidden from the active list, nothing deleted."""
     couple = services.own_couple_or_404(current_user, couple_id)
     services.archive(couple)
+    audit.record("couple.archive", couple_id=couple.id)
     db.session.commit()
     flash(f"{couple.name} archived. You can restore them from the archived list.", "success")
     return redirect(url_for("couples.index"))
@@ -89,6 +98,43 @@ def archive(couple_id: int):
 def restore(couple_id: int):
     couple = services.own_couple_or_404(current_user, couple_id)
     services.restore(couple)
+    audit.record("couple.restore", couple_id=couple.id)
     db.session.commit()
     flash(f"{couple.name} restored to your active couples.", "success")
     return redirect(url_for("couples.detail", couple_id=couple.id))
+
+
+@bp.get("/<int:couple_id>/export.json")
+def export(couple_id: int):
+    """The couple's complete record as a JSON file, for the counselor's own records."""
+    couple = services.own_couple_or_404(current_user, couple_id)
+    now = utcnow()
+    record = services.export_record(couple, exported_at=now)
+    body = json.dumps(record, ensure_ascii=False, indent=2)
+    audit.record_read("couple.export", couple_id=couple_id, detail="json")
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="couple-{couple_id}-record-{now:%Y-%m-%d}.json"'
+            )
+        },
+    )
+
+
+@bp.route("/<int:couple_id>/delete", methods=["GET", "POST"])
+def delete(couple_id: int):
+    """Delete a couple and everything of theirs for good, after the name is typed."""
+    couple = services.own_couple_or_404(current_user, couple_id)
+    form = DeleteCoupleForm(couple.name)
+    if form.validate_on_submit():
+        name = couple.name
+        counts = services.delete_couple(couple)
+        # Counts only: the log outlives the couple and must hold nothing personal.
+        detail = ", ".join(f"{number} {kind}" for kind, number in counts.items())
+        audit.record("couple.delete", couple_id=couple_id, detail=detail)
+        db.session.commit()
+        flash(f"{name} and everything of theirs has been deleted.", "success")
+        return redirect(url_for("couples.index"))
+    return render_template("couples/delete.html", form=form, couple=couple)

@@ -1,0 +1,52 @@
+"""The administrator's audit log: browse with filters, export as CSV."""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request
+
+from practice.audit import bp, services
+from practice.audit.forms import AuditFilterForm
+from practice.security import admin_required
+from practice.timeutil import utcnow
+
+
+def _filter_form(names: dict[int, str]) -> AuditFilterForm:
+    form = AuditFilterForm(formdata=request.args if request.args else None)
+    form.counselor.choices = [("", "Anyone")] + [(str(i), name) for i, name in names.items()]
+    if request.args:
+        form.validate()
+    return form
+
+
+@bp.get("/")
+@admin_required
+def index():
+    """Every recorded event, newest first, filtered by counselor, action, couple and dates."""
+    names = services.counselor_names()
+    form = _filter_form(names)
+    page = request.args.get("page", 1, type=int) or 1
+    events, total = services.list_events(form.filters(), page=page)
+    query = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "audit/index.html",
+        form=form,
+        events=events,
+        total=total,
+        page=page,
+        page_size=services.PAGE_SIZE,
+        names=names,
+        query=query,
+    )
+
+
+@bp.get("/export.csv")
+@admin_required
+def export():
+    """The filtered events as a CSV file."""
+    form = _filter_form(services.counselor_names())
+    filename = f"audit-log-{utcnow():%Y-%m-%d}.csv"
+    return Response(
+        services.export_csv(form.filters()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -3,20 +3,58 @@
 from __future__ import annotations
 
 import getpass
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask_migrate import upgrade
 
 from practice.extensions import db
 
 
 def prepare_database() -> None:
-    """Bring the database to the newest migration (what `python app.py` does on start)."""
+    """Bring the database to the newest migration and load the exercise library
+    (what `python app.py` does on start). Exits with the problems if seed/ is invalid."""
+    from practice.exercises.library import SeedError
+
     upgrade()
+    try:
+        result = load_library()
+    except SeedError as error:
+        db.session.rollback()
+        raise SystemExit(_refusal(error)) from None
+    click.echo(result.summary())
+
+
+def load_library():
+    """Sync the built-in exercises from app.config["SEED_DIR"] and commit."""
+    from practice.exercises.library import sync_library
+
+    result = sync_library(
+        Path(current_app.config["SEED_DIR"]), Path(current_app.config["SOURCE_DIR"])
+    )
+    db.session.commit()
+    return result
+
+
+def _refusal(error) -> str:
+    lines = "\n".join(f"  {message}" for message in error.messages)
+    return f"The exercise library is invalid; nothing was loaded:\n{lines}"
 
 
 def init_app(app: Flask) -> None:
+    @app.cli.command("seed")
+    def seed_command() -> None:
+        """Load or update the exercise library from seed/ (safe to run again)."""
+        from practice.exercises.library import SeedError
+
+        try:
+            result = load_library()
+        except SeedError as error:
+            db.session.rollback()
+            raise click.ClickException(_refusal(error)) from None
+        click.echo(result.summary())
+
     @app.cli.command("create-counselor")
     @click.option("--email", prompt=True, help="Sign-in email.")
     @click.option("--name", prompt=True, help="Name shown on pages and summaries.")
@@ -31,7 +69,10 @@ def init_app(app: Flask) -> None:
             raise click.ClickException("The passwords do not match.")
         try:
             services.create_counselor(
-                email=email, name=name, password=password, is_admin=first if admin is None else admin
+                email=email,
+                name=name,
+                password=password,
+                is_admin=first if admin is None else admin,
             )
         except services.AccountError as error:
             raise click.ClickException(error.message) from None

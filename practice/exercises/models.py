@@ -27,6 +27,39 @@ PROMPT_TYPES = {
     "yes_no": "Yes or no",
 }
 
+# Longest text each field takes: the String columns' sizes, and sane bounds for the rest.
+LIMITS = {
+    "slug": 140,
+    "title": 120,
+    "category": 40,
+    "goal": 200,
+    "why": 5000,
+    "step": 1000,
+    "frequency": 80,
+    "duration": 80,
+    "prompt_key": 40,
+    "prompt_label": 300,
+    "prompt_help": 500,
+    "scale_label": 60,
+}
+
+
+def build_search_text(title: str, goal: str, steps: list[str]) -> str:
+    """What library search matches against: title, goal and steps, lower-cased."""
+    return "\n".join([title, goal, *steps]).lower()
+
+
+def describe_prompt(prompt: dict[str, Any]) -> str:
+    """A prompt's type in plain words, with its details (how many items, the scale's ends)."""
+    kind = prompt.get("type")
+    if kind == "list":
+        count = prompt.get("items") or 1
+        return f"A list of {count} item{'s' if count != 1 else ''}"
+    if kind == "scale":
+        low, high = prompt.get("low", ""), prompt.get("high", "")
+        return f"A 1\u20135 scale, from \u201c{low}\u201d (1) to \u201c{high}\u201d (5)"
+    return PROMPT_TYPES.get(kind, "Free text")
+
 
 class Exercise(db.Model):
     """A homework exercise. Built-in ones come from seed/ (counselor_id is NULL);
@@ -43,7 +76,8 @@ class Exercise(db.Model):
     goal: Mapped[str] = mapped_column(String(200))
     why: Mapped[str] = mapped_column(Text, default="")
     steps: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # Each prompt: {"key", "type", "label", "help"?, "items"? (list), "low"/"high"? (scale)}
+    # Each prompt: {"key", "type", "label", "help"?, "items"? (list: how many, 1-10),
+    # "low"/"high"? (scale: labels of 1 and 5)}
     prompts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     frequency: Mapped[str] = mapped_column(String(80), default="")
     duration: Mapped[str] = mapped_column(String(80), default="")

@@ -1,0 +1,226 @@
+"""The form for a counselor's own exercise, with a prompt editor that works without JavaScript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Optional, ValidationError
+
+from practice.exercises.models import CATEGORIES, LIMITS, PROMPT_TYPES
+from practice.exercises.services import ExerciseFields
+from practice.forms import max_length, normalize_newlines, plain_text, strip
+
+MAX_PROMPTS = 8
+MAX_STEPS = 12
+
+
+def _one_line(form, field) -> None:
+    if field.data and "\n" in field.data:
+        raise ValidationError("Keep this to one line.")
+
+
+class PromptForm(Form):
+    """One prompt. Its type is fixed when it is added; the fields shown follow the type."""
+
+    type = HiddenField()
+    key = HiddenField(filters=[strip])
+    label = StringField(
+        "Question",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Write the question the partner answers."),
+            max_length(LIMITS["prompt_label"]),
+            plain_text,
+        ],
+    )
+    help = StringField(
+        "Hint (optional)",
+        filters=[strip],
+        validators=[Optional(), max_length(LIMITS["prompt_help"]), plain_text],
+    )
+    items = StringField("How many items", filters=[strip], default="3")
+    low = StringField("Label for 1", filters=[strip], default="Not at all")
+    high = StringField("Label for 5", filters=[strip], default="Very much")
+
+    @property
+    def type_label(self) -> str:
+        return PROMPT_TYPES.get(self.type.data, "Free text")
+
+    def validate_type(self, field) -> None:
+        if field.data not in PROMPT_TYPES:
+            # Only a tampered form gets here; fall back to the simplest type rather than fail.
+            field.data = "text"
+
+    def validate_items(self, field) -> None:
+        if self.type.data != "list":
+            return
+        if not (field.data or "").isdigit() or not 1 <= int(field.data) <= 10:
+            raise ValidationError("Enter a whole number from 1 to 10.")
+
+    def validate_low(self, field) -> None:
+        self._scale_label(field)
+
+    def validate_high(self, field) -> None:
+        self._scale_label(field)
+
+    def _scale_label(self, field) -> None:
+        if self.type.data != "scale":
+            return
+        if not field.data:
+            raise ValidationError("Write a short label for this end of the scale.")
+        limit = LIMITS["scale_label"]
+        if len(field.data) > limit:
+            raise ValidationError(f"Keep this to {limit:,} characters or fewer.")
+        plain_text(self, field)
+
+    def prompt(self) -> dict[str, Any]:
+        """The stored shape of this prompt (keys are assigned by the service)."""
+        kind = self.type.data if self.type.data in PROMPT_TYPES else "text"
+        prompt: dict[str, Any] = {"key": self.key.data or "", "type": kind,
+                                  "label": self.label.data}
+        if self.help.data:
+            prompt["help"] = self.help.data
+        if kind == "list":
+            prompt["items"] = int(self.items.data)
+        if kind == "scale":
+            prompt["low"], prompt["high"] = self.low.data, self.high.data
+        return prompt
+
+
+class ExerciseForm(FlaskForm):
+    title = StringField(
+        "Title",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Give the exercise a title."),
+            max_length(LIMITS["title"]),
+            plain_text,
+            _one_line,
+        ],
+    )
+    category = SelectField("Category", choices=list(CATEGORIES.items()))
+    goal = StringField(
+        "Goal",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Say in one line what the exercise is for."),
+            max_length(LIMITS["goal"]),
+            plain_text,
+            _one_line,
+        ],
+        description="One line: what the couple gets out of it.",
+    )
+    why = TextAreaField(
+        "Why it helps",
+        filters=[strip, normalize_newlines],
+        validators=[Optional(), max_length(LIMITS["why"]), plain_text],
+    )
+    steps = TextAreaField(
+        "Steps",
+        filters=[normalize_newlines],
+        validators=[DataRequired(message="Write at least one step."), plain_text],
+        description=f"One step per line, in order (up to {MAX_STEPS}). They are numbered for you.",
+    )
+    frequency = StringField(
+        "How often",
+        filters=[strip],
+        validators=[Optional(), max_length(LIMITS["frequency"]), plain_text, _one_line],
+        description="For example: twice a week.",
+    )
+    duration = StringField(
+        "How long",
+        filters=[strip],
+        validators=[Optional(), max_length(LIMITS["duration"]), plain_text, _one_line],
+        description="For example: 15 minutes.",
+    )
+    prompts = FieldList(FormField(PromptForm), max_entries=MAX_PROMPTS)
+
+    def validate_steps(self, field) -> None:
+        steps = self.step_list()
+        if len(steps) > MAX_STEPS:
+            raise ValidationError(f"Keep it to {MAX_STEPS} steps or fewer ({len(steps)} now).")
+        limit = LIMITS["step"]
+        for number, step in enumerate(steps, start=1):
+            if len(step) > limit:
+                raise ValidationError(f"Step {number} is long: keep each step to {limit:,} "
+                                      "characters or fewer.")
+
+    def validate_prompts(self, field) -> None:
+        if not field.entries:
+            raise ValidationError("Add at least one prompt for the partners to answer.")
+
+    def step_list(self) -> list[str]:
+        return [line.strip() for line in (self.steps.data or "").split("\n") if line.strip()]
+
+    def fields(self) -> ExerciseFields:
+        return ExerciseFields(
+            title=self.title.data,
+            category=self.category.data,
+            goal=self.goal.data,
+            why=self.why.data or "",
+            steps=self.step_list(),
+            frequency=self.frequency.data or "",
+            duration=self.duration.data or "",
+            prompts=[entry.form.prompt() for entry in self.prompts],
+        )
+
+
+def form_data(fields: ExerciseFields) -> dict[str, Any]:
+    """Initial form values from stored fields (editing, copying)."""
+    prompts = []
+    for prompt in fields.prompts:
+        row = {"type": prompt.get("type", "text"), "key": prompt.get("key", ""),
+               "label": prompt.get("label", ""), "help": prompt.get("help", "")}
+        if prompt.get("type") == "list":
+            row["items"] = str(prompt.get("items", 3))
+        if prompt.get("type") == "scale":
+            row["low"], row["high"] = prompt.get("low", ""), prompt.get("high", "")
+        prompts.append(row)
+    return {
+        "title": fields.title,
+        "category": fields.category,
+        "goal": fields.goal,
+        "why": fields.why,
+        "steps": "\n".join(fields.steps),
+        "frequency": fields.frequency,
+        "duration": fields.duration,
+        "prompts": prompts,
+    }
+
+
+def apply_editor_action(form: ExerciseForm, action: str) -> str | None:
+    """Add, move or remove a prompt as the pressed button asks, keeping everything typed.
+
+    Returns a message to show when the action cannot be done, else None. Nothing is saved.
+    """
+    rows = [_raw_prompt(entry.form) for entry in form.prompts]
+    verb, _, arg = action.partition(":")
+    message = None
+    if verb == "add" and arg in PROMPT_TYPES:
+        if len(rows) >= MAX_PROMPTS:
+            message = f"An exercise can have up to {MAX_PROMPTS} prompts."
+        else:
+            rows.append({"type": arg, "key": "", "label": "", "help": "", "items": "3",
+                         "low": "Not at all", "high": "Very much"})
+    elif verb in ("up", "down", "remove") and arg.isdigit() and int(arg) < len(rows):
+        index = int(arg)
+        if verb == "remove":
+            rows.pop(index)
+        else:
+            other = index - 1 if verb == "up" else index + 1
+            if 0 <= other < len(rows):
+                rows[index], rows[other] = rows[other], rows[index]
+    # Rebuild the list so the entries are numbered 0..n-1 in their new order.
+    while form.prompts.entries:
+        form.prompts.pop_entry()
+    form.prompts.last_index = -1
+    for row in rows:
+        form.prompts.append_entry(row)
+    return message
+
+
+def _raw_prompt(prompt: PromptForm) -> dict[str, str]:
+    return {name: prompt[name].data or "" for name in
+            ("type", "key", "label", "help", "items", "low", "high")}

@@ -1,0 +1,350 @@
+"""The built-in exercise library: read seed/*.toml, validate every file, sync the database.
+
+Validation is strict and complete: every problem in every file is collected, and if there
+is any, nothing is written, so the library is never half-loaded. Sync is idempotent: a row
+changes only when the hash of its file changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from practice.exercises.models import (
+    CATEGORIES,
+    LIMITS,
+    PROMPT_TYPES,
+    Exercise,
+    build_search_text,
+)
+from practice.extensions import db
+from practice.timeutil import utcnow
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PROMPT_KEY = re.compile(r"^[a-z0-9_]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Words the library's own URLs use after /library/: a seed with such a slug would be shadowed.
+RESERVED_SLUGS = frozenset({"new"})
+
+TOP_LEVEL_KEYS = frozenset(
+    {"slug", "title", "category", "goal", "why", "steps", "frequency", "duration", "prompts",
+     "sources"}
+)
+PROMPT_KEYS = {
+    "text": frozenset({"key", "type", "label", "help"}),
+    "list": frozenset({"key", "type", "label", "help", "items"}),
+    "i_statement": frozenset({"key", "type", "label", "help"}),
+    "scale": frozenset({"key", "type", "label", "help", "low", "high"}),
+    "yes_no": frozenset({"key", "type", "label", "help"}),
+}
+STEPS_RANGE = (3, 8)
+PROMPTS_RANGE = (1, 5)
+
+
+class SeedError(Exception):
+    """The seed library is invalid; `messages` lists every problem, one line each."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+@dataclass
+class SyncResult:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (
+            f"Exercise library: {len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.retired)} retired, {len(self.unchanged)} unchanged"
+        )
+        if self.restored:
+            text += f", {len(self.restored)} restored"
+        return text + "."
+
+
+class _Checker:
+    """Collects messages for one file, each naming the file and the field."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.messages: list[str] = []
+
+    def error(self, where: str, what: str) -> None:
+        self.messages.append(f"{self.label}: {where}: {what}" if where else f"{self.label}: {what}")
+
+    def text(
+        self, data: dict[str, Any], key: str, where: str, *, limit: int, required: bool = True,
+        one_line: bool = False,
+    ) -> str:
+        """A stripped string field, or "" after recording what is wrong with it."""
+        if key not in data:
+            if required:
+                self.error(where, "is missing")
+            return ""
+        value = data[key]
+        if not isinstance(value, str):
+            self.error(where, f"must be text, not {_kind(value)}")
+            return ""
+        value = value.strip()
+        if required and not value:
+            self.error(where, "must not be empty")
+        elif len(value) > limit:
+            self.error(where, f"is {len(value):,} characters; keep it to {limit:,} or fewer")
+        elif _CONTROL.search(value):
+            self.error(where, "contains control characters")
+        elif one_line and "\n" in value:
+            self.error(where, "must be a single line")
+        return value
+
+    def unknown_keys(self, data: dict[str, Any], allowed: frozenset[str], where: str) -> None:
+        for key in sorted(set(data) - allowed):
+            place = f"{where}.{key}" if where else key
+            self.error(place, "is not a field this format knows (check the spelling)")
+
+
+def _kind(value: object) -> str:
+    return {
+        bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def source_titles(source_dir: Path | None) -> dict[str, str] | None:
+    """File name → its first non-empty line, or None when the source folder is not here."""
+    if source_dir is None or not source_dir.is_dir():
+        return None
+    titles: dict[str, str] = {}
+    for path in sorted(source_dir.iterdir()):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            titles[path.name] = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    return titles
+
+
+def validate_exercise(
+    data: dict[str, Any], *, label: str, expected_slug: str, sources: dict[str, str] | None
+) -> tuple[dict[str, Any], list[str]]:
+    """Check one parsed seed file; return the cleaned fields and the problems found."""
+    check = _Checker(label)
+    check.unknown_keys(data, TOP_LEVEL_KEYS, "")
+    slug = check.text(data, "slug", "slug", limit=LIMITS["slug"], one_line=True)
+    if slug and not SLUG.match(slug):
+        check.error("slug", "use lowercase letters, digits and single hyphens only")
+    elif slug and slug != expected_slug:
+        check.error("slug", f'must equal the file name "{expected_slug}"')
+    elif slug in RESERVED_SLUGS:
+        check.error("slug", f'"{slug}" is reserved for a page of the library')
+    cleaned: dict[str, Any] = {"slug": slug}
+    for key in ("title", "goal", "frequency", "duration"):
+        cleaned[key] = check.text(data, key, key, limit=LIMITS[key], one_line=True)
+    cleaned["why"] = check.text(data, "why", "why", limit=LIMITS["why"])
+    category = check.text(data, "category", "category", limit=LIMITS["category"])
+    if category and category not in CATEGORIES:
+        check.error("category", f'"{category}" is not one of: {", ".join(CATEGORIES)}')
+    cleaned["category"] = category
+    cleaned["steps"] = _steps(check, data)
+    cleaned["prompts"] = _prompts(check, data)
+    cleaned["sources"] = _sources(check, data, sources)
+    return cleaned, check.messages
+
+
+def _steps(check: _Checker, data: dict[str, Any]) -> list[str]:
+    steps = data.get("steps")
+    low, high = STEPS_RANGE
+    if steps is None:
+        check.error("steps", "is missing")
+        return []
+    if not isinstance(steps, list):
+        check.error("steps", f"must be a list of sentences, not {_kind(steps)}")
+        return []
+    if not low <= len(steps) <= high:
+        check.error("steps", f"has {len(steps)} steps; write from {low} to {high}")
+    return [
+        check.text({"s": step}, "s", f"steps[{n}]", limit=LIMITS["step"])
+        for n, step in enumerate(steps, start=1)
+    ]
+
+
+def _prompts(check: _Checker, data: dict[str, Any]) -> list[dict[str, Any]]:
+    prompts = data.get("prompts")
+    low, high = PROMPTS_RANGE
+    if prompts is None:
+        check.error("prompts", "is missing (add at least one [[prompts]] table)")
+        return []
+    if not isinstance(prompts, list) or not all(isinstance(p, dict) for p in prompts):
+        check.error("prompts", "must be [[prompts]] tables")
+        return []
+    if not low <= len(prompts) <= high:
+        check.error("prompts", f"has {len(prompts)} prompts; write from {low} to {high}")
+    cleaned: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for n, raw in enumerate(prompts, start=1):
+        where = f"prompts[{n}]"
+        key = check.text(raw, "key", f"{where}.key", limit=LIMITS["prompt_key"], one_line=True)
+        if key and not PROMPT_KEY.match(key):
+            check.error(f"{where}.key", "use lowercase letters, digits and _ only")
+        elif key in seen:
+            check.error(f"{where}.key", f'"{key}" is used by an earlier prompt; use unique keys')
+        seen.add(key)
+        kind = check.text(raw, "type", f"{where}.type", limit=20)
+        prompt: dict[str, Any] = {"key": key, "type": kind}
+        prompt["label"] = check.text(
+            raw, "label", f"{where}.label", limit=LIMITS["prompt_label"], one_line=True
+        )
+        help_text = check.text(
+            raw, "help", f"{where}.help", limit=LIMITS["prompt_help"], required=False,
+            one_line=True,
+        )
+        if help_text:
+            prompt["help"] = help_text
+        if kind and kind not in PROMPT_TYPES:
+            check.error(f"{where}.type", f'"{kind}" is not one of: {", ".join(PROMPT_TYPES)}')
+        elif kind:
+            check.unknown_keys(raw, PROMPT_KEYS[kind], where)
+        if kind == "list":
+            items = raw.get("items")
+            if items is None:
+                check.error(f"{where}.items", "is missing (how many items to list, 1 to 10)")
+            elif isinstance(items, bool) or not isinstance(items, int) or not 1 <= items <= 10:
+                check.error(f"{where}.items", "must be a whole number from 1 to 10")
+            else:
+                prompt["items"] = items
+        if kind == "scale":
+            for end in ("low", "high"):
+                prompt[end] = check.text(
+                    raw, end, f"{where}.{end}", limit=LIMITS["scale_label"], one_line=True
+                )
+        cleaned.append(prompt)
+    return cleaned
+
+
+def _sources(
+    check: _Checker, data: dict[str, Any], known: dict[str, str] | None
+) -> list[dict[str, str]]:
+    sources = data.get("sources")
+    if sources is None:
+        check.error("sources", "is missing (cite at least one article with [[sources]])")
+        return []
+    if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
+        check.error("sources", "must be [[sources]] tables")
+        return []
+    if not sources:
+        check.error("sources", "cite at least one article")
+    cleaned = []
+    for n, raw in enumerate(sources, start=1):
+        where = f"sources[{n}]"
+        check.unknown_keys(raw, frozenset({"file", "title"}), where)
+        name = check.text(raw, "file", f"{where}.file", limit=200, one_line=True)
+        title = check.text(raw, "title", f"{where}.title", limit=2000, one_line=True)
+        if name and ("/" in name or "\\" in name):
+            check.error(f"{where}.file", "must be a file name, not a path")
+        elif name and known is not None:
+            if name not in known:
+                check.error(f"{where}.file", f'"{name}" is not a file in the source articles')
+            elif title and title != known[name]:
+                check.error(f"{where}.title", f'must be the article\'s first line: "{known[name]}"')
+        cleaned.append({"file": name, "title": title})
+    return cleaned
+
+
+@dataclass
+class SeedExercise:
+    fields: dict[str, Any]
+    content_hash: str
+
+
+def read_library(seed_dir: Path, source_dir: Path | None) -> list[SeedExercise]:
+    """Parse and validate every seed file; raise SeedError listing all problems."""
+    label_dir = seed_dir.name or str(seed_dir)
+    if not seed_dir.is_dir():
+        raise SeedError([f"{seed_dir}: the exercise library folder does not exist"])
+    paths = sorted(seed_dir.glob("*.toml"))
+    if not paths:
+        raise SeedError([f"{label_dir}/: no exercise files (*.toml) found"])
+    known = source_titles(source_dir)
+    messages: list[str] = []
+    exercises: list[SeedExercise] = []
+    for path in paths:
+        label = f"{label_dir}/{path.name}"
+        raw = path.read_bytes()
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            messages.append(f"{label}: is not UTF-8 text")
+            continue
+        except tomllib.TOMLDecodeError as error:
+            messages.append(f"{label}: is not valid TOML: {error}")
+            continue
+        cleaned, problems = validate_exercise(
+            data, label=label, expected_slug=path.stem, sources=known
+        )
+        messages.extend(problems)
+        exercises.append(SeedExercise(cleaned, hashlib.sha256(raw).hexdigest()))
+    if messages:
+        raise SeedError(messages)
+    return exercises
+
+
+def sync_library(seed_dir: Path, source_dir: Path | None) -> SyncResult:
+    """Bring the built-in exercises in line with seed/ (flushes; the caller commits).
+
+    Unchanged files touch nothing; a removed file retires its exercise (assignments keep
+    their snapshot); a file that comes back un-retires it.
+    """
+    seeds = read_library(seed_dir, source_dir)
+    rows = {
+        row.slug: row
+        for row in db.session.execute(
+            select(Exercise).where(
+                or_(
+                    Exercise.counselor_id.is_(None),
+                    Exercise.slug.in_([s.fields["slug"] for s in seeds]),
+                )
+            )
+        ).scalars()
+    }
+    clashes = [
+        f"{seed_dir.name}/{s.fields['slug']}.toml: slug: already used by a counselor's own exercise"
+        for s in seeds
+        if s.fields["slug"] in rows and rows[s.fields["slug"]].counselor_id is not None
+    ]
+    if clashes:
+        raise SeedError(clashes)
+    result = SyncResult()
+    now = utcnow()
+    for seed in seeds:
+        slug = seed.fields["slug"]
+        row = rows.pop(slug, None)
+        if row is None:
+            row = Exercise(counselor_id=None, created_at=now)
+            db.session.add(row)
+            result.added.append(slug)
+        elif row.content_hash == seed.content_hash and row.retired_at is None:
+            result.unchanged.append(slug)
+            continue
+        elif row.retired_at is not None:
+            result.restored.append(slug)
+        else:
+            result.updated.append(slug)
+        for key, value in seed.fields.items():
+            setattr(row, key, value)
+        row.search_text = build_search_text(row.title, row.goal, row.steps)
+        row.content_hash = seed.content_hash
+        row.retired_at = None
+        row.updated_at = now
+    for slug, row in rows.items():
+        if row.counselor_id is None and row.retired_at is None:
+            row.retired_at = now
+            result.retired.append(slug)
+    db.session.flush()
+    return result

@@ -1,0 +1,209 @@
+"""The exercise library: what a counselor can see, search, write and adapt."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from flask import abort
+from sqlalchemy import Select, exists, func, or_, select
+
+from practice.auth.models import Counselor
+from practice.exercises.models import CATEGORIES, Exercise, build_search_text
+from practice.extensions import db
+from practice.timeutil import utcnow
+
+MAX_SEARCH_WORDS = 8
+_SUFFIX_ALPHABET = string.ascii_lowercase + string.digits
+
+
+@dataclass
+class ExerciseFields:
+    """Everything a counselor writes for an exercise (sources are kept from the original)."""
+
+    title: str
+    category: str
+    goal: str
+    why: str = ""
+    steps: list[str] = field(default_factory=list)
+    frequency: str = ""
+    duration: str = ""
+    prompts: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, exercise: Exercise) -> ExerciseFields:
+        return cls(
+            title=exercise.title,
+            category=exercise.category,
+            goal=exercise.goal,
+            why=exercise.why,
+            steps=list(exercise.steps),
+            frequency=exercise.frequency,
+            duration=exercise.duration,
+            prompts=[dict(p) for p in exercise.prompts],
+        )
+
+
+def _visible(counselor: Counselor) -> Any:
+    return or_(Exercise.counselor_id.is_(None), Exercise.counselor_id == counselor.id)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a search, lower-cased; every one of them must match."""
+    return query.lower().split()[:MAX_SEARCH_WORDS]
+
+
+def library_query(counselor: Counselor, *, search: str = "", category: str = "") -> Select:
+    """Built-in and the counselor's own exercises that are not retired, filtered."""
+    query = select(Exercise).where(Exercise.retired_at.is_(None), _visible(counselor))
+    if category in CATEGORIES:
+        query = query.where(Exercise.category == category)
+    for word in search_words(search):
+        query = query.where(Exercise.search_text.like(f"%{_escape_like(word)}%", escape="\\"))
+    return query
+
+
+def list_library(counselor: Counselor, *, search: str = "", category: str = "") -> list[Exercise]:
+    query = library_query(counselor, search=search, category=category)
+    return list(db.session.execute(query.order_by(Exercise.title, Exercise.id)).scalars())
+
+
+def visible_exercise_or_404(counselor: Counselor, slug: str) -> Exercise:
+    """A built-in exercise or one of the counselor's own; 404 for anyone else's."""
+    exercise = db.session.execute(
+        select(Exercise).where(Exercise.slug == slug, _visible(counselor))
+    ).scalar_one_or_none()
+    if exercise is None:
+        abort(404)
+    return exercise
+
+
+def own_exercise_or_404(counselor: Counselor, slug: str) -> Exercise:
+    """One of the counselor's own exercises; built-in ones cannot be changed in place (404)."""
+    exercise = db.session.execute(
+        select(Exercise).where(Exercise.slug == slug, Exercise.counselor_id == counselor.id)
+    ).scalar_one_or_none()
+    if exercise is None:
+        abort(404)
+    return exercise
+
+
+def based_on(counselor: Counselor, exercise: Exercise) -> Exercise | None:
+    """The exercise this one was adapted from, if the counselor may still see it."""
+    if exercise.based_on_id is None:
+        return None
+    return db.session.execute(
+        select(Exercise).where(Exercise.id == exercise.based_on_id, _visible(counselor))
+    ).scalar_one_or_none()
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:60].rstrip("-") or "exercise"
+
+
+def new_slug(title: str) -> str:
+    """Slugified title plus a random suffix, so a counselor's titles never clash."""
+    base = slugify(title)
+    while True:
+        suffix = "".join(secrets.choice(_SUFFIX_ALPHABET) for _ in range(6))
+        slug = f"{base}-{suffix}"
+        taken = db.session.execute(select(exists().where(Exercise.slug == slug))).scalar()
+        if not taken:
+            return slug
+
+
+def _with_keys(prompts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep each prompt's key when valid and unique; give the others a fresh one.
+
+    Keys tie answers to prompts in homework snapshots, so an edit should not rename them.
+    """
+    used: set[str] = set()
+    result = []
+    for prompt in prompts:
+        key = prompt.get("key") or ""
+        if not re.fullmatch(r"[a-z0-9_]{1,40}", key) or key in used:
+            key = ""
+        prompt = {**prompt, "key": key}
+        used.add(key)
+        result.append(prompt)
+    counter = 1
+    for prompt in result:
+        if not prompt["key"]:
+            while f"prompt_{counter}" in used:
+                counter += 1
+            prompt["key"] = f"prompt_{counter}"
+            used.add(prompt["key"])
+    return result
+
+
+def _apply(exercise: Exercise, fields: ExerciseFields) -> None:
+    values = asdict(fields)
+    values["prompts"] = _with_keys(fields.prompts)
+    for name, value in values.items():
+        setattr(exercise, name, value)
+    exercise.search_text = build_search_text(fields.title, fields.goal, fields.steps)
+
+
+def create_own(
+    counselor: Counselor, fields: ExerciseFields, *, original: Exercise | None = None
+) -> Exercise:
+    """A new exercise of the counselor's own, optionally adapted from `original` (flushed)."""
+    exercise = Exercise(
+        slug=new_slug(fields.title),
+        counselor_id=counselor.id,
+        based_on_id=original.id if original else None,
+        # An adaptation still rests on the original's sources: keep citing them.
+        sources=[dict(s) for s in original.sources] if original else [],
+        content_hash=None,
+    )
+    _apply(exercise, fields)
+    db.session.add(exercise)
+    db.session.flush()
+    return exercise
+
+
+def update_own(exercise: Exercise, fields: ExerciseFields) -> None:
+    """Save an edit; homework already assigned keeps its own copy."""
+    _apply(exercise, fields)
+
+
+def remove_own(exercise: Exercise) -> str:
+    """Delete an own exercise, or retire it if homework was assigned from it.
+
+    Returns "deleted" or "retired". Retiring keeps the homework's link to the exercise page.
+    """
+    # Imported here: the homework package imports the library, not the other way round.
+    from practice.homework.models import Assignment
+
+    used = db.session.execute(
+        select(exists().where(Assignment.exercise_id == exercise.id))
+    ).scalar()
+    if used:
+        exercise.retired_at = utcnow()
+        return "retired"
+    db.session.delete(exercise)
+    return "deleted"
+
+
+def restore_own(exercise: Exercise) -> None:
+    exercise.retired_at = None
+
+
+def category_counts(counselor: Counselor) -> dict[str, int]:
+    """How many visible exercises each category holds, for the browse links."""
+    rows = db.session.execute(
+        select(Exercise.category, func.count())
+        .where(Exercise.retired_at.is_(None), _visible(counselor))
+        .group_by(Exercise.category)
+    )
+    return dict(rows.tuples().all())

@@ -198,3 +198,19 @@ def csv_rows(events: Iterable[AuditEvent], names: dict[int, str]) -> Iterator[st
             )
         )
         yield flush()
+
+
+def record_failed_sign_in(email: str) -> AuditEvent:
+    """A failed sign-in, against the account it named if there is one (not committed).
+
+    The typed email is not stored: people paste passwords into the wrong field.
+    """
+    from practice.auth.services import find_by_email
+
+    target = find_by_email(email or "")
+    return record(
+        "sign_in_failed",
+        object_type="counselor" if target else None,
+        object_id=target.id if target else None,
+        actor_kind="system",
+    )

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from practice.audit import services as audit
 from practice.auth import bp, services
 from practice.auth.forms import CounselorForm, LoginForm, PasswordChangeForm, SettingsForm
 from practice.auth.models import Counselor
@@ -83,7 +84,10 @@ def login():
         counselor = services.authenticate(form.email.data, form.password.data)
         if counselor is None:
             form.password.errors.append("That email and password do not match an active account.")
+            audit.record_failed_sign_in(form.email.data)
+            db.session.commit()
         else:
+            audit.record("sign_in", counselor=counselor)
             db.session.commit()
             # A fresh session at sign-in: nothing from before survives (session fixation).
             session.clear()
@@ -96,6 +100,7 @@ def login():
 def logout():
     """Sign out everywhere: cookies copied from any browser stop working too."""
     services.end_all_sessions(current_user)
+    audit.record("sign_out")
     db.session.commit()
     logout_user()
     session.clear()

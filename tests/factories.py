@@ -48,3 +48,74 @@ def make_couple(
     db.session.add(couple)
     db.session.flush()
     return couple
+
+
+def make_exercise(
+    *,
+    slug: str | None = None,
+    title: str = "Write a gratitude list for each other",
+    counselor=None,
+    prompts: list | None = None,
+    steps: list | None = None,
+    **fields,
+):
+    """An exercise with one prompt of every type unless `prompts` is given."""
+    from practice.exercises.models import Exercise
+
+    number = next(_numbers)
+    exercise = Exercise(
+        slug=slug or f"exercise-{number}",
+        counselor_id=counselor.id if counselor is not None else None,
+        title=title,
+        category=fields.pop("category", "appreciation"),
+        goal=fields.pop("goal", "Notice what is good in each other."),
+        why=fields.pop("why", ""),
+        steps=steps if steps is not None else ["Sit together.", "Write separately."],
+        prompts=prompts
+        if prompts is not None
+        else [
+            {"key": "three_things", "type": "list", "label": "Three things you are grateful for",
+             "items": 3},
+            {"key": "touched_me", "type": "text", "label": "What touched you most?"},
+            {"key": "felt_appreciated", "type": "scale", "label": "How appreciated did you feel?",
+             "low": "Not much", "high": "Deeply"},
+            {"key": "again", "type": "yes_no", "label": "Would you do it again?"},
+            {"key": "say_it", "type": "i_statement", "label": "Say one thing as an I statement"},
+        ],
+        search_text=title.lower(),
+        **fields,
+    )
+    db.session.add(exercise)
+    db.session.flush()
+    return exercise
+
+
+def make_assignment(couple: Couple, exercise=None, *, due_in_days: int = 7, **fields):
+    """An active assignment for both partners (links issued with the app's SECRET_KEY).
+    Returns (assignment, {partner_id: raw token})."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from practice.homework import links
+    from practice.homework.services import create_assignment
+    from practice.timeutil import utcnow
+
+    exercise = exercise or make_exercise()
+    assignment = create_assignment(
+        couple=couple,
+        exercise=exercise,
+        partners=fields.pop("partners", couple.partners),
+        due_date=fields.pop("due_date", utcnow().date() + timedelta(days=due_in_days)),
+        frequency=fields.pop("frequency", "once"),
+        times_per_week=fields.pop("times_per_week", None),
+        note=fields.pop("note", "Take your time."),
+        session_id=fields.pop("session_id", None),
+        secret_key=current_app.config["SECRET_KEY"],
+        grace_days=current_app.config["LINK_GRACE_DAYS"],
+    )
+    tokens = {
+        link.partner_id: links.shown_token(link, current_app.config["SECRET_KEY"])
+        for link in assignment.links
+    }
+    return assignment, tokens

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
-from practice.couples.models import Couple
-from practice.dashboard import bp
+from practice.dashboard import bp, services
 from practice.extensions import db
+from practice.formatting import today_local
+from practice.timeutil import utcnow
 
 
 @bp.get("/")
 def index():
     """What needs the counselor's attention today."""
-    active_couples = db.session.execute(
-        select(func.count())
-        .select_from(Couple)
-        .where(Couple.counselor_id == current_user.id, Couple.status == "active")
-    ).scalar_one()
-    return render_template("dashboard/index.html", active_couples=active_couples)
+    board = services.build_dashboard(current_user, today_local())
+    return render_template(
+        "dashboard/index.html", board=board, active_couples=board.active_couples,
+        is_new=services.is_new,
+    )
+
+
+@bp.post("/seen")
+def mark_seen():
+    """"Mark all as seen": new entries stop being listed as new on the dashboard.
+
+    An explicit button rather than on every view: a glance at the dashboard between two
+    sessions must not make new entries disappear before the counselor has read them. Entries
+    opened on a couple page are marked seen there, one by one."""
+    current_user.dashboard_seen_at = utcnow()
+    db.session.commit()
+    flash("All caught up.", "success")
+    return redirect(url_for("dashboard.index"))

@@ -1,1 +1,282 @@
 """Homework views: assigning (counselor) and the private client pages (/h/<token>)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from practice.couples.services import own_couple_or_404
+from practice.extensions import csrf, db, limiter
+from practice.formatting import day, today_local
+from practice.homework import bp, links, services
+from practice.homework.forms import (
+    I_PARTS,
+    AssignForm,
+    AssignmentEditForm,
+    EntryForm,
+    ReviewForm,
+    new_submission_key,
+)
+from practice.homework.models import VISIBILITIES
+from practice.pdf.link_handout import render_link_handout
+from practice.security import public
+from practice.timeutil import utcnow
+
+
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def _grace() -> int:
+    return int(current_app.config["LINK_GRACE_DAYS"])
+
+
+def client_url(token: str) -> str:
+    """The full address a partner opens: BASE_URL when set (printed links must not depend on
+    how the counselor reached the app), else the address of this request."""
+    path = url_for("homework.client", token=token)
+    base = current_app.config.get("BASE_URL")
+    return f"{base}{path}" if base else url_for("homework.client", token=token, _external=True)
+
+
+@bp.app_context_processor
+def homework_helpers():
+    return {"client_url": client_url, "readable_answers": services.readable_answers}
+
+
+# ---------------------------------------------------------------------------- counselor
+
+
+@bp.route("/couples/<int:couple_id>/homework/new", methods=["GET", "POST"])
+def new(couple_id: int):
+    """Assign an exercise to a couple (preselected with ?exercise=<slug> or ?session=<id>)."""
+    couple = own_couple_or_404(current_user, couple_id)
+    exercises = services.assignable_exercises(current_user)
+    sessions = services.couple_session_choices(couple)
+    form = AssignForm()
+    # Plain {value: label} dicts: WTForms 3.3 deprecates tuple choices.
+    form.exercise.choices = {"": "Choose an exercise…"} | {e.slug: e.title for e in exercises}
+    form.partners.choices = {"both": "Both partners"} | {
+        str(p.id): f"Only {p.display_name}" for p in couple.partners
+    }
+    form.session_id.choices = {None: "Not tied to a session"} | {
+        s.id: day(s.starts_at) for s in sessions
+    }
+    if request.method == "GET":
+        form.exercise.data = request.args.get("exercise", "")
+        form.session_id.data = request.args.get("session", type=int)
+        if form.session_id.data not in {s.id for s in sessions}:
+            form.session_id.data = None
+    if form.validate_on_submit():
+        exercise = next((e for e in exercises if e.slug == form.exercise.data), None)
+        chosen = [
+            p for p in couple.partners if form.partners.data in ("both", str(p.id))
+        ]
+        if exercise is None:
+            form.exercise.errors.append("Choose an exercise from the list.")
+        elif not chosen:
+            form.partners.errors.append("Choose who does the exercise.")
+        else:
+            assignment = services.create_assignment(
+                couple=couple,
+                exercise=exercise,
+                partners=chosen,
+                due_date=form.due_date.data,
+                frequency=form.frequency.data,
+                times_per_week=form.times_per_week.data,
+                note=(form.note.data or "").strip(),
+                session_id=form.session_id.data,
+                secret_key=_secret(),
+                grace_days=_grace(),
+            )
+            db.session.commit()
+            flash(
+                f"\u201c{assignment.title}\u201d assigned. "
+                "Copy or print each partner's link below.",
+                "success",
+            )
+            return redirect(_couple_anchor(assignment))
+    return render_template("homework/new.html", form=form, couple=couple)
+
+
+@bp.get("/homework/<int:assignment_id>")
+def detail(assignment_id: int):
+    """An assignment lives on its couple's page."""
+    assignment = services.own_assignment_or_404(current_user, assignment_id)
+    return redirect(_couple_anchor(assignment))
+
+
+@bp.route("/homework/<int:assignment_id>/edit", methods=["GET", "POST"])
+def edit(assignment_id: int):
+    """Change the due date or the note; also where the counselor cancels or reviews."""
+    assignment = services.own_assignment_or_404(current_user, assignment_id)
+    form = AssignmentEditForm(obj=assignment if request.method == "GET" else None)
+    if form.validate_on_submit():
+        services.update_assignment(
+            assignment, form.due_date.data, (form.note.data or "").strip(), _grace()
+        )
+        db.session.commit()
+        flash("Homework updated.", "success")
+        return redirect(_couple_anchor(assignment))
+    review = ReviewForm(data={"remarks": assignment.review_remarks})
+    return render_template("homework/edit.html", assignment=assignment, form=form, review=review)
+
+
+@bp.post("/homework/<int:assignment_id>/review")
+def review(assignment_id: int):
+    """Mark the homework reviewed, with optional remarks."""
+    assignment = services.own_assignment_or_404(current_user, assignment_id)
+    review_form = ReviewForm()
+    if review_form.validate_on_submit():
+        services.review_assignment(assignment, (review_form.remarks.data or "").strip())
+        db.session.commit()
+        flash("Marked as reviewed.", "success")
+        return redirect(_couple_anchor(assignment))
+    form = AssignmentEditForm(obj=assignment)
+    return render_template(
+        "homework/edit.html", assignment=assignment, form=form, review=review_form
+    )
+
+
+@bp.post("/homework/<int:assignment_id>/cancel")
+def cancel(assignment_id: int):
+    assignment = services.own_assignment_or_404(current_user, assignment_id)
+    services.cancel_assignment(assignment)
+    db.session.commit()
+    flash("Homework cancelled. Its links no longer work; entries already sent are kept.", "success")
+    return redirect(_couple_anchor(assignment))
+
+
+@bp.post("/homework/<int:assignment_id>/links/<int:partner_id>/revoke")
+def revoke(assignment_id: int, partner_id: int):
+    assignment = services.own_assignment_or_404(current_user, assignment_id)
+    link = services.assignment_link_or_404(assignment, partner_id)
+    services.revoke_link(link)
+    db.session.commit()
+    flash(f"{link.partner.first_name}'s link no longer works.", "success")
+    return redirect(_couple_anchor(assignment))
+
+
+@bp.post("/homework/<int:assignment_id>/links/<int:partner_id>/reissue")
+def reissue(assignment_id: int, partner_id: int):
+    assignment = services.own_assignment_or_404(current_user, assignment_id)
+    link = services.assignment_link_or_404(assignment, partner_id)
+    services.reissue_link(link, _secret(), _grace())
+    db.session.commit()
+    flash(f"New link made for {link.partner.first_name}. The old one no longer works.", "success")
+    return redirect(_couple_anchor(assignment))
+
+
+@bp.get("/homework/<int:assignment_id>/links/<int:partner_id>/handout.pdf")
+def handout(assignment_id: int, partner_id: int):
+    """A printable page with the partner's link as text and as a QR code."""
+    assignment = services.own_assignment_or_404(current_user, assignment_id)
+    link = services.assignment_link_or_404(assignment, partner_id)
+    token = links.shown_token(link, _secret())
+    if token is None or link.expires_at <= utcnow() or assignment.status != "active":
+        flash("That link no longer works. Make a new link first, then print it.", "warning")
+        return redirect(_couple_anchor(assignment))
+    pdf = render_link_handout(
+        practice_name=current_app.config["PRACTICE_NAME"],
+        partner_first_name=link.partner.first_name,
+        exercise_title=assignment.title,
+        due=day(assignment.due_date),
+        url=client_url(token),
+        expires=day(link.expires_at),
+        page_size=current_app.config["PAPER_SIZE"],
+    )
+    return send_file(
+        BytesIO(pdf),
+        mimetype="application/pdf",
+        download_name=f"homework-link-{assignment.id}-{partner_id}.pdf",
+    )
+
+
+def _couple_anchor(assignment) -> str:
+    return url_for(
+        "couples.detail", couple_id=assignment.couple_id, _anchor=f"assignment-{assignment.id}"
+    )
+
+
+# ---------------------------------------------------------------------------- client
+
+
+def _client_page(template: str, status: int = 200, **context):
+    response = current_app.make_response((render_template(template, **context), status))
+    # The token is in the address: never send it to another site as a referrer.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/h/<token>", methods=["GET", "POST"])
+@public
+@csrf.exempt  # The unguessable token in the address is the capability; a partner has no
+# session to forge requests with, and a stale CSRF token must never throw away what they typed.
+@limiter.limit("60 per minute")
+def client(token: str):
+    """A partner's homework page: GET shows it (and changes nothing), POST saves an entry."""
+    link = services.find_live_link(token, utcnow())
+    if link is None:
+        return _client_page("homework/link_gone.html", 404)
+    assignment = link.assignment
+    prompts = assignment.snapshot.get("prompts", [])
+    # Plain values, not ORM objects: after a failed save the session is rolled back, and the
+    # page must still render from memory even if the database is gone.
+    context = {
+        "partner_id": link.partner_id,
+        "first_name": link.partner.first_name,
+        "counselor_name": assignment.couple.counselor.name,
+        "title": assignment.title,
+        "snapshot": assignment.snapshot,
+        "note": assignment.note,
+        "due_date": assignment.due_date,
+        "frequency": assignment.frequency,
+        "i_parts": I_PARTS,
+        "visibilities": VISIBILITIES,
+        "today": today_local(),
+    }
+    if request.method == "GET":
+        return _client_page(
+            "homework/client.html", form=EntryForm.blank(prompts),
+            history=services.partner_history(link),
+            waiting=services.waiting_for_both(link), **context,
+        )
+
+    form = EntryForm.from_post(prompts, request.form)
+    if "add" in request.form or "remove" in request.form:
+        # The no-JavaScript "Add another item" / "Remove": show the page again, keeping everything.
+        return _client_page("homework/client.html", form=form, history=[], waiting=0, **context)
+    submission = form.validate()
+    if submission is None:
+        return _client_page("homework/client.html", form=form, history=[], waiting=0, **context)
+    try:
+        if services.existing_entry(link, submission.submission_key) is None:
+            if services.submission_key_taken(submission.submission_key):
+                submission.submission_key = new_submission_key()  # tampered key: still save
+            services.record_entry(link, submission)
+            db.session.commit()
+    except IntegrityError:
+        # Two clicks raced: the other request stored this very form. Anything else is an error.
+        db.session.rollback()
+        if services.existing_entry(link, submission.submission_key) is None:
+            return _save_failed(form, context)
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        # Only the error's class: its message carries SQL parameters, i.e. what the client wrote.
+        current_app.logger.error("Saving a homework entry failed: %s", type(error).__name__)
+        return _save_failed(form, context)
+    return _client_page(
+        "homework/saved.html", history=services.partner_history(link),
+        waiting=services.waiting_for_both(link), **context,
+    )
+
+
+def _save_failed(form: EntryForm, context: dict):
+    """The database refused: say so plainly and give everything back to send again."""
+    return _client_page(
+        "homework/client.html", 503, form=form, history=[], waiting=0, save_failed=True, **context
+    )
+

@@ -1,0 +1,95 @@
+// Client homework page: progressive enhancement only. Without JavaScript the
+// "Add another item" and "Remove" buttons submit the form and the server re-renders it.
+(function () {
+  "use strict";
+
+  function renumber(fieldset) {
+    var key = fieldset.getAttribute("data-list");
+    var rows = fieldset.querySelectorAll("[data-list-row]");
+    rows.forEach(function (row, index) {
+      var input = row.querySelector("input");
+      var label = row.querySelector("label");
+      var remove = row.querySelector("[data-list-remove]");
+      var id = "a-" + key + "-" + index;
+      input.id = id;
+      input.name = id;
+      label.htmlFor = id;
+      label.textContent = "Item " + (index + 1);
+      if (remove) {
+        remove.value = key + ":" + index;
+        remove.textContent = "Remove item " + (index + 1);
+        remove.hidden = rows.length < 2;
+      }
+    });
+    fieldset.querySelector("[data-list-count]").value = rows.length;
+  }
+
+  function addRow(fieldset) {
+    var list = fieldset.querySelector("[data-list-items]");
+    var rows = list.querySelectorAll("[data-list-row]");
+    if (rows.length >= 20) return;
+    var row = rows[rows.length - 1].cloneNode(true);
+    row.classList.remove("has-error");
+    var error = row.querySelector(".error");
+    if (error) error.remove();
+    var input = row.querySelector("input");
+    input.value = "";
+    input.removeAttribute("aria-invalid");
+    input.removeAttribute("aria-describedby");
+    if (!row.querySelector("[data-list-remove]")) {
+      var button = document.createElement("button");
+      button.type = "submit";
+      button.name = "remove";
+      button.className = "link-button";
+      button.setAttribute("data-list-remove", "");
+      row.appendChild(button);
+    }
+    list.appendChild(row);
+    renumber(fieldset);
+    input.focus();
+  }
+
+  document.querySelectorAll("[data-list]").forEach(function (fieldset) {
+    fieldset.addEventListener("click", function (event) {
+      var target = event.target;
+      if (target.matches("[data-list-add]")) {
+        event.preventDefault();
+        addRow(fieldset);
+      } else if (target.matches("[data-list-remove]")) {
+        event.preventDefault();
+        var rows = fieldset.querySelectorAll("[data-list-row]");
+        if (rows.length < 2) return;
+        var row = target.closest("[data-list-row]");
+        var next = row.nextElementSibling || row.previousElementSibling;
+        row.remove();
+        renumber(fieldset);
+        if (next) next.querySelector("input").focus();
+      }
+    });
+    renumber(fieldset);
+  });
+
+  function sentence(parts) {
+    var pieces = [];
+    if (parts.feel) pieces.push("I feel " + parts.feel);
+    if (parts.when) pieces.push("when " + parts.when);
+    if (parts.because) pieces.push("because " + parts.because);
+    var text = pieces.join(" ");
+    if (text) text += ".";
+    if (parts.need) text = (text + " I need " + parts.need + ".").trim();
+    return text;
+  }
+
+  document.querySelectorAll("[data-i-statement]").forEach(function (fieldset) {
+    var preview = fieldset.querySelector("[data-i-preview]");
+    function update() {
+      var parts = {};
+      fieldset.querySelectorAll("[data-i-part]").forEach(function (input) {
+        parts[input.getAttribute("data-i-part")] = input.value.trim();
+      });
+      preview.textContent = sentence(parts);  // textContent: typed text is never HTML
+    }
+    fieldset.addEventListener("input", update);
+    update();
+  });
+})();

@@ -79,3 +79,7 @@ def init_app(app: Flask) -> None:
         db.session.commit()
         role = "administrator" if (first if admin is None else admin) else "counselor"
         click.echo(f"Created {role} {email}.")
+
+    from practice.bench.command import bench_command
+
+    app.cli.add_command(bench_command)

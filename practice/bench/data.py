@@ -207,7 +207,7 @@ def answers_for(prompts: list[dict[str, Any]], rng: random.Random, pool: TextPoo
         if kind == "scale":
             answers[prompt["key"]] = rng.randint(1, 5)
         elif kind == "yes_no":
-            answers[prompt["key"]] = rng.random() < 0.7
+            answers[prompt["key"]] = "yes" if rng.random() < 0.7 else "no"
         elif kind == "list":
             count = prompt.get("items") if isinstance(prompt.get("items"), int) else 3
             answers[prompt["key"]] = rng.sample(ITEMS, min(count, len(ITEMS)))

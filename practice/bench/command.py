@@ -1,0 +1,176 @@
+"""`flask --app app bench`: build a synthetic practice in a fresh database and measure it."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import current_app
+from flask_migrate import upgrade
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from practice.bench import data, load, measure, report
+from practice.config import normalize_database_url
+from practice.extensions import db
+
+# Fixed so the in-process app and the gunicorn workers accept the same session cookie.
+BENCH_SECRET_KEY = "benchmark-only-secret-key-never-use-in-production"
+
+
+def bench_database(instance_path: str) -> tuple[str, str]:
+    """The URL of a fresh, empty benchmark database, and its kind.
+
+    Refuses a PostgreSQL database whose name does not say it is for benchmarks or tests:
+    the benchmark drops the whole schema first.
+    """
+    raw = os.environ.get("DATABASE_URL", "").strip()
+    if raw:
+        url = normalize_database_url(raw)
+        parsed = make_url(url)
+        if parsed.get_backend_name() != "postgresql":
+            raise click.ClickException(
+                "DATABASE_URL must be a PostgreSQL URL for the benchmark; unset it to "
+                "benchmark SQLite (instance/bench.db)."
+            )
+        name = (parsed.database or "").lower()
+        if "bench" not in name and "test" not in name:
+            raise click.ClickException(
+                f"Refusing to wipe database {parsed.database!r}: the benchmark drops its "
+                "schema, so the database name must contain 'bench' or 'test'."
+            )
+        return url, "postgresql"
+    path = Path(instance_path) / "bench.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}", "sqlite"
+
+
+def _fresh_schema(kind: str) -> None:
+    if kind == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    upgrade()
+
+
+@click.command("bench")
+@click.option(
+    "--scale", type=click.FloatRange(min=0.0001), default=1.0, show_default=True,
+    help="1 ≈ 144,000 entries (10 counselors × 100 couples); 10 gives every couple ten times "
+    "the history (years of data); below 1 shrinks the number of couples.",
+)
+@click.option("--requests", "requests_", type=click.IntRange(min=1), default=50,
+              show_default=True, help="Timed requests per page, in process.")
+@click.option("--warmup", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Untimed requests per page first.")
+@click.option("--duration", type=click.IntRange(1, 120), default=10, show_default=True,
+              help="Seconds of wrk per URL under gunicorn.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="JSON file to write (default bench-results/bench-<scale>-<db>-<time>.json).")
+@click.option("--no-load", is_flag=True, help="Skip the gunicorn + wrk part.")
+def bench_command(
+    scale: float, requests_: int, warmup: int, duration: int, out: Path | None, no_load: bool
+) -> None:
+    """Build a synthetic practice in a FRESH database and measure the pages.
+
+    SQLite by default: instance/bench.db, deleted first. With DATABASE_URL set, that
+    PostgreSQL database is WIPED (its public schema dropped and recreated): it is refused
+    unless the database name contains "bench" or "test".
+    """
+    started = time.perf_counter()
+    url, kind = bench_database(current_app.instance_path)
+    from practice import create_app
+    from practice.auth.services import hash_password
+
+    bench_app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": BENCH_SECRET_KEY,
+            "WTF_CSRF_ENABLED": False,  # the POST measurement posts like a form would, no token
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    result: dict[str, Any] = {
+        "benchmark": "flask --app app bench",
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "git_commit": report.git_commit(),
+        "machine": report.machine(),
+        "database": {"kind": kind, "name": make_url(url).database},
+        "scale": scale,
+    }
+    with bench_app.app_context():
+        try:
+            click.echo(f"Fresh {kind} database: {make_url(url).database}")
+            _fresh_schema(kind)
+            shape = data.shape_for_scale(scale)
+            click.echo(f"Building {data.describe(shape)} …")
+            cpu = time.process_time()
+            built = data.build(
+                shape, password_hash=hash_password(measure.BENCH_PASSWORD), progress=click.echo
+            )
+            result["build"] = {
+                **built.as_dict(), "cpu_seconds": round(time.process_time() - cpu, 1)
+            }
+            rows = sum(built.rows.values())
+            click.echo(
+                f"Built {rows:,} rows ({built.rows['entry']:,} entries) in {built.seconds:.1f} s, "
+                f"{rows / built.seconds:,.0f} rows/s"
+            )
+            ctx = measure.prepare_context(built.targets)
+            client = bench_app.test_client()
+            measure.sign_in(client, built.targets.counselor_email)
+            click.echo(f"Measuring in process ({requests_} requests per page) …")
+            pages = measure.measure_all(
+                bench_app, client, ctx, requests=requests_, warmup=warmup, progress=click.echo
+            )
+            result["in_process"] = {
+                "requests": requests_,
+                "warmup": warmup,
+                "pages": [vars(p) for p in pages],
+            }
+            cookie_name = bench_app.config["SESSION_COOKIE_NAME"]
+            cookie = client.get_cookie(cookie_name)
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+    if no_load:
+        result["load"] = None
+    else:
+        click.echo(f"Under gunicorn with wrk ({duration} s per URL) …")
+        link_page = measure.PAGES_BY_KEY["link_get"]
+        targets = [load.Target("healthz", "/healthz", "/healthz", signed_in=False)]
+        if measure.available(bench_app, link_page, ctx):
+            targets.append(load.Target("link_get", "Client link page", link_page.url(ctx), False))
+        targets.append(load.Target("dashboard", "Dashboard", "/", signed_in=True))
+        result["load"] = load.run_load(
+            database_url=url,
+            secret_key=BENCH_SECRET_KEY,
+            instance_path=bench_app.instance_path,
+            cookie=f"{cookie_name}={cookie.value}" if cookie else "",
+            targets=targets,
+            duration=duration,
+            progress=click.echo,
+        )
+        if not measure.available(bench_app, link_page, ctx):
+            result["load"]["targets"].insert(1, {
+                "key": "link_get", "label": "Client link page", "path": "/h/<token>",
+                "status": "not available",
+            })
+        for row in result["load"]["targets"]:
+            row["path"] = row["path"].replace(ctx.token, "<token>")
+
+    result["seconds_total"] = round(time.perf_counter() - started, 1)
+    out = out or load.PROJECT_ROOT / "bench-results" / (
+        f"bench-{scale:g}-{kind}-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
+    )
+    report.write_json(result, out)
+    click.echo("")
+    click.echo(report.render(result))
+    click.echo(f"\nWrote {out}")

@@ -1,0 +1,351 @@
+"""In-process measurements: each page through the Flask test client, timed and with its SQL
+statements counted. Also used by tests/test_query_counts.py."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+import statistics
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, func, select, update
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.test import TestResponse
+
+from practice.bench.data import Targets
+from practice.extensions import db
+from practice.homework.models import Entry, PartnerLink
+
+BENCH_PASSWORD = "benchmark password, not for real use"
+
+
+@dataclass
+class Context:
+    """What the page paths are filled with."""
+
+    targets: Targets
+    token: str
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    label: str
+    method: str
+    path: Callable[[Context], str]
+    kind: str  # "html" or "pdf": what a successful response must be
+
+    def url(self, ctx: Context) -> str:
+        return self.path(ctx)
+
+
+# One entry per page of the issue; a page that is not in the app yet is reported, not faked.
+PAGES: tuple[Page, ...] = (
+    Page("dashboard", "Dashboard", "GET", lambda c: "/", "html"),
+    Page(
+        "couples_search", "Couples list, searched", "GET",
+        lambda c: f"/couples/?q={c.targets.couple_search}", "html",
+    ),
+    Page("couple", "Couple page", "GET", lambda c: f"/couples/{c.targets.couple_id}", "html"),
+    Page("link_get", "Client link page (GET)", "GET", lambda c: f"/h/{c.token}", "html"),
+    Page("link_post", "Client link submit (POST)", "POST", lambda c: f"/h/{c.token}", "html"),
+    Page(
+        "session_pdf", "Session summary PDF", "GET",
+        lambda c: f"/sessions/{c.targets.session_id}/summary.pdf?copy=counselor", "pdf",
+    ),
+    Page(
+        "record_pdf", "Couple's full record PDF", "GET",
+        lambda c: f"/couples/{c.targets.couple_id}/record.pdf", "pdf",
+    ),
+    Page(
+        "library_search", "Library search", "GET",
+        lambda c: f"/library/?q={c.targets.library_search}", "html",
+    ),
+)
+PAGES_BY_KEY = {page.key: page for page in PAGES}
+
+
+def available(app: Flask, page: Page, ctx: Context) -> bool:
+    """Whether the app has a route for this page (its URL and method), from app.url_map."""
+    adapter = app.url_map.bind("localhost")
+    try:
+        endpoint, _ = adapter.match(urlsplit(page.url(ctx)).path, method=page.method)
+    except (NotFound, MethodNotAllowed):
+        return False
+    return endpoint != "static"
+
+
+def token_hash(token: str) -> str:
+    """The homework feature's own token hashing when it exists; SHA-256 hex otherwise."""
+    try:
+        from practice.homework.links import hash_token
+    except ImportError:
+        return hashlib.sha256(token.encode()).hexdigest()
+    return hash_token(token)
+
+
+def prepare_context(targets: Targets) -> Context:
+    """Give the target link a token we know (only its hash is stored, as the app does)."""
+    token = secrets.token_urlsafe(32)
+    db.session.execute(
+        update(PartnerLink)
+        .where(PartnerLink.id == targets.link_id)
+        .values(token_hash=token_hash(token), revoked_at=None)
+    )
+    db.session.commit()
+    return Context(targets=targets, token=token)
+
+
+def sign_in(client: FlaskClient, email: str, password: str = BENCH_PASSWORD) -> None:
+    response = client.post("/login", data={"email": email, "password": password})
+    if response.status_code != 302:
+        raise RuntimeError(f"signing in as {email} failed: HTTP {response.status_code}")
+
+
+class StatementCounter:
+    """Counts SQL statements sent to the database (executemany counts once)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, *args: Any) -> None:
+        self.count += 1
+
+    def __enter__(self) -> StatementCounter:
+        event.listen(db.engine, "before_cursor_execute", self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(db.engine, "before_cursor_execute", self)
+
+
+# --- the client link form ------------------------------------------------------------------
+
+
+class _FormReader(HTMLParser):
+    """The fields of the first POST form on a page, filled the way a partner would."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.in_form = False
+        self.done = False
+        self.fields: dict[str, str] = {}
+        self.checked_radios: set[str] = set()
+        self.textarea: str | None = None
+        self.select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if self.done:
+            return
+        if tag == "form" and a.get("method", "").lower() == "post":
+            self.in_form = True
+        if not self.in_form:
+            return
+        if tag == "option":
+            if self.select and self.select not in self.fields and a.get("value"):
+                self.fields[self.select] = a["value"]
+            return
+        if not a.get("name"):
+            return
+        name = a["name"]
+        if tag == "input":
+            kind = a.get("type", "text").lower()
+            if kind in ("hidden",):
+                self.fields[name] = a.get("value", "")
+            elif kind == "radio":
+                # The middle option of a scale, the first of anything else.
+                if name not in self.checked_radios or a.get("value") == "3":
+                    self.fields[name] = a.get("value", "")
+                    self.checked_radios.add(name)
+            elif kind == "checkbox":
+                self.fields[name] = a.get("value") or "y"
+            elif kind == "number":
+                self.fields[name] = a.get("min") or "3"
+            elif kind not in ("submit", "button", "reset", "file", "image"):
+                self.fields[name] = "Fine, we did it twice this week — José & Zoë 🙂"
+        elif tag == "textarea":
+            self.textarea = name
+            self.fields[name] = (
+                "We talked after dinner without our phones. I noticed I wanted to fix things, "
+                "so I asked a question instead. Ça va mieux."
+            )
+        elif tag == "select":
+            self.select = name
+        # Named buttons are left out: here they mean "add another item", not "send".
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form" and self.in_form:
+            self.in_form = False
+            self.done = True
+        elif tag == "select":
+            self.select = None
+
+
+def link_form(client: FlaskClient, ctx: Context) -> dict[str, str]:
+    """The client link form as a partner would submit it."""
+    response = client.get(f"/h/{ctx.token}")
+    reader = _FormReader()
+    reader.feed(response.get_data(as_text=True))
+    if not reader.fields:
+        raise RuntimeError(f"no form on the client link page (HTTP {response.status_code})")
+    return reader.fields
+
+
+def with_fresh_key(form: dict[str, str]) -> dict[str, str]:
+    """Each POST gets a new submission key, like a freshly rendered form."""
+    fresh = dict(form)
+    for name in fresh:
+        if "submission" in name.lower():
+            fresh[name] = uuid.uuid4().hex
+    return fresh
+
+
+def request_page(
+    client: FlaskClient, page: Page, ctx: Context, form: dict[str, str] | None = None
+) -> TestResponse:
+    if page.method == "POST":
+        return client.post(page.url(ctx), data=with_fresh_key(form or {}))
+    return client.get(page.url(ctx))
+
+
+def problem_with(page: Page, response: TestResponse) -> str | None:
+    """Why a response is not what a user would accept, or None."""
+    if page.method == "POST":
+        if response.status_code not in (200, 302, 303):
+            return f"HTTP {response.status_code}"
+        return None
+    if response.status_code != 200:
+        return f"HTTP {response.status_code}"
+    if page.kind == "pdf" and not response.data.startswith(b"%PDF"):
+        return f"not a PDF ({response.mimetype})"
+    return None
+
+
+def count_statements(
+    client: FlaskClient, page: Page, ctx: Context, form: dict[str, str] | None = None
+) -> tuple[int, TestResponse]:
+    with StatementCounter() as counter:
+        response = request_page(client, page, ctx, form)
+    return counter.count, response
+
+
+# --- timing --------------------------------------------------------------------------------
+
+
+@dataclass
+class PageResult:
+    key: str
+    label: str
+    method: str
+    path: str
+    status: str  # "ok", "not available", or what went wrong
+    requests: int = 0
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    min_ms: float | None = None
+    max_ms: float | None = None
+    statements: int | None = None
+    statements_range: list[int] = field(default_factory=list)
+    response_bytes: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def _entries_of_link(link_id: int) -> int:
+    db.session.rollback()  # see the rows the requests committed
+    link = db.session.get(PartnerLink, link_id)
+    assert link is not None
+    return db.session.execute(
+        select(func.count())
+        .select_from(Entry)
+        .where(Entry.assignment_id == link.assignment_id, Entry.partner_id == link.partner_id)
+    ).scalar_one()
+
+
+def measure_page(
+    app: Flask,
+    client: FlaskClient,
+    page: Page,
+    ctx: Context,
+    *,
+    requests: int = 50,
+    warmup: int = 5,
+    budget_seconds: float = 120.0,
+) -> PageResult:
+    shown_path = page.url(ctx).replace(ctx.token, "<token>")
+    result = PageResult(page.key, page.label, page.method, shown_path, "ok")
+    if not available(app, page, ctx):
+        result.status = "not available"
+        return result
+    form = link_form(client, ctx) if page.method == "POST" else None
+    if form is not None and not any("submission" in name.lower() for name in form):
+        result.notes.append("no submission key field found in the form")
+    entries_before = _entries_of_link(ctx.targets.link_id) if form is not None else 0
+    for _ in range(warmup):
+        response = request_page(client, page, ctx, form)
+        problem = problem_with(page, response)
+        if problem:
+            result.status = f"failed: {problem}"
+            return result
+    timings: list[float] = []
+    counts: list[int] = []
+    started = time.perf_counter()
+    with StatementCounter() as counter:
+        for _ in range(requests):
+            counter.count = 0
+            t0 = time.perf_counter()
+            response = request_page(client, page, ctx, form)
+            timings.append((time.perf_counter() - t0) * 1000)
+            counts.append(counter.count)
+            problem = problem_with(page, response)
+            if problem:
+                result.status = f"failed: {problem}"
+                break
+            if time.perf_counter() - started > budget_seconds:
+                result.notes.append(f"time budget of {budget_seconds:.0f} s reached")
+                break
+    result.requests = len(timings)
+    result.median_ms = round(statistics.median(timings), 2)
+    result.p95_ms = round(percentile(timings, 0.95), 2)
+    result.min_ms = round(min(timings), 2)
+    result.max_ms = round(max(timings), 2)
+    result.statements = round(statistics.median(counts))
+    result.statements_range = [min(counts), max(counts)]
+    result.response_bytes = len(response.data)
+    if form is not None:
+        stored = _entries_of_link(ctx.targets.link_id) - entries_before
+        posted = warmup + result.requests
+        if stored != posted:
+            result.status = f"failed: {stored} of {posted} submissions stored an entry"
+        else:
+            result.notes.append(f"each POST stored an entry ({stored})")
+    return result
+
+
+def measure_all(
+    app: Flask, client: FlaskClient, ctx: Context, *, requests: int = 50, warmup: int = 5,
+    progress: Callable[[str], None] | None = None,
+) -> list[PageResult]:
+    results = []
+    for page in PAGES:
+        result = measure_page(app, client, page, ctx, requests=requests, warmup=warmup)
+        if progress:
+            timing = f"median {result.median_ms} ms" if result.median_ms is not None else ""
+            progress(f"  {page.label:<28} {result.status:<16} {timing}")
+        results.append(result)
+    return results

@@ -1,12 +1,98 @@
-"""Counseling sessions and their printed summaries."""
+"""Counseling sessions: record, edit and delete them, review homework, and prepare their printouts.
+
+Every query here is scoped to one counselor or to a session already checked to be theirs.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from flask import abort
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from practice.auth.models import Counselor
 from practice.couples.models import Couple
 from practice.extensions import db
-from practice.sessions.models import CounselingSession
+from practice.formatting import zone
+
+# A module import, not names: homework.services imports sessions.models, so names may not
+# exist yet while the two packages load each other.
+from practice.homework import services as homework_services
+from practice.homework.models import Assignment, Entry, PartnerLink
+from practice.pdf.summary import (
+    AssignedHomework,
+    CoupleRecord,
+    PartnerHomework,
+    ReviewedHomework,
+    SessionSummary,
+)
+from practice.sessions.models import ATTENDANCE, SESSION_FORMATS, CounselingSession
+from practice.timeutil import utcnow
+
+COPIES = ("couple", "counselor")
+
+
+VISIBILITY_LABELS = {
+    "counselor": "Private: only you",
+    "partner": "Shared with partner",
+    "after_both": "Shared once both have submitted",
+}
+
+
+@dataclass
+class SessionDetails:
+    """What the counselor types about a session; times are naive UTC."""
+
+    starts_at: datetime
+    duration_minutes: int
+    format: str
+    attendance: str
+    focus: str = ""
+    private_notes: str = ""
+    couple_summary: str = ""
+    next_steps: str = ""
+    next_appointment_at: datetime | None = None
+
+
+@dataclass
+class Review:
+    """The counselor's review of one assignment, as ticked and typed in the session form."""
+
+    reviewed: bool
+    remarks: str = ""
+
+
+# --- time -------------------------------------------------------------------------------------
+
+
+def local_to_utc(value: datetime, tz: str | None) -> datetime:
+    """A naive wall-clock time in the counselor's zone as naive UTC (how we store times)."""
+    return value.replace(tzinfo=zone(tz)).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def utc_to_local(value: datetime | None, tz: str | None) -> datetime | None:
+    """A stored naive-UTC time as naive wall-clock time in the counselor's zone (for inputs)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone(tz)).replace(tzinfo=None)
+
+
+def printed_datetime(value: datetime | None, tz: str | None) -> str:
+    """'Tuesday 3 December 2024, 14:05': on paper the year and weekday are always spelled out."""
+    moment = utc_to_local(value, tz)
+    if moment is None:
+        return ""
+    return f"{moment:%A} {moment.day} {moment:%B %Y, %H:%M}"
+
+
+def printed_date(value) -> str:
+    return f"{value:%a} {value.day} {value:%b %Y}" if value else ""
+
+
+# --- reading ----------------------------------------------------------------------------------
 
 
 def couple_sessions(couple: Couple) -> list[CounselingSession]:
@@ -15,6 +101,369 @@ def couple_sessions(couple: Couple) -> list[CounselingSession]:
         db.session.execute(
             select(CounselingSession)
             .where(CounselingSession.couple_id == couple.id)
-            .order_by(CounselingSession.starts_at.desc())
+            .order_by(CounselingSession.starts_at.desc(), CounselingSession.id.desc())
         ).scalars()
+    )
+
+
+def own_session_or_404(counselor: Counselor, session_id: int) -> CounselingSession:
+    """The counselor's session with its couple and partners, or 404 (missing or someone else's)."""
+    counseling_session = db.session.execute(
+        select(CounselingSession)
+        .join(Couple)
+        .where(CounselingSession.id == session_id, Couple.counselor_id == counselor.id)
+        .options(
+            selectinload(CounselingSession.couple).selectinload(Couple.partners),
+            selectinload(CounselingSession.couple).selectinload(Couple.counselor),
+        )
+    ).scalar_one_or_none()
+    if counseling_session is None:
+        abort(404)
+    return counseling_session
+
+
+def _with_homework_loaded(query):
+    """Everything the homework tables show, in a fixed number of queries however many rows."""
+    return query.options(
+        selectinload(Assignment.links).selectinload(PartnerLink.partner),
+        selectinload(Assignment.entries).selectinload(Entry.partner),
+    )
+
+
+def previous_session(
+    couple: Couple, before: CounselingSession | None = None
+) -> CounselingSession | None:
+    """The session before `before` (or the couple's latest one when recording a new session)."""
+    query = select(CounselingSession).where(CounselingSession.couple_id == couple.id)
+    if before is not None:
+        query = query.where(
+            or_(
+                CounselingSession.starts_at < before.starts_at,
+                and_(
+                    CounselingSession.starts_at == before.starts_at,
+                    CounselingSession.id < before.id,
+                ),
+            )
+        )
+    return db.session.execute(
+        query.order_by(CounselingSession.starts_at.desc(), CounselingSession.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def homework_to_review(
+    couple: Couple, counseling_session: CounselingSession | None = None
+) -> list[Assignment]:
+    """Homework since the previous session: what the session form offers to review.
+
+    That is the couple's active assignments not yet reviewed, those created after the previous
+    session, and those already reviewed in this session; never homework given in this very
+    session, nor homework another session reviewed.
+    """
+    previous = previous_session(couple, counseling_session)
+    this_id = counseling_session.id if counseling_session is not None else None
+    open_review = Assignment.reviewed_at.is_(None)
+    if previous is not None:
+        open_review = or_(open_review, Assignment.created_at > previous.starts_at)
+    reviewable = and_(Assignment.reviewed_session_id.is_(None), open_review)
+    if this_id is not None:
+        reviewable = or_(Assignment.reviewed_session_id == this_id, reviewable)
+    query = select(Assignment).where(
+        Assignment.couple_id == couple.id,
+        Assignment.status == "active",
+        reviewable,
+    )
+    if this_id is not None:
+        query = query.where(
+            or_(Assignment.session_id.is_(None), Assignment.session_id != this_id)
+        )
+    query = query.order_by(Assignment.due_date, Assignment.id)
+    return list(db.session.execute(_with_homework_loaded(query)).scalars())
+
+
+def session_homework(
+    counseling_sessions: list[CounselingSession],
+) -> tuple[dict[int, list[Assignment]], dict[int, list[Assignment]]]:
+    """Homework reviewed in, and assigned in, each of these sessions (by session id).
+
+    One query for any number of sessions, so the couple record costs the same as one summary.
+    """
+    ids = [s.id for s in counseling_sessions]
+    reviewed: dict[int, list[Assignment]] = {i: [] for i in ids}
+    assigned: dict[int, list[Assignment]] = {i: [] for i in ids}
+    if not ids:
+        return reviewed, assigned
+    query = (
+        select(Assignment)
+        .where(or_(Assignment.reviewed_session_id.in_(ids), Assignment.session_id.in_(ids)))
+        .order_by(Assignment.due_date, Assignment.id)
+    )
+    for assignment in db.session.execute(_with_homework_loaded(query)).scalars():
+        if assignment.reviewed_session_id in reviewed:
+            reviewed[assignment.reviewed_session_id].append(assignment)
+        if assignment.session_id in assigned:
+            assigned[assignment.session_id].append(assignment)
+    return reviewed, assigned
+
+
+def progress_for(
+    assignments: list[Assignment],
+) -> dict[int, dict[int, homework_services.PartnerProgress]]:
+    """Each partner's progress on each assignment (the homework feature's single definition)."""
+    return homework_services.assignment_progress(assignments) if assignments else {}
+
+
+@dataclass
+class ReviewItem:
+    """One assignment as the session form shows it: each partner's completion and every entry."""
+
+    assignment: Assignment
+    completion: list[tuple[str, str]]
+    entries: list[tuple[Entry, list[tuple[str, str]]]]
+
+
+def review_items(couple: Couple, assignments: list[Assignment]) -> list[ReviewItem]:
+    """The homework to review, ready for the form: the counselor sees every entry."""
+    progress = progress_for(assignments)
+    return [
+        ReviewItem(
+            assignment=a,
+            completion=[
+                (p.display_name, _completion(progress.get(a.id, {}).get(p.id)))
+                for p in couple.partners
+            ],
+            entries=[(e, entry_lines(a, e, "counselor")) for e in a.entries],
+        )
+        for a in assignments
+    ]
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _apply(counseling_session: CounselingSession, details: SessionDetails) -> None:
+    counseling_session.starts_at = details.starts_at
+    counseling_session.duration_minutes = details.duration_minutes
+    counseling_session.format = details.format
+    counseling_session.attendance = details.attendance
+    counseling_session.focus = details.focus
+    counseling_session.private_notes = details.private_notes
+    counseling_session.couple_summary = details.couple_summary
+    counseling_session.next_steps = details.next_steps
+    counseling_session.next_appointment_at = details.next_appointment_at
+
+
+def record_session(
+    couple: Couple,
+    details: SessionDetails,
+    reviewable: list[Assignment] | None = None,
+    reviews: dict[int, Review] | None = None,
+) -> CounselingSession:
+    """A new session for the couple, with its homework reviews (flushed, not committed)."""
+    counseling_session = CounselingSession(couple=couple)
+    _apply(counseling_session, details)
+    db.session.add(counseling_session)
+    db.session.flush()
+    apply_reviews(counseling_session, reviewable or [], reviews or {})
+    return counseling_session
+
+
+def update_session(
+    counseling_session: CounselingSession,
+    details: SessionDetails,
+    reviewable: list[Assignment] | None = None,
+    reviews: dict[int, Review] | None = None,
+) -> None:
+    _apply(counseling_session, details)
+    apply_reviews(counseling_session, reviewable or [], reviews or {})
+
+
+def apply_reviews(
+    counseling_session: CounselingSession,
+    reviewable: list[Assignment],
+    reviews: dict[int, Review],
+) -> None:
+    """Mark homework reviewed in this session, or no longer reviewed, and keep the remarks.
+
+    Only assignments in `reviewable` (this couple's homework offered by the form) are touched,
+    whatever ids a request names.
+    """
+    now = utcnow()
+    for assignment in reviewable:
+        review = reviews.get(assignment.id)
+        if review is None:
+            continue
+        # Remarks are kept even when the box is not ticked: nothing typed is lost.
+        assignment.review_remarks = review.remarks
+        if review.reviewed:
+            if assignment.reviewed_session_id != counseling_session.id:
+                assignment.reviewed_at = now
+            assignment.reviewed_session_id = counseling_session.id
+        elif assignment.reviewed_session_id == counseling_session.id:
+            assignment.reviewed_session_id = None
+            assignment.reviewed_at = None
+
+
+def delete_session(counseling_session: CounselingSession) -> None:
+    """Delete the session; its homework stays, no longer tied to it (reviews keep their date)."""
+    session_id = counseling_session.id
+    # Explicit rather than relying on ON DELETE SET NULL, so it holds on every backend.
+    db.session.execute(
+        update(Assignment).where(Assignment.session_id == session_id).values(session_id=None)
+    )
+    db.session.execute(
+        update(Assignment)
+        .where(Assignment.reviewed_session_id == session_id)
+        .values(reviewed_session_id=None)
+    )
+    db.session.delete(counseling_session)
+
+
+# --- what a copy may show ---------------------------------------------------------------------
+
+
+def visible_entries(assignment: Assignment, copy: str) -> list[Entry]:
+    """Entries a copy may print. The couple copy leaves out what a partner kept private:
+    'counselor' entries always, 'after_both' ones until both partners have submitted."""
+    if copy == "counselor":
+        return list(assignment.entries)
+    partners = {link.partner_id for link in assignment.links} or {
+        e.partner_id for e in assignment.entries
+    }
+    submitted = {e.partner_id for e in assignment.entries}
+    both_done = len(partners) >= 2 and partners <= submitted
+    return [
+        e
+        for e in assignment.entries
+        if e.visibility == "partner" or (e.visibility == "after_both" and both_done)
+    ]
+
+
+def entry_lines(assignment: Assignment, entry: Entry, copy: str) -> list[tuple[str, str]]:
+    """An entry as (label, text) lines in the exercise's prompt order; private_note only
+    on the counselor copy."""
+    prompts = (assignment.snapshot or {}).get("prompts") or []
+    lines = [
+        (answer.label, answer.text or "; ".join(answer.items))
+        for answer in homework_services.readable_answers(prompts, entry.answers or {})
+    ]
+    if entry.connection_rating:
+        lines.append(("Connection", f"{entry.connection_rating} of 5"))
+    if entry.completion_note:
+        lines.append(("Note", entry.completion_note))
+    if copy == "counselor" and entry.private_note:
+        lines.append(("Private note (counselor only)", entry.private_note))
+    return lines
+
+
+def _completion(progress: homework_services.PartnerProgress | None) -> str:
+    if progress is None:
+        return "Not assigned"
+    if progress.status == "completed":
+        return f"Completed ({progress.entry_count} of {progress.expected})"
+    return progress.label
+
+
+def _reviewed(
+    assignment: Assignment, couple: Couple, progress: dict, copy: str
+) -> ReviewedHomework:
+    entries = visible_entries(assignment, copy)
+    rows = []
+    for partner in couple.partners:
+        notes = [
+            "\n".join(f"{label}: {text}" for label, text in entry_lines(assignment, e, copy))
+            for e in entries
+            if e.partner_id == partner.id
+        ]
+        rows.append(
+            PartnerHomework(
+                partner=partner.display_name,
+                completion=_completion(progress.get(assignment.id, {}).get(partner.id)),
+                notes="\n\n".join(n for n in notes if n),
+            )
+        )
+    return ReviewedHomework(
+        title=assignment.title,
+        due=printed_date(assignment.due_date),
+        partners=rows,
+        remarks=assignment.review_remarks or "",
+    )
+
+
+def _assigned(assignment: Assignment) -> AssignedHomework:
+    snapshot = assignment.snapshot or {}
+    return AssignedHomework(
+        title=assignment.title,
+        due=printed_date(assignment.due_date),
+        goal=str(snapshot.get("goal") or ""),
+        note=assignment.note or "",
+    )
+
+
+def attendance_label(counseling_session: CounselingSession, couple: Couple) -> str:
+    """'Both partners' or 'Ana Silva only', with the partner's name rather than a number."""
+    names = {f"partner{p.position}": p.display_name for p in couple.partners}
+    if counseling_session.attendance in names:
+        return f"{names[counseling_session.attendance]} only"
+    return ATTENDANCE.get(counseling_session.attendance, counseling_session.attendance)
+
+
+def build_summary(
+    counseling_session: CounselingSession,
+    copy: str,
+    reviewed: list[Assignment],
+    assigned: list[Assignment],
+    progress: dict,
+) -> SessionSummary:
+    """The printable content of one copy of a session summary: privacy is decided here."""
+    if copy not in COPIES:
+        raise ValueError(f"copy must be one of {COPIES}, not {copy!r}")
+    couple = counseling_session.couple
+    tz = couple.counselor.timezone
+    return SessionSummary(
+        copy=copy,
+        couple_name=couple.name,
+        partners=[p.display_name for p in couple.partners],
+        counselor=couple.counselor.name,
+        starts_at=printed_datetime(counseling_session.starts_at, tz),
+        format=SESSION_FORMATS.get(counseling_session.format, counseling_session.format),
+        duration=f"{counseling_session.duration_minutes} minutes",
+        attendance=attendance_label(counseling_session, couple),
+        focus=counseling_session.focus or "",
+        couple_summary=counseling_session.couple_summary or "",
+        next_steps=counseling_session.next_steps or "",
+        next_appointment=printed_datetime(counseling_session.next_appointment_at, tz),
+        private_notes=counseling_session.private_notes if copy == "counselor" else "",
+        reviewed=[_reviewed(a, couple, progress, copy) for a in reviewed],
+        assigned=[_assigned(a) for a in assigned],
+    )
+
+
+def session_summary(counseling_session: CounselingSession, copy: str) -> SessionSummary:
+    """Load the homework of one session and build one copy of its summary."""
+    reviewed, assigned = session_homework([counseling_session])
+    items = reviewed[counseling_session.id]
+    return build_summary(
+        counseling_session, copy, items, assigned[counseling_session.id], progress_for(items)
+    )
+
+
+def couple_record(couple: Couple, copy: str) -> CoupleRecord:
+    """Every session of the couple, oldest first, as one printable record."""
+    sessions = list(
+        db.session.execute(
+            select(CounselingSession)
+            .where(CounselingSession.couple_id == couple.id)
+            .order_by(CounselingSession.starts_at, CounselingSession.id)
+        ).scalars()
+    )
+    reviewed, assigned = session_homework(sessions)
+    progress = progress_for([a for items in reviewed.values() for a in items])
+    return CoupleRecord(
+        copy=copy,
+        couple_name=couple.name,
+        partners=[p.display_name for p in couple.partners],
+        counselor=couple.counselor.name,
+        sessions=[
+            build_summary(s, copy, reviewed[s.id], assigned[s.id], progress) for s in sessions
+        ],
     )

@@ -1,1 +1,147 @@
-"""Counseling session views: record, edit, print."""
+"""Counseling session views: record, edit, delete, and print (PDF and HTML)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from practice.couples.services import own_couple_or_404
+from practice.extensions import db
+from practice.pdf import PAGE_SIZES
+from practice.pdf.summary import couple_record_pdf, session_summary_pdf
+from practice.sessions import bp, services
+from practice.sessions.forms import initial_data, session_form
+from practice.sessions.models import SESSION_FORMATS
+from practice.timeutil import utcnow
+
+
+def _copy(default: str = "couple") -> str:
+    copy = request.args.get("copy", default)
+    return copy if copy in services.COPIES else default
+
+
+def _paper() -> str:
+    # A mistyped PAPER_SIZE prints on A4 rather than failing every printout.
+    size = str(current_app.config.get("PAPER_SIZE", "a4")).lower()
+    return size if size in PAGE_SIZES else "a4"
+
+
+def _session_form(couple, counseling_session=None):
+    """Record (no session yet) or edit a session, with the homework it reviews."""
+    tz = current_user.timezone
+    assignments = services.homework_to_review(couple, counseling_session)
+    data = None
+    if request.method == "GET":
+        data = initial_data(counseling_session, assignments, tz, utcnow())
+    form = session_form(couple, assignments, data)
+    if form.validate_on_submit():
+        details, reviews = form.details(tz), form.reviews(assignments)
+        if counseling_session is None:
+            counseling_session = services.record_session(couple, details, assignments, reviews)
+            message = "Session recorded."
+        else:
+            services.update_session(counseling_session, details, assignments, reviews)
+            message = "Changes saved."
+        db.session.commit()
+        flash(message, "success")
+        return redirect(url_for("sessions.detail", session_id=counseling_session.id))
+    return render_template(
+        "sessions/form.html",
+        couple=couple,
+        counseling_session=counseling_session,
+        items=services.review_items(couple, assignments),
+        visibility_labels=services.VISIBILITY_LABELS,
+        form=form,
+    )
+
+
+@bp.route("/couples/<int:couple_id>/sessions/new", methods=["GET", "POST"])
+def new(couple_id: int):
+    """Record a session, reviewing the homework since the previous one."""
+    return _session_form(own_couple_or_404(current_user, couple_id))
+
+
+@bp.get("/sessions/<int:session_id>")
+def detail(session_id: int):
+    """One session as recorded, with its homework and the ways to print it."""
+    counseling_session = services.own_session_or_404(current_user, session_id)
+    summary = services.session_summary(counseling_session, "counselor")
+    return render_template(
+        "sessions/detail.html", counseling_session=counseling_session, summary=summary
+    )
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+def edit(session_id: int):
+    counseling_session = services.own_session_or_404(current_user, session_id)
+    return _session_form(counseling_session.couple, counseling_session)
+
+
+@bp.route("/sessions/<int:session_id>/delete", methods=["GET", "POST"])
+def delete(session_id: int):
+    """GET asks for confirmation; POST deletes. Homework tied to the session stays."""
+    counseling_session = services.own_session_or_404(current_user, session_id)
+    couple_id = counseling_session.couple_id
+    if request.method == "POST":
+        services.delete_session(counseling_session)
+        db.session.commit()
+        flash("Session deleted. Its homework is still on the couple's page.", "success")
+        return redirect(url_for("couples.detail", couple_id=couple_id))
+    return render_template("sessions/delete.html", counseling_session=counseling_session)
+
+
+@bp.get("/sessions/<int:session_id>/summary.pdf")
+def summary_pdf(session_id: int):
+    """The printed summary: ?copy=couple (default, to hand over) or ?copy=counselor (the file)."""
+    counseling_session = services.own_session_or_404(current_user, session_id)
+    copy = _copy("couple")
+    summary = services.session_summary(counseling_session, copy)
+    pdf = session_summary_pdf(
+        summary,
+        practice_name=current_app.config["PRACTICE_NAME"],
+        page_size=_paper(),
+    )
+    day = counseling_session.starts_at.date().isoformat()
+    return send_file(
+        BytesIO(pdf),
+        mimetype="application/pdf",
+        download_name=f"session-{day}-{copy}-copy.pdf",
+    )
+
+
+@bp.get("/sessions/<int:session_id>/print")
+def print_view(session_id: int):
+    """The summary as a page for printing from the browser."""
+    counseling_session = services.own_session_or_404(current_user, session_id)
+    copy = _copy("couple")
+    summary = services.session_summary(counseling_session, copy)
+    return render_template(
+        "sessions/print.html", counseling_session=counseling_session, summary=summary, copy=copy
+    )
+
+
+@bp.get("/couples/<int:couple_id>/record.pdf")
+def record_pdf(couple_id: int):
+    """Every session of the couple, oldest first: the counselor copy by default (the file)."""
+    couple = own_couple_or_404(current_user, couple_id)
+    copy = _copy("counselor")
+    record = services.couple_record(couple, copy)
+    pdf = couple_record_pdf(
+        record,
+        practice_name=current_app.config["PRACTICE_NAME"],
+        page_size=_paper(),
+    )
+    return send_file(
+        BytesIO(pdf),
+        mimetype="application/pdf",
+        download_name=f"couple-{couple.id}-record-{copy}-copy.pdf",
+    )
+
+
+
+@bp.app_template_filter("session_format")
+def session_format(code: str) -> str:
+    """'video' → 'Video', for the couple page's list of sessions."""
+    return SESSION_FORMATS.get(code, code)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from importlib import resources
 
 import pytest
 from argon2 import PasswordHasher
+from markupsafe import escape
 from sqlalchemy import select
 
+from practice import create_app, timeutil
 from practice.auth import services
 from practice.auth.models import Counselor
+from practice.couples.models import Couple
 from practice.extensions import db
 from tests.factories import TEST_PASSWORD, make_counselor
 
@@ -132,3 +136,147 @@ def test_unknown_email_and_wrong_password_pages_are_identical(client, counselor)
         response = client.post("/login", data={"email": email, "password": "wrong password here"})
         pages.append((response.status_code, response.get_data(as_text=True).replace(email, "E")))
     assert pages[0] == pages[1]
+
+
+# --- Idle and absolute limits -----------------------------------------------------------------
+
+
+class Clock:
+    """A clock the test moves by hand, installed where the app looks the time up."""
+
+    def __init__(self, start: datetime):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock(datetime(2026, 3, 2, 9, 0))
+    monkeypatch.setattr(timeutil, "utcnow", clock)
+    return clock
+
+
+def test_session_expiry_rules():
+    start = datetime(2026, 3, 2, 9, 0)
+    limits = {"idle_minutes": 30, "absolute_hours": 12}
+    at = start + timedelta(minutes=29, seconds=59)
+    assert services.session_expiry(start, start, at, **limits) is None
+    assert services.session_expiry(start, start, start + timedelta(minutes=30), **limits) == "idle"
+    late = start + timedelta(hours=12)
+    assert services.session_expiry(start, late, late, **limits) == "absolute"
+    assert services.time_left(start, start, at, **limits) == (1, "idle")
+    assert services.time_left(start, late - timedelta(minutes=10), late - timedelta(minutes=5),
+                              **limits) == (300, "absolute")
+
+
+def test_idle_sign_out_after_thirty_quiet_minutes(clock, signed_in):
+    clock.advance(minutes=29)
+    assert signed_in.get("/").status_code == 200
+    clock.advance(minutes=29)  # each request restarts the idle clock
+    assert signed_in.get("/").status_code == 200
+    clock.advance(minutes=30)
+    response = signed_in.get("/couples/")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+    page = signed_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You were signed out after 30 minutes without activity." in page
+    clock.advance(minutes=1)
+    assert signed_in.get("/").status_code == 302  # stays signed out
+
+
+def test_idle_limit_is_a_setting(app_config, counselor, clock):
+    app = create_app({**app_config, "IDLE_TIMEOUT_MINUTES": 5})
+    client = app.test_client()
+    client.post("/login", data={"email": counselor.email, "password": TEST_PASSWORD})
+    clock.advance(minutes=4)
+    assert client.get("/").status_code == 200
+    clock.advance(minutes=5)
+    assert client.get("/").status_code == 302
+    with app.app_context():
+        db.session.remove()
+
+
+def test_a_copied_cookie_expires_with_the_session(app, clock, signed_in):
+    copied = signed_in.get_cookie("session").value
+    clock.advance(minutes=31)
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/").status_code == 302
+
+
+def test_absolute_limit_even_when_active(clock, signed_in):
+    for _ in range(35):  # 11 h 40 min of steady work
+        clock.advance(minutes=20)
+        assert signed_in.get("/").status_code == 200
+    clock.advance(minutes=20)
+    response = signed_in.get("/", follow_redirects=True)
+    assert "sign-ins last at most 12 hours" in response.get_data(as_text=True)
+    assert signed_in.get("/").status_code == 302
+
+
+def test_a_form_sent_after_the_sign_out_comes_back_to_copy(app, clock, signed_in, counselor):
+    typed = "<script>alert(1)</script> We argue about money 💸\nAnd about his mother."
+    clock.advance(minutes=45)
+    response = signed_in.post(
+        "/couples/new",
+        data={"goals": typed, "password": "not shown", "csrf_token": "not shown either"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 401
+    assert "You were signed out after 30 minutes without activity." in page
+    assert "Nothing you typed is lost" in page
+    assert escape(typed) in page  # shown as text, never as markup
+    assert "<script>alert(1)" not in page
+    assert "not shown" not in page
+    assert 'href="/login?next=/couples/new"' in page
+    with app.app_context():
+        assert db.session.execute(select(Couple)).first() is None
+    assert signed_in.get("/").status_code == 302
+
+
+def test_polling_the_status_is_not_activity_but_staying_signed_in_is(clock, signed_in):
+    clock.advance(minutes=20)
+    status = signed_in.get("/session/status").get_json()
+    assert status["seconds_left"] == 600 and status["limit"] == "idle"
+    clock.advance(minutes=5)
+    assert signed_in.post("/session/keepalive").get_json()["seconds_left"] == 1800
+    clock.advance(minutes=29)
+    assert signed_in.get("/").status_code == 200
+    clock.advance(minutes=20)
+    signed_in.get("/session/status")
+    clock.advance(minutes=10)
+    assert signed_in.get("/").status_code == 302
+
+
+def test_pages_carry_the_idle_warning_script(client, clock, signed_in):
+    page = signed_in.get("/").get_data(as_text=True)
+    assert 'data-session-seconds="1800"' in page
+    assert 'data-session-warn="300"' in page
+    assert 'src="/static/js/idle.js"' in page
+    with client.get("/static/js/idle.js") as script:
+        assert "Stay signed in" in script.get_data(as_text=True)
+    signed_in.post("/logout")
+    assert "idle.js" not in client.get("/login").get_data(as_text=True)
+
+
+def test_no_remember_me_cookie(client, counselor):
+    response = client.post(
+        "/login", data={"email": counselor.email, "password": TEST_PASSWORD, "remember": "y"}
+    )
+    assert response.status_code == 302
+    assert client.get_cookie("remember_token") is None
+    assert "Keep me signed in" not in client.get("/login").get_data(as_text=True)
+
+
+def test_sign_in_starts_a_new_session(client, counselor):
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    client.post("/login", data={"email": counselor.email, "password": TEST_PASSWORD})
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert "_user_id" in session

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from practice.auth.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -35,7 +35,6 @@ class LoginForm(FlaskForm):
         "Password",
         validators=[DataRequired(message="Enter your password."), max_length(MAX_PASSWORD_LENGTH)],
     )
-    remember = BooleanField("Keep me signed in on this device")
 
 
 class CounselorForm(FlaskForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from datetime import datetime, timedelta
 from importlib import resources
 
 from argon2 import PasswordHasher
@@ -156,3 +157,34 @@ def change_password(counselor: Counselor, current: str, new: str) -> None:
         raise AccountError("new_password", problem)
     counselor.password_hash = hash_password(new)
     end_all_sessions(counselor)
+
+
+def session_expiry(
+    signed_in_at: datetime,
+    seen_at: datetime,
+    now: datetime,
+    *,
+    idle_minutes: int,
+    absolute_hours: int,
+) -> str | None:
+    """Why a signed-in session has ended ("idle" or "absolute"), or None while it is live."""
+    if now - signed_in_at >= timedelta(hours=absolute_hours):
+        return "absolute"
+    if now - seen_at >= timedelta(minutes=idle_minutes):
+        return "idle"
+    return None
+
+
+def time_left(
+    signed_in_at: datetime,
+    seen_at: datetime,
+    now: datetime,
+    *,
+    idle_minutes: int,
+    absolute_hours: int,
+) -> tuple[int, str]:
+    """Seconds until the session ends if nothing happens, and which limit ends it."""
+    idle_end = seen_at + timedelta(minutes=idle_minutes)
+    absolute_end = signed_in_at + timedelta(hours=absolute_hours)
+    end, limit = (absolute_end, "absolute") if absolute_end < idle_end else (idle_end, "idle")
+    return max(0, int((end - now).total_seconds())), limit

@@ -176,14 +176,16 @@ def test_expired_revoked_and_reissued_links_get_the_kind_page(app, signed_in, co
 
     assert signed_in.post(f"/homework/{assignment_id}/links/{ana}/reissue").status_code == 302
     old = signed_in.get(f"/h/{tokens[ana]}")
-    assert old.status_code == 404 and "ask your counselor for a new link" in old.get_data(as_text=True)
+    assert old.status_code == 404
+    assert "ask your counselor for a new link" in old.get_data(as_text=True)
     page = signed_in.get(f"/couples/{couple.id}").get_data(as_text=True)
     new_url = [u for u in link_urls(page) if tokens[ben] not in u][0]
     assert signed_in.get(new_url).status_code == 200
 
     assert signed_in.post(f"/homework/{assignment_id}/links/{ben}/revoke").status_code == 302
     assert signed_in.get(f"/h/{tokens[ben]}").status_code == 404
-    assert "This link was turned off" in signed_in.get(f"/couples/{couple.id}").get_data(as_text=True)
+    couple_page = signed_in.get(f"/couples/{couple.id}").get_data(as_text=True)
+    assert "This link was turned off" in couple_page
 
     with app.app_context():
         link = db.session.execute(
@@ -240,7 +242,8 @@ def test_edit_due_date_moves_live_link_expiry_and_review(app, signed_in, counsel
         assignment = db.session.get(Assignment, assignment_id)
         assert assignment.due_date == later and assignment.note == "New note ✨"
         assert assignment.reviewed_at is not None and assignment.review_remarks == "Went well"
-        assert all(link.expires_at.date() == later + timedelta(days=15) for link in assignment.links)
+        expiry = later + timedelta(days=15)
+        assert all(link.expires_at.date() == expiry for link in assignment.links)
 
 
 def test_snapshot_is_unaffected_by_library_edits(app, signed_in, counselor):

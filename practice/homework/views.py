@@ -211,7 +211,7 @@ def _client_page(template: str, status: int = 200, **context):
     return response
 
 
-@bp.route("/h/<token>", methods=["GET", "POST"])
+@bp.route("/h/<path:token>", methods=["GET", "POST"])  # any /h/… gets the kind page
 @public
 @csrf.exempt  # The unguessable token in the address is the capability; a partner has no
 # session to forge requests with, and a stale CSRF token must never throw away what they typed.
@@ -246,7 +246,7 @@ def client(token: str):
         )
 
     form = EntryForm.from_post(prompts, request.form)
-    if "add" in request.form or "remove" in request.form:
+    if request.form.get("add") or request.form.get("remove"):
         # The no-JavaScript "Add another item" / "Remove": show the page again, keeping everything.
         return _client_page("homework/client.html", form=form, history=[], waiting=0, **context)
     submission = form.validate()

@@ -17,7 +17,7 @@ def render_link_handout(
     expires: str,
     page_size: str = "a4",
 ) -> bytes:
-    """One page: who it is for, the exercise, the QR code, the address to type, and how to use it."""
+    """One page: who it is for, the exercise, the QR code, the address to type, how to use it."""
     story = [
         paragraph(f"For {partner_first_name}", "subtitle"),
         paragraph(f"Due {due}."),

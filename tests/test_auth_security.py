@@ -280,3 +280,45 @@ def test_sign_in_starts_a_new_session(client, counselor):
     with client.session_transaction() as session:
         assert "planted" not in session
         assert "_user_id" in session
+
+
+# --- Cookies and CSRF ---------------------------------------------------------------------------
+
+
+def test_session_cookie_is_httponly_lax_and_not_secure_over_http(client, counselor):
+    client.post("/login", data={"email": counselor.email, "password": TEST_PASSWORD})
+    cookie = client.get_cookie("session")
+    assert cookie.http_only and cookie.same_site == "Lax"
+    assert not cookie.secure
+
+
+def test_https_setting_makes_cookies_secure_and_sends_hsts(app_config, counselor, monkeypatch):
+    monkeypatch.setenv("HTTPS", "1")  # as an operator sets it
+    app = create_app(app_config)
+    client = app.test_client()
+    response = client.post(
+        "/login",
+        data={"email": counselor.email, "password": TEST_PASSWORD},
+        base_url="https://localhost",
+    )
+    set_cookie = response.headers["Set-Cookie"]
+    assert "Secure" in set_cookie and "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    with app.app_context():
+        db.session.remove()
+
+
+def test_counselor_post_without_csrf_token_is_refused(app_config, counselor):
+    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    client = app.test_client()
+    login_page = client.get("/login").get_data(as_text=True)
+    token = login_page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    assert client.post(
+        "/login", data={"email": counselor.email, "password": TEST_PASSWORD, "csrf_token": token}
+    ).status_code == 302
+    response = client.post("/account", data={"settings-timezone": "Europe/Lisbon"})
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Counselor, counselor.id).timezone == "UTC"
+        db.session.remove()

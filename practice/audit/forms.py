@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from practice.audit.services import ACTIONS, Filters
@@ -15,7 +16,9 @@ class AuditFilterForm(FlaskForm):
 
     counselor = SelectField("Counselor", choices=[], validators=[Optional()])
     action = SelectField(
-        "Action", choices=[("", "Any action")] + [(a, a) for a in ACTIONS], validators=[Optional()]
+        "Action",
+        choices=[SelectChoice("", "Any action")] + [SelectChoice(a, a) for a in ACTIONS],
+        validators=[Optional()],
     )
     couple = IntegerField(
         "Couple number",

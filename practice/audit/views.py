@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, render_template, request
+from wtforms.fields.choices import SelectChoice
 
 from practice.audit import bp, services
 from practice.audit.forms import AuditFilterForm
@@ -12,7 +13,9 @@ from practice.timeutil import utcnow
 
 def _filter_form(names: dict[int, str]) -> AuditFilterForm:
     form = AuditFilterForm(formdata=request.args if request.args else None)
-    form.counselor.choices = [("", "Anyone")] + [(str(i), name) for i, name in names.items()]
+    form.counselor.choices = [SelectChoice("", "Anyone")] + [
+        SelectChoice(str(i), name) for i, name in names.items()
+    ]
     if request.args:
         form.validate()
     return form

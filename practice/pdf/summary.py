@@ -110,7 +110,7 @@ def _session_story(summary: SessionSummary, level: int) -> list[Flowable]:
             data_table(
                 ["Partner", "Completion", "Notes (excerpt)"],
                 [(p.partner, p.completion, p.notes) for p in item.partners],
-                col_widths=[1.2, 1.2, 3.6],
+                col_widths=[1.2, 1.5, 3.3],
             )
         )
         if item.remarks.strip():

@@ -358,7 +358,7 @@ def entry_lines(assignment: Assignment, entry: Entry, copy: str) -> list[tuple[s
 def _completion(progress: homework_services.PartnerProgress | None) -> str:
     if progress is None:
         return "Not assigned"
-    if progress.status == "completed":
+    if progress.status == "completed" and progress.expected > 1:
         return f"Completed ({progress.entry_count} of {progress.expected})"
     return progress.label
 

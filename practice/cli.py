@@ -43,6 +43,18 @@ def _refusal(error) -> str:
 
 
 def init_app(app: Flask) -> None:
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(path: Path) -> None:
+        """Copy the SQLite database to PATH while the app keeps running."""
+        from practice.backup import BackupError, backup_sqlite, sqlite_file
+
+        try:
+            summary = backup_sqlite(sqlite_file(db.engine.url), path, report=click.echo)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(summary.line())
+
     @app.cli.command("seed")
     def seed_command() -> None:
         """Load or update the exercise library from seed/ (safe to run again)."""

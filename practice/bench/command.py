@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -74,6 +75,7 @@ def _fresh_schema(kind: str) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="JSON file to write (default bench-results/bench-<scale>-<db>-<time>.json).")
 @click.option("--no-load", is_flag=True, help="Skip the gunicorn + wrk part.")
+@with_appcontext
 def bench_command(
     scale: float, requests_: int, warmup: int, duration: int, out: Path | None, no_load: bool
 ) -> None:

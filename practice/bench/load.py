@@ -221,7 +221,12 @@ def run_load(
             rps = row.get("requests_per_second")
             row["ratio_to_healthz"] = round(rps / base_rps, 3) if rps and base_rps else None
         memory = {str(pid): peak_rss_mb(pid) for pid in workers}
+        extra = {}
+        if any(row["status"] != "ok" for row in results):
+            log.seek(0)
+            extra["server_log"] = log.read()[-4000:]
         return {
+            **extra,
             **setup,
             "status": "ok",
             "targets": results,

@@ -353,3 +353,15 @@ def test_assignment_progress_counts_in_constant_queries(app, counselor):
         assert progress[made[2].id][ana].status == "completed"
         assert progress[made[2].id][ana].entry_count == 2
         assert progress[made[2].id][ben].entry_count == 0
+
+
+def test_archived_couple_cannot_get_new_homework(app, signed_in, counselor):
+    with app.app_context():
+        couple = make_couple(counselor, status="archived")
+        make_exercise(slug="gratitude-list")
+        db.session.commit()
+        couple_id = couple.id
+    assert signed_in.get(f"/couples/{couple_id}/homework/new").status_code == 302
+    assert assign(signed_in, couple_id).status_code == 302
+    with app.app_context():
+        assert count(Assignment) == 0

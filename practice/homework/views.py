@@ -54,6 +54,9 @@ def homework_helpers():
 def new(couple_id: int):
     """Assign an exercise to a couple (preselected with ?exercise=<slug> or ?session=<id>)."""
     couple = own_couple_or_404(current_user, couple_id)
+    if couple.is_archived:
+        flash("This couple is archived. Restore them to assign homework.", "warning")
+        return redirect(url_for("couples.detail", couple_id=couple.id))
     exercises = services.assignable_exercises(current_user)
     sessions = services.couple_session_choices(couple)
     form = AssignForm()

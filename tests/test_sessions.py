@@ -496,3 +496,29 @@ def test_local_to_utc_round_trips_through_a_daylight_saving_change():
     assert utc == datetime(2025, 7, 1, 8, 0)
     assert services.utc_to_local(utc, "Europe/Lisbon") == local
     assert services.local_to_utc(local, "Not/AZone") == local  # unknown zone: UTC
+
+
+# --- double submits --------------------------------------------------------------------------
+
+
+def test_a_double_submit_records_one_session(app, signed_in, couple_id):
+    first = signed_in.post(f"/couples/{couple_id}/sessions/new", data=session_form())
+    second = signed_in.post(f"/couples/{couple_id}/sessions/new", data=session_form())
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    with app.app_context():
+        assert count(CounselingSession) == 1
+
+
+def test_a_different_session_at_the_same_time_is_refused_keeping_the_text(
+    app, signed_in, couple_id
+):
+    signed_in.post(f"/couples/{couple_id}/sessions/new", data=session_form())
+    response = signed_in.post(
+        f"/couples/{couple_id}/sessions/new", data=session_form(focus="A different focus 🌿")
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "already recorded at this time" in page and "A different focus 🌿" in page
+    with app.app_context():
+        assert count(CounselingSession) == 1

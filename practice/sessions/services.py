@@ -237,6 +237,25 @@ def review_items(couple: Couple, assignments: list[Assignment]) -> list[ReviewIt
     ]
 
 
+def session_at(
+    couple: Couple, starts_at: datetime, other_than: CounselingSession | None = None
+) -> CounselingSession | None:
+    """The couple's session starting at that minute, if any: two at once is always a mistake
+    (most often the same form sent twice)."""
+    query = select(CounselingSession).where(
+        CounselingSession.couple_id == couple.id, CounselingSession.starts_at == starts_at
+    )
+    if other_than is not None:
+        query = query.where(CounselingSession.id != other_than.id)
+    return db.session.execute(query.limit(1)).scalar_one_or_none()
+
+
+def same_details(counseling_session: CounselingSession, details: SessionDetails) -> bool:
+    return all(
+        getattr(counseling_session, name) == value for name, value in vars(details).items()
+    )
+
+
 # --- writing ----------------------------------------------------------------------------------
 
 

@@ -38,15 +38,27 @@ def _session_form(couple, counseling_session=None):
     form = session_form(couple, assignments, data)
     if form.validate_on_submit():
         details, reviews = form.details(tz), form.reviews(assignments)
-        if counseling_session is None:
-            counseling_session = services.record_session(couple, details, assignments, reviews)
-            message = "Session recorded."
-        else:
-            services.update_session(counseling_session, details, assignments, reviews)
-            message = "Changes saved."
-        db.session.commit()
-        flash(message, "success")
-        return redirect(url_for("sessions.detail", session_id=counseling_session.id))
+        clash = services.session_at(couple, details.starts_at, other_than=counseling_session)
+        if clash is None:
+            if counseling_session is None:
+                counseling_session = services.record_session(
+                    couple, details, assignments, reviews
+                )
+                message = "Session recorded."
+            else:
+                services.update_session(counseling_session, details, assignments, reviews)
+                message = "Changes saved."
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("sessions.detail", session_id=counseling_session.id))
+        if counseling_session is None and services.same_details(clash, details):
+            # The same form sent twice (double click, resend): one session, no error.
+            flash("This session is already recorded.", "info")
+            return redirect(url_for("sessions.detail", session_id=clash.id))
+        form.starts_at.errors.append(
+            "Another session with this couple is already recorded at this time. "
+            "Change the time, or edit that session instead."
+        )
     return render_template(
         "sessions/form.html",
         couple=couple,

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 
+import pyotp
 import pytest
 from argon2 import PasswordHasher
 from markupsafe import escape
 from sqlalchemy import select
 
 from practice import create_app, timeutil
-from practice.auth import services
-from practice.auth.models import Counselor
+from practice.auth import services, two_factor
+from practice.auth.models import Counselor, RecoveryCode
 from practice.couples.models import Couple
 from practice.extensions import db
 from tests.factories import TEST_PASSWORD, make_counselor
@@ -322,3 +324,156 @@ def test_counselor_post_without_csrf_token_is_refused(app_config, counselor):
     with app.app_context():
         assert db.session.get(Counselor, counselor.id).timezone == "UTC"
         db.session.remove()
+
+
+# --- Two-factor sign-in -------------------------------------------------------------------------
+
+
+def _code(secret: str, when: datetime) -> str:
+    return pyotp.TOTP(secret).at(when.replace(tzinfo=UTC))
+
+
+def _enrol(app, email: str, when: datetime) -> tuple[str, list[str]]:
+    """Two-factor on for this counselor, straight in the database; returns secret and codes."""
+    with app.app_context():
+        counselor = db.session.execute(
+            select(Counselor).where(Counselor.email == email)
+        ).scalar_one()
+        two_factor.begin_enrolment(counselor)
+        counselor.totp_confirmed_at = when
+        codes = two_factor.new_recovery_codes(counselor)
+        secret = counselor.totp_secret
+        db.session.commit()
+    return secret, codes
+
+
+def test_enrolment_shows_a_qr_code_and_recovery_codes_once(app, clock, signed_in, counselor):
+    page = signed_in.get("/account").get_data(as_text=True)
+    assert "Set up two-factor sign-in" in page
+    response = signed_in.post("/account/two-factor/start")
+    assert response.headers["Location"] == "/account/two-factor"
+    page = signed_in.get("/account/two-factor").get_data(as_text=True)
+    with app.app_context():
+        secret = db.session.get(Counselor, counselor.id).totp_secret
+    assert 'src="data:image/svg+xml;base64,' in page
+    assert secret in page  # also as text, for apps that cannot scan
+
+    wrong = signed_in.post("/account/two-factor", data={"code": "000000"})
+    assert "That code did not match" in wrong.get_data(as_text=True)
+    with app.app_context():
+        assert not db.session.get(Counselor, counselor.id).two_factor_enabled
+
+    response = signed_in.post("/account/two-factor", data={"code": _code(secret, clock.now)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "shown only once" in page
+    codes = re.findall(r"<code>([a-z2-9]{5}-[a-z2-9]{5})</code>", page)
+    assert len(set(codes)) == 10
+    with app.app_context():
+        stored = db.session.execute(select(RecoveryCode.code_hash)).scalars().all()
+        assert db.session.get(Counselor, counselor.id).two_factor_enabled
+    assert len(stored) == 10
+    assert not any(code.replace("-", "") in hashed for code in codes for hashed in stored)
+    # The codes are not shown again, and this device is still signed in.
+    assert signed_in.get("/account/two-factor").headers["Location"] == "/account"
+    assert codes[0] not in signed_in.get("/account").get_data(as_text=True)
+
+
+def test_sign_in_asks_for_the_code_and_half_signed_in_opens_nothing(app, client, clock, counselor):
+    secret, _codes = _enrol(app, counselor.email, clock.now)
+    response = client.post(
+        "/login?next=/couples/", data={"email": counselor.email, "password": TEST_PASSWORD}
+    )
+    assert response.headers["Location"] == "/login/code?next=/couples/"
+    for url in ("/", "/account", "/couples/", "/session/status"):
+        assert client.get(url).status_code == 302
+    assert client.post("/session/keepalive").status_code == 401
+    assert "One more step" in client.get("/login/code").get_data(as_text=True)
+
+    wrong = client.post("/login/code?next=/couples/", data={"code": "123 456"})
+    assert "That code did not work" in wrong.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+    response = client.post("/login/code?next=/couples/", data={"code": _code(secret, clock.now)})
+    assert response.headers["Location"] == "/couples/"
+    assert client.get("/").status_code == 200
+
+
+def test_a_code_works_only_once(app, client, clock, counselor):
+    secret, _codes = _enrol(app, counselor.email, clock.now)
+    code = _code(secret, clock.now)
+    client.post("/login", data={"email": counselor.email, "password": TEST_PASSWORD})
+    assert client.post("/login/code", data={"code": code}).status_code == 302
+    client.post("/logout")
+    client.post("/login", data={"email": counselor.email, "password": TEST_PASSWORD})
+    response = client.post("/login/code", data={"code": code})
+    assert "That code did not work" in response.get_data(as_text=True)
+    clock.advance(seconds=30)  # the next code is fine
+    assert client.post("/login/code", data={"code": _code(secret, clock.now)}).status_code == 302
+
+
+def test_a_recovery_code_works_once(app, client, clock, counselor):
+    _secret, codes = _enrol(app, counselor.email, clock.now)
+    client.post("/login", data={"email": counselor.email, "password": TEST_PASSWORD})
+    typed = " " + codes[3].upper() + " "
+    assert client.post("/login/code", data={"recovery_code": typed}).status_code == 302
+    assert "9 of 10 recovery codes left" in client.get("/account").get_data(as_text=True)
+    client.post("/logout")
+    client.post("/login", data={"email": counselor.email, "password": TEST_PASSWORD})
+    response = client.post("/login/code", data={"recovery_code": codes[3]})
+    assert "That code did not work" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_the_code_step_expires_and_needs_the_password_again(app, client, clock, counselor):
+    secret, _codes = _enrol(app, counselor.email, clock.now)
+    client.post("/login", data={"email": counselor.email, "password": TEST_PASSWORD})
+    clock.advance(minutes=6)
+    response = client.post("/login/code", data={"code": _code(secret, clock.now)})
+    assert response.headers["Location"].startswith("/login")
+    assert client.get("/").status_code == 302
+
+
+def test_administrator_can_require_two_factor_for_everyone(app, clock, signed_in, counselor):
+    with app.app_context():
+        make_counselor(email="colleague@example.org", name="Sam Lee")
+        db.session.commit()
+    assert signed_in.post("/team/two-factor", data={"required": "1"}).status_code == 302
+    colleague = app.test_client()
+    response = colleague.post(
+        "/login", data={"email": "colleague@example.org", "password": TEST_PASSWORD}
+    )
+    assert response.headers["Location"] == "/account/two-factor"
+    # Nothing else opens until it is set up; signing out still works.
+    assert colleague.get("/couples/").headers["Location"] == "/account/two-factor"
+    assert colleague.post("/couples/new", data={}).headers["Location"] == "/account/two-factor"
+    colleague.post("/account/two-factor/start")
+    with app.app_context():
+        secret = db.session.execute(
+            select(Counselor.totp_secret).where(Counselor.email == "colleague@example.org")
+        ).scalar_one()
+    colleague.post("/account/two-factor", data={"code": _code(secret, clock.now)})
+    assert colleague.get("/couples/").status_code == 200
+    # While required it cannot be turned off.
+    colleague.post("/account/two-factor/disable", data={"password": TEST_PASSWORD})
+    with app.app_context():
+        assert db.session.execute(
+            select(Counselor.totp_confirmed_at).where(Counselor.email == "colleague@example.org")
+        ).scalar_one() is not None
+
+
+def test_turning_two_factor_off_needs_the_password(app, clock, client, counselor):
+    secret, _codes = _enrol(app, counselor.email, clock.now)
+    client.post("/login", data={"email": counselor.email, "password": TEST_PASSWORD})
+    client.post("/login/code", data={"code": _code(secret, clock.now)})
+    response = client.post(
+        "/account/two-factor/disable", data={"password": "not my password"}, follow_redirects=True
+    )
+    assert "Two-factor sign-in is still on" in response.get_data(as_text=True)
+    response = client.post(
+        "/account/two-factor/disable", data={"password": TEST_PASSWORD}, follow_redirects=True
+    )
+    assert "Two-factor sign-in is off." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(select(RecoveryCode)).first() is None
+        assert db.session.get(Counselor, counselor.id).totp_secret is None

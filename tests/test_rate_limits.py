@@ -152,3 +152,27 @@ def test_limits_hold_across_processes_with_redis(limited_config, counselor):
     with app.app_context():
         db.session.remove()
     redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def test_two_factor_codes_are_limited_per_account(limited_app, counselor):
+    from practice.auth import two_factor
+    from practice.auth.models import Counselor
+    from practice.timeutil import utcnow
+
+    with limited_app.app_context():
+        account = db.session.get(Counselor, counselor.id)
+        two_factor.begin_enrolment(account)
+        account.totp_confirmed_at = utcnow()
+        db.session.commit()
+    for number in range(5):
+        client = limited_app.test_client()  # a fresh browser and address each time
+        address = {"REMOTE_ADDR": f"192.0.2.{number + 1}"}
+        client.post(
+            "/login",
+            data={"email": counselor.email, "password": TEST_PASSWORD},
+            environ_base=address,
+        )
+        response = client.post("/login/code", data={"code": "000000"}, environ_base=address)
+        assert response.status_code == 200
+    response = client.post("/login/code", data={"code": "111111"}, environ_base=address)
+    _assert_too_many(response)

@@ -66,3 +66,42 @@ class PasswordChangeForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     timezone = SelectField("Time zone", validators=[DataRequired()])
+
+
+class TwoFactorForm(FlaskForm):
+    """The second sign-in step: a code from the app, or one recovery code."""
+
+    code = StringField(
+        "Code from your authenticator app",
+        filters=[strip],
+        validators=[max_length(12)],
+        description="Six digits. They change every 30 seconds.",
+    )
+    recovery_code = StringField(
+        "Or a recovery code",
+        filters=[strip],
+        validators=[max_length(20)],
+        description="One of the ten codes you saved when you set this up. Each works once.",
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.code.data and not self.recovery_code.data:
+            self.code.errors.append("Enter the code from your app, or a recovery code.")
+            return False
+        return True
+
+
+class ConfirmTwoFactorForm(FlaskForm):
+    code = StringField(
+        "Code from your authenticator app",
+        filters=[strip],
+        validators=[DataRequired(message="Enter the six-digit code."), max_length(12)],
+    )
+
+
+class DisableTwoFactorForm(FlaskForm):
+    password = PasswordField(
+        "Your password", validators=[DataRequired(message="Enter your password.")]
+    )

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from practice.extensions import db
@@ -32,8 +32,21 @@ class Counselor(UserMixin, db.Model):
     last_sign_in_at: Mapped[datetime | None]
     # When the counselor last looked at the dashboard: "new since you last looked".
     dashboard_seen_at: Mapped[datetime | None]
+    # Two-factor sign-in (RFC 6238 TOTP). The secret is set when enrolment starts and is
+    # in force once confirmed with a code; the last accepted time step stops a code being
+    # used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
 
     couples: Mapped[list[Couple]] = relationship(back_populates="counselor")
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        back_populates="counselor", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_confirmed_at is not None
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -44,3 +57,24 @@ class Counselor(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Counselor {self.id} {self.email}>"
+
+
+class RecoveryCode(db.Model):
+    """A one-time code for signing in without the authenticator app. Only its hash is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counselor_id: Mapped[int] = mapped_column(
+        ForeignKey("counselor.id", ondelete="CASCADE"), index=True
+    )
+    # SHA-256 suffices: the codes are random with 50 bits, not chosen by people.
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
+
+    counselor: Mapped[Counselor] = relationship(back_populates="recovery_codes")
+
+
+class PracticeSetting(db.Model):
+    """A practice-wide setting the administrator changes in the app, by name."""
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -147,6 +147,13 @@ def set_active(counselor: Counselor, active: bool) -> None:
         end_all_sessions(counselor)
 
 
+def password_matches(counselor: Counselor, password: str) -> bool:
+    try:
+        return password_hasher.verify(counselor.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def change_password(counselor: Counselor, current: str, new: str) -> None:
     try:
         password_hasher.verify(counselor.password_hash, current)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import available_timezones
 
 from flask import (
@@ -21,8 +21,16 @@ from sqlalchemy import select
 
 from practice import timeutil
 from practice.audit import services as audit
-from practice.auth import bp, services
-from practice.auth.forms import CounselorForm, LoginForm, PasswordChangeForm, SettingsForm
+from practice.auth import bp, services, two_factor
+from practice.auth.forms import (
+    ConfirmTwoFactorForm,
+    CounselorForm,
+    DisableTwoFactorForm,
+    LoginForm,
+    PasswordChangeForm,
+    SettingsForm,
+    TwoFactorForm,
+)
 from practice.auth.models import Counselor
 from practice.extensions import db, limiter
 from practice.security import admin_required, public
@@ -85,7 +93,7 @@ def enforce_session_limits():
     if reason is None:
         if request.endpoint != "auth.session_status":  # the idle.js poll is not activity
             session["seen_at"] = now.isoformat()
-        return None
+        return _require_enrolment()
     logout_user()
     session.clear()
     view = current_app.view_functions.get(request.endpoint)
@@ -93,6 +101,33 @@ def enforce_session_limits():
         flash(_expiry_message(reason), "warning")
         return None  # the sign-in check that runs next sends them to the sign-in page
     return _signed_out_page(_expiry_message(reason))
+
+
+# What a counselor who must enrol in two-factor sign-in can still reach.
+ENROLMENT_ENDPOINTS = frozenset(
+    {
+        "auth.two_factor_setup",
+        "auth.two_factor_start",
+        "auth.logout",
+        "auth.session_status",
+        "auth.keepalive",
+    }
+)
+
+
+def _require_enrolment():
+    """When the practice requires two-factor sign-in, nothing else opens until it is set up."""
+    if (
+        request.endpoint is None
+        or current_user.two_factor_enabled
+        or request.endpoint in ENROLMENT_ENDPOINTS
+    ):
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "public", False) or not two_factor.is_required():
+        return None
+    flash("Your practice requires two-factor sign-in. Set it up to continue.", "warning")
+    return redirect(url_for("auth.two_factor_setup"))
 
 
 def _expiry_message(reason: str) -> str:
@@ -209,14 +244,89 @@ def login():
             form.password.errors.append("That email and password do not match an active account.")
             audit.record_failed_sign_in(form.email.data)
             db.session.commit()
+        elif counselor.two_factor_enabled:
+            db.session.commit()  # a rehashed password
+            # Half signed in: only the code page knows who this is; nothing else opens.
+            session.clear()
+            session[PENDING_KEY] = {
+                "id": counselor.id,
+                "version": counselor.session_version,
+                "at": timeutil.utcnow().isoformat(),
+            }
+            return redirect(url_for("auth.sign_in_code", next=request.args.get("next")))
         else:
-            audit.record("sign_in", counselor=counselor)
-            db.session.commit()
-            # A fresh session at sign-in: nothing from before survives (session fixation).
-            # No "remember me": a sign-in ends with the browser, the idle or the absolute limit.
-            start_session(counselor)
-            return redirect(_safe_next(request.args.get("next")))
+            return _finish_sign_in(counselor)
     return render_template("auth/login.html", form=form)
+
+
+def _finish_sign_in(counselor: Counselor):
+    audit.record("sign_in", counselor=counselor)
+    db.session.commit()
+    # A fresh session at sign-in: nothing from before survives (session fixation).
+    # No "remember me": a sign-in ends with the browser, the idle or the absolute limit.
+    start_session(counselor)
+    if not counselor.two_factor_enabled and two_factor.is_required():
+        flash("Your practice requires two-factor sign-in. Set it up to continue.", "warning")
+        return redirect(url_for("auth.two_factor_setup"))
+    return redirect(_safe_next(request.args.get("next")))
+
+
+PENDING_KEY = "pending_sign_in"
+PENDING_MINUTES = 5
+
+
+def _pending_counselor() -> Counselor | None:
+    """Who passed the password step in the last few minutes, if still active and unchanged."""
+    pending = session.get(PENDING_KEY)
+    try:
+        started = datetime.fromisoformat(pending["at"])
+        counselor = db.session.get(Counselor, int(pending["id"]))
+    except (TypeError, KeyError, ValueError):
+        return None
+    if (
+        counselor is None
+        or not counselor.active
+        or not counselor.two_factor_enabled
+        or counselor.session_version != pending.get("version")
+        or timeutil.utcnow() - started > timedelta(minutes=PENDING_MINUTES)
+    ):
+        return None
+    return counselor
+
+
+def _pending_key() -> str:
+    pending = session.get(PENDING_KEY) or {}
+    return f"two-factor:{pending.get('id', '')}"
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@public
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"], error_message="Too many codes tried.")
+@limiter.limit(
+    SIGN_IN_LIMIT, methods=["POST"], key_func=_pending_key, error_message="Too many codes tried."
+)
+def sign_in_code():
+    """The second sign-in step: a code from the authenticator app or a recovery code."""
+    counselor = _pending_counselor()
+    if counselor is None:
+        session.pop(PENDING_KEY, None)
+        flash("Please sign in again.", "warning")
+        return redirect(url_for("auth.login", next=request.args.get("next")))
+    form = TwoFactorForm()
+    if form.validate_on_submit():
+        now = timeutil.utcnow()
+        if form.code.data:
+            accepted = two_factor.verify_code(counselor, form.code.data, now)
+        else:
+            accepted = two_factor.use_recovery_code(counselor, form.recovery_code.data, now)
+        if accepted:
+            return _finish_sign_in(counselor)
+        db.session.rollback()
+        field = form.code if form.code.data else form.recovery_code
+        field.errors.append("That code did not work. Try the newest code from your app.")
+        audit.record_failed_sign_in(counselor.email)
+        db.session.commit()
+    return render_template("auth/two_factor.html", form=form)
 
 
 @bp.post("/logout")
@@ -256,7 +366,15 @@ def account():
             flash("Password changed. Other devices have been signed out.", "success")
             return redirect(url_for("auth.account"))
     return render_template(
-        "auth/account.html", settings_form=settings_form, password_form=password_form
+        "auth/account.html",
+        settings_form=settings_form,
+        password_form=password_form,
+        disable_form=DisableTwoFactorForm(),
+        recovery_codes_left=(
+            two_factor.unused_recovery_codes(current_user)
+            if current_user.two_factor_enabled
+            else None
+        ),
     )
 
 
@@ -278,7 +396,12 @@ def team():
             flash(f"{form.name.data} can now sign in.", "success")
             return redirect(url_for("auth.team"))
     counselors = db.session.execute(select(Counselor).order_by(Counselor.name)).scalars().all()
-    return render_template("auth/team.html", form=form, counselors=counselors)
+    return render_template(
+        "auth/team.html",
+        form=form,
+        counselors=counselors,
+        two_factor_required=two_factor.is_required(),
+    )
 
 
 @bp.post("/team/<int:counselor_id>/active")
@@ -293,4 +416,80 @@ def set_active(counselor_id: int):
     services.set_active(counselor, activate)
     db.session.commit()
     flash(f"{counselor.name} is {'active' if activate else 'deactivated'}.", "success")
+    return redirect(url_for("auth.team"))
+
+
+@bp.post("/account/two-factor/start")
+def two_factor_start():
+    """Begin enrolment: a fresh secret, shown as a QR code on the next page."""
+    if current_user.two_factor_enabled:
+        return redirect(url_for("auth.account"))
+    two_factor.begin_enrolment(current_user)
+    db.session.commit()
+    return redirect(url_for("auth.two_factor_setup"))
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+def two_factor_setup():
+    """Scan the QR code, confirm with a code, then see the recovery codes once."""
+    if current_user.two_factor_enabled:
+        return redirect(url_for("auth.account"))
+    form = ConfirmTwoFactorForm()
+    if current_user.totp_secret is None:
+        return render_template("auth/two_factor_setup.html", form=form, uri=None)
+    if form.validate_on_submit():
+        counselor = current_user._get_current_object()
+        try:
+            codes = two_factor.confirm_enrolment(counselor, form.code.data, timeutil.utcnow())
+        except services.AccountError as error:
+            _apply_errors(form, error)
+        else:
+            # Devices signed in with the password alone are signed out; this one stays.
+            services.end_all_sessions(counselor)
+            audit.record("two_factor.on")
+            db.session.commit()
+            start_session(counselor)
+            return render_template("auth/recovery_codes.html", codes=codes)
+    uri = two_factor.provisioning_uri(current_user, current_app.config["PRACTICE_NAME"])
+    return render_template(
+        "auth/two_factor_setup.html",
+        form=form,
+        uri=uri,
+        secret=current_user.totp_secret,
+        qr_code=two_factor.qr_code_data_uri(uri),
+    )
+
+
+@bp.post("/account/two-factor/disable")
+def two_factor_disable():
+    """Turn two-factor off, with the password; not while the practice requires it."""
+    form = DisableTwoFactorForm()
+    if not form.validate_on_submit() or not services.password_matches(
+        current_user, form.password.data
+    ):
+        flash("That is not your password. Two-factor sign-in is still on.", "error")
+    elif two_factor.is_required():
+        flash("Your practice requires two-factor sign-in, so it stays on.", "error")
+    else:
+        two_factor.disable(current_user)
+        audit.record("two_factor.off")
+        db.session.commit()
+        flash("Two-factor sign-in is off.", "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/team/two-factor")
+@admin_required
+def require_two_factor():
+    """The administrator requires (or stops requiring) two-factor sign-in for everyone."""
+    required = request.form.get("required") == "1"
+    two_factor.set_required(required)
+    audit.record("two_factor.required" if required else "two_factor.optional")
+    db.session.commit()
+    flash(
+        "Every counselor now needs two-factor sign-in."
+        if required
+        else "Two-factor sign-in is now optional.",
+        "success",
+    )
     return redirect(url_for("auth.team"))

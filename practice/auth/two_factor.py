@@ -1,0 +1,144 @@
+"""Two-factor sign-in with an authenticator app (RFC 6238 TOTP via pyotp) and recovery codes."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from datetime import UTC, datetime
+
+import pyotp
+from reportlab.graphics import renderSVG
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from sqlalchemy import delete, select, update
+
+from practice.auth.models import Counselor, PracticeSetting, RecoveryCode
+from practice.auth.services import AccountError
+from practice.extensions import db
+
+RECOVERY_CODE_COUNT = 10
+# 32 letters and digits without the look-alikes 0/o and 1/l: 10 of them carry 50 bits.
+RECOVERY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+REQUIRE_SETTING = "require_two_factor"
+
+
+def begin_enrolment(counselor: Counselor) -> None:
+    """A new secret, not in force until a code from the app confirms it (not committed)."""
+    counselor.totp_secret = pyotp.random_base32()
+    counselor.totp_confirmed_at = None
+    counselor.totp_last_step = None
+
+
+def provisioning_uri(counselor: Counselor, issuer: str) -> str:
+    """The otpauth:// address an authenticator app reads from the QR code."""
+    return pyotp.TOTP(counselor.totp_secret).provisioning_uri(
+        name=counselor.email, issuer_name=issuer
+    )
+
+
+def qr_code_data_uri(text: str) -> str:
+    """The QR code as an SVG data: URI (allowed by the CSP's img-src), drawn by reportlab."""
+    widget = QrCodeWidget(text, barBorder=2)
+    left, bottom, right, top = widget.getBounds()
+    size = 240
+    scale = [size / (right - left), 0, 0, size / (top - bottom), 0, 0]
+    drawing = Drawing(size, size, transform=scale)
+    drawing.add(widget)
+    svg = renderSVG.drawToString(drawing).encode("utf-8")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def _digits(code: str) -> str:
+    return "".join(code.split())
+
+
+def verify_code(counselor: Counselor, code: str, now: datetime) -> bool:
+    """True for the code of the current 30-second step or either neighbour (clock drift),
+    never for a step already used: a code seen over a shoulder cannot be replayed."""
+    if not counselor.totp_secret:
+        return False
+    code = _digits(code)
+    if len(code) != 6 or not code.isdigit():
+        return False
+    totp = pyotp.TOTP(counselor.totp_secret)
+    current = totp.timecode(now.replace(tzinfo=UTC))
+    for step in (current - 1, current, current + 1):
+        if counselor.totp_last_step is not None and step <= counselor.totp_last_step:
+            continue
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            counselor.totp_last_step = step
+            return True
+    return False
+
+
+def confirm_enrolment(counselor: Counselor, code: str, now: datetime) -> list[str]:
+    """Turn two-factor on once the app shows the right code; returns new recovery codes."""
+    if not verify_code(counselor, code, now):
+        raise AccountError(
+            "code", "That code did not match. Check the app's clock and type the newest code."
+        )
+    counselor.totp_confirmed_at = now
+    return new_recovery_codes(counselor)
+
+
+def _code_hash(code: str) -> str:
+    normalized = "".join(code.lower().replace("-", "").split())
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+
+def new_recovery_codes(counselor: Counselor) -> list[str]:
+    """Replace the counselor's recovery codes; the plain codes are returned once, never stored."""
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.counselor_id == counselor.id))
+    codes = []
+    for _ in range(RECOVERY_CODE_COUNT):
+        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10))
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+        db.session.add(RecoveryCode(counselor_id=counselor.id, code_hash=_code_hash(raw)))
+    return codes
+
+
+def use_recovery_code(counselor: Counselor, code: str, now: datetime) -> bool:
+    """Spend an unused recovery code. The UPDATE's WHERE makes a double submit spend it once."""
+    result = db.session.execute(
+        update(RecoveryCode)
+        .where(
+            RecoveryCode.counselor_id == counselor.id,
+            RecoveryCode.code_hash == _code_hash(code),
+            RecoveryCode.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )
+    return result.rowcount == 1
+
+
+def unused_recovery_codes(counselor: Counselor) -> int:
+    return len(
+        db.session.execute(
+            select(RecoveryCode.id).where(
+                RecoveryCode.counselor_id == counselor.id, RecoveryCode.used_at.is_(None)
+            )
+        ).all()
+    )
+
+
+def disable(counselor: Counselor) -> None:
+    counselor.totp_secret = None
+    counselor.totp_confirmed_at = None
+    counselor.totp_last_step = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.counselor_id == counselor.id))
+
+
+def is_required() -> bool:
+    """Whether the administrator requires two-factor sign-in for every counselor."""
+    setting = db.session.get(PracticeSetting, REQUIRE_SETTING)
+    return setting is not None and setting.value == "1"
+
+
+def set_required(required: bool) -> None:
+    setting = db.session.get(PracticeSetting, REQUIRE_SETTING)
+    if setting is None:
+        setting = PracticeSetting(key=REQUIRE_SETTING, value="0")
+        db.session.add(setting)
+    setting.value = "1" if required else "0"

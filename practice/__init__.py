@@ -94,10 +94,16 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's lower() folds ASCII only: searching "Ødeg" must find "Ødegård", as on PostgreSQL.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing() else "BEGIN")
+
+
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def _writing() -> bool:

@@ -29,7 +29,7 @@ class LoginForm(FlaskForm):
     email = EmailField(
         "Email",
         filters=[strip],
-        validators=[DataRequired(message="Enter your email."), max_length(254)],
+        validators=[DataRequired(message="Enter your email."), max_length(254), plain_text],
     )
     password = PasswordField(
         "Password",

@@ -19,7 +19,7 @@ class PartnerForm(Form):
     email = EmailField(
         "Email (optional)",
         filters=[strip],
-        validators=[Optional(), max_length(254), email_address],
+        validators=[Optional(), max_length(254), plain_text, email_address],
     )
     pronouns = StringField(
         "Pronouns (optional)",

@@ -255,6 +255,7 @@ def test_flask_seed_refuses_an_invalid_library(app_config, seed_copy):
     )
     with app.app_context():
         assert _count() == 0
+        db.session.remove()
         db.engine.dispose()
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from practice.exercises.models import CATEGORIES, LIMITS, PROMPT_TYPES
@@ -100,7 +101,9 @@ class ExerciseForm(FlaskForm):
             _one_line,
         ],
     )
-    category = SelectField("Category", choices=list(CATEGORIES.items()))
+    category = SelectField(
+        "Category", choices=[SelectChoice(value, label) for value, label in CATEGORIES.items()]
+    )
     goal = StringField(
         "Goal",
         filters=[strip],

@@ -206,4 +206,4 @@ def category_counts(counselor: Counselor) -> dict[str, int]:
         .where(Exercise.retired_at.is_(None), _visible(counselor))
         .group_by(Exercise.category)
     )
-    return dict(rows.tuples().all())
+    return {category: count for category, count in rows}

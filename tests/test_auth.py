@@ -19,7 +19,11 @@ def test_first_run_redirects_to_setup(client):
 def test_setup_creates_administrator_and_then_disappears(app, client):
     response = client.post(
         "/setup",
-        data={"name": "Maya Cohen", "email": "Maya@Example.org ", "password": "a long enough phrase"},
+        data={
+            "name": "Maya Cohen",
+            "email": "Maya@Example.org ",
+            "password": "a long enough phrase",
+        },
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/couples/new")
@@ -114,7 +118,8 @@ def test_every_counselor_page_requires_sign_in(app, client):
 def test_administrator_adds_and_deactivates_a_counselor(app, client, auth, counselor):
     auth.login(counselor.email)
     response = client.post(
-        "/team", data={"name": "José Álvarez", "email": "jose@example.org", "password": "twelve chars ok"}
+        "/team",
+        data={"name": "José Álvarez", "email": "jose@example.org", "password": "twelve chars ok"},
     )
     assert response.status_code == 302
     assert "José Álvarez" in client.get("/team").get_data(as_text=True)
@@ -125,9 +130,12 @@ def test_administrator_adds_and_deactivates_a_counselor(app, client, auth, couns
         jose_id = jose.id
 
     colleague = app.test_client()
-    assert colleague.post(
-        "/login", data={"email": "jose@example.org", "password": "twelve chars ok"}
-    ).status_code == 302
+    assert (
+        colleague.post(
+            "/login", data={"email": "jose@example.org", "password": "twelve chars ok"}
+        ).status_code
+        == 302
+    )
     assert colleague.get("/").status_code == 200
 
     client.post(f"/team/{jose_id}/active", data={"active": "0"})
@@ -152,7 +160,8 @@ def test_team_page_is_only_for_the_administrator(app, client, auth, counselor):
 def test_duplicate_email_is_refused_beside_the_field(client, auth, counselor):
     auth.login(counselor.email)
     response = client.post(
-        "/team", data={"name": "Someone", "email": "ADMIN@example.org", "password": "twelve chars ok"}
+        "/team",
+        data={"name": "Someone", "email": "ADMIN@example.org", "password": "twelve chars ok"},
     )
     assert "A counselor with this email already exists." in response.get_data(as_text=True)
 
@@ -164,7 +173,10 @@ def test_password_change_signs_out_other_devices(app, client, auth, counselor):
     assert other.get("/").status_code == 200
     response = client.post(
         "/account",
-        data={"password-current_password": TEST_PASSWORD, "password-new_password": "a brand new phrase"},
+        data={
+            "password-current_password": TEST_PASSWORD,
+            "password-new_password": "a brand new phrase",
+        },
     )
     assert response.status_code == 302
     assert client.get("/").status_code == 200  # this device stays signed in
@@ -174,7 +186,9 @@ def test_password_change_signs_out_other_devices(app, client, auth, counselor):
 def test_create_counselor_command(app, runner, monkeypatch):
     answers = iter(["a very good passphrase", "a very good passphrase"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
-    result = runner.invoke(args=["create-counselor", "--email", "li@example.org", "--name", "Li Wei"])
+    result = runner.invoke(
+        args=["create-counselor", "--email", "li@example.org", "--name", "Li Wei"]
+    )
     assert result.exit_code == 0, result.output
     assert "Created administrator li@example.org" in result.output
     with app.app_context():
@@ -189,3 +203,15 @@ def test_security_headers_on_every_page(client, counselor):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_only_the_administrator_can_require_two_factor(app, client, auth, counselor):
+    from practice.auth import two_factor
+
+    with app.app_context():
+        make_counselor(email="plain@example.org")
+        db.session.commit()
+    auth.login("plain@example.org")
+    assert client.post("/team/two-factor", data={"required": "1"}).status_code == 404
+    with app.app_context():
+        assert not two_factor.is_required()

@@ -19,6 +19,14 @@ from practice.couples.models import Couple
 from practice.extensions import db
 from tests.factories import TEST_PASSWORD, make_counselor
 
+
+def close(app) -> None:
+    """Release an extra app's database connections (the fixtures close only their own)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 # --- Passwords -------------------------------------------------------------------------------
 
 
@@ -199,8 +207,7 @@ def test_idle_limit_is_a_setting(app_config, counselor, clock):
     assert client.get("/").status_code == 200
     clock.advance(minutes=5)
     assert client.get("/").status_code == 302
-    with app.app_context():
-        db.session.remove()
+    close(app)
 
 
 def test_a_copied_cookie_expires_with_the_session(app, clock, signed_in):
@@ -306,8 +313,7 @@ def test_https_setting_makes_cookies_secure_and_sends_hsts(app_config, counselor
     set_cookie = response.headers["Set-Cookie"]
     assert "Secure" in set_cookie and "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
-    with app.app_context():
-        db.session.remove()
+    close(app)
 
 
 def test_counselor_post_without_csrf_token_is_refused(app_config, counselor):
@@ -323,7 +329,7 @@ def test_counselor_post_without_csrf_token_is_refused(app_config, counselor):
     assert "This form has expired" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Counselor, counselor.id).timezone == "UTC"
-        db.session.remove()
+    close(app)
 
 
 # --- Two-factor sign-in -------------------------------------------------------------------------

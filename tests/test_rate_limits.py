@@ -19,6 +19,13 @@ from tests.factories import TEST_PASSWORD
 REDIS_URL = os.environ.get("RATELIMIT_TEST_REDIS_URL", "").strip()
 
 
+def close(app) -> None:
+    """Release an extra app's database connections (the fixtures close only their own)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture
 def limited_config(app_config):
     return {**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
@@ -29,8 +36,7 @@ def limited_app(app, limited_config):
     """The same database as `app`, but with rate limits on (the suite turns them off)."""
     limited = create_app(limited_config)
     yield limited
-    with limited.app_context():
-        db.session.remove()
+    close(limited)
 
 
 def _attempt(client, email: str, address: str = "203.0.113.1", password: str = "wrong guess 123"):
@@ -99,8 +105,7 @@ def test_partner_link_guessing_is_limited_per_address(limited_config, counselor)
     assert "Too many attempts" in response.get_data(as_text=True)
     assert client.get("/test-link/the-real-token", environ_base=guesser).status_code == 429
     assert client.get("/test-link/the-real-token", environ_base=partner).status_code == 200
-    with app.app_context():
-        db.session.remove()
+    close(app)
 
 
 # A second process, like a second gunicorn worker: its own app and its own memory.
@@ -149,8 +154,7 @@ def test_limits_hold_across_processes_with_redis(limited_config, counselor):
     for number in range(2):
         assert _attempt(client, f"n{number}@example.org", address="203.0.113.50").status_code == 200
     _assert_too_many(_attempt(client, "n9@example.org", address="203.0.113.50"))
-    with app.app_context():
-        db.session.remove()
+    close(app)
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 

@@ -32,7 +32,7 @@ def admin_required(view):
 def _link_lookup_failed(response: Response) -> bool:
     # Only unknown, expired or revoked tokens count, so a partner using a real link many
     # times is never blocked while someone trying tokens soon is.
-    return response.status_code >= 400
+    return response.status_code in (404, 410)
 
 
 # Partner links are capabilities: cap how many bad tokens one address may try. Shared by

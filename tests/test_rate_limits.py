@@ -180,3 +180,11 @@ def test_two_factor_codes_are_limited_per_account(limited_app, counselor):
         assert response.status_code == 200
     response = client.post("/login/code", data={"code": "111111"}, environ_base=address)
     _assert_too_many(response)
+
+
+def test_the_partner_link_page_counts_unknown_tokens(limited_app, counselor):
+    client = limited_app.test_client()
+    guesser = {"REMOTE_ADDR": "203.0.113.77"}
+    for number in range(30):
+        assert client.get(f"/h/not-a-token-{number}", environ_base=guesser).status_code == 404
+    assert client.get("/h/not-a-token-more", environ_base=guesser).status_code == 429

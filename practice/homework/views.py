@@ -22,7 +22,7 @@ from practice.homework.forms import (
 )
 from practice.homework.models import VISIBILITIES
 from practice.pdf.link_handout import render_link_handout
-from practice.security import public
+from practice.security import link_limit, public
 from practice.timeutil import utcnow
 
 
@@ -219,6 +219,7 @@ def _client_page(template: str, status: int = 200, **context):
 @csrf.exempt  # The unguessable token in the address is the capability; a partner has no
 # session to forge requests with, and a stale CSRF token must never throw away what they typed.
 @limiter.limit("60 per minute")
+@link_limit
 def client(token: str):
     """A partner's homework page: GET shows it (and changes nothing), POST saves an entry."""
     link = services.find_live_link(token, utcnow())

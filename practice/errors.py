@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from practice.extensions import db
+from practice.forms import typed_fields
 
 MESSAGES = {
     400: ("Something went wrong with that request", "Please go back and try again."),
@@ -45,10 +46,16 @@ def render_error(status: int, title: str | None = None, message: str | None = No
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(
+        # Typically a form left open across a sign-out or a restart: show the text back.
+        return (
+            render_template(
+                "errors/error.html",
+                status=400,
+                title="This form has expired",
+                message="For your security the form timed out, so it was not saved.",
+                kept=typed_fields(request.form),
+            ),
             400,
-            "This form has expired",
-            "For your security the form timed out. Go back, reload the page and send it again.",
         )
 
     @app.errorhandler(HTTPException)

@@ -37,3 +37,17 @@ def strip(value):
 
 def normalize_newlines(value):
     return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+# Never echoed back: secrets and one-time codes.
+SECRET_FIELDS = frozenset({"csrf_token", "code", "recovery_code"})
+
+
+def typed_fields(form_data) -> list[tuple[str, str]]:
+    """What a person typed into a form that could not be accepted, as (label, text) pairs,
+    so a page can show it back for copying instead of throwing it away. Never stored."""
+    return [
+        (name.replace("_", " ").replace("-", " ").capitalize(), value)
+        for name, value in form_data.items(multi=True)
+        if value.strip() and name not in SECRET_FIELDS and "password" not in name
+    ]

@@ -215,3 +215,24 @@ def test_only_the_administrator_can_require_two_factor(app, client, auth, counse
     assert client.post("/team/two-factor", data={"required": "1"}).status_code == 404
     with app.app_context():
         assert not two_factor.is_required()
+
+
+def test_expired_form_token_shows_what_was_typed(app_config, counselor):
+    """A counselor form sent with a stale CSRF token is refused, but the text comes back."""
+    from practice import create_app
+
+    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    client = app.test_client()
+    client.get("/login")
+    response = client.post(
+        "/couples/new",
+        data={
+            "csrf_token": "stale",
+            "goals": "Three paragraphs about trust 💬",
+            "partner1-display_name": "Ana",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code in (400, 401)
+    assert "Three paragraphs about trust 💬" in page
+    assert "stale" not in page

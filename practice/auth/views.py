@@ -33,11 +33,10 @@ from practice.auth.forms import (
 )
 from practice.auth.models import Counselor
 from practice.extensions import db, limiter
+from practice.forms import typed_fields
 from practice.security import admin_required, public
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Never echoed back on the signed-out page.
-SECRET_FIELDS = frozenset({"csrf_token", "code", "recovery_code"})
 
 
 def _safe_next(target: str | None) -> str:
@@ -140,11 +139,7 @@ def _expiry_message(reason: str) -> str:
 
 def _signed_out_page(message: str):
     """What was typed, back in read-only boxes to copy; never stored anywhere."""
-    kept = [
-        (name.replace("_", " ").replace("-", " ").capitalize(), value)
-        for name, value in request.form.items(multi=True)
-        if value.strip() and name not in SECRET_FIELDS and "password" not in name
-    ]
+    kept = typed_fields(request.form)
     rule = request.url_rule
     back = request.path if rule is not None and "GET" in (rule.methods or ()) else None
     return render_template("auth/signed_out.html", message=message, kept=kept, back=back), 401

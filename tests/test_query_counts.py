@@ -59,27 +59,7 @@ def statements(app: Flask, key: str, targets: Targets) -> int:
     return count
 
 
-# Found by this test, reported, not ours to fix here. strict: the day it is fixed, this
-# entry must go (an unexpected pass fails the suite).
-KNOWN_N_PLUS_ONE = {
-    "couple": "couples.detail commits before rendering (marking entries seen), which expires "
-    "every loaded object: the template then reloads the couple, its partners and each "
-    "session one by one (one SELECT per session)",
-}
-
-
-@pytest.mark.parametrize(
-    "key",
-    [
-        pytest.param(
-            page.key,
-            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_N_PLUS_ONE[page.key])]
-            if page.key in KNOWN_N_PLUS_ONE
-            else [],
-        )
-        for page in PAGES
-    ],
-)
+@pytest.mark.parametrize("key", [page.key for page in PAGES])
 def test_statements_per_page_do_not_grow_with_the_data(app, practices, key):
     small, large = practices
     page = PAGES_BY_KEY[key]

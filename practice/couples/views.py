@@ -50,16 +50,18 @@ def new():
 @bp.get("/<int:couple_id>")
 def detail(couple_id: int):
     """The hub for one couple: partners, goals, homework and sessions."""
-    from practice.homework.services import couple_homework
+    from practice.homework.services import couple_homework, mark_entries_seen, unseen_entry_ids
     from practice.sessions.services import couple_sessions
 
     couple = services.own_couple_or_404(current_user, couple_id)
     homework = couple_homework(couple)
     sessions = couple_sessions(couple)
-    db.session.commit()  # reading marks entries seen
+    # Render before any commit: a commit expires the loaded rows and the template would
+    # reload each one (an N+1). Writes come after: what was shown is now seen.
     page = render_template(
         "couples/detail.html", couple=couple, homework=homework, sessions=sessions
     )
+    mark_entries_seen(unseen_entry_ids(homework))
     audit.record_read("couple.view", couple_id=couple_id)
     return page
 

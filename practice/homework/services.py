@@ -467,11 +467,9 @@ def frequency_label(frequency: str, times_per_week: int | None) -> str:
 
 
 def couple_homework(couple: Couple, secret_key: str | None = None) -> list[AssignmentView]:
-    """The couple's assignments, newest due date first, and marks the entries shown as seen.
+    """The couple's assignments, newest due date first, as plain data for the couple page.
 
-    Reads first, commits, then runs the UPDATE as the first statement of a new transaction
-    (SQLite: a read transaction that later writes can fail with SQLITE_BUSY_SNAPSHOT).
-    The caller commits the update."""
+    Only reads: the page marks what it showed as seen after rendering (mark_entries_seen)."""
     if secret_key is None:
         from flask import current_app
 
@@ -490,7 +488,6 @@ def couple_homework(couple: Couple, secret_key: str | None = None) -> list[Assig
     progress = assignment_progress(assignments)
     now = utcnow()
     views: list[AssignmentView] = []
-    unseen: list[int] = []
     for a in assignments:
         prompts = a.snapshot.get("prompts", [])
         view = AssignmentView(
@@ -538,15 +535,25 @@ def couple_homework(couple: Couple, secret_key: str | None = None) -> list[Assig
                     is_new=entry.seen_at is None,
                 )
             )
-            if entry.seen_at is None:
-                unseen.append(entry.id)
         views.append(view)
-    if unseen:
-        db.session.commit()
-        db.session.execute(
-            update(Entry)
-            .where(Entry.id.in_(unseen), Entry.seen_at.is_(None))
-            .values(seen_at=now)
-            .execution_options(synchronize_session=False)
-        )
     return views
+
+
+def unseen_entry_ids(homework: list[AssignmentView]) -> list[int]:
+    return [entry.id for view in homework for entry in view.entries if entry.is_new]
+
+
+def mark_entries_seen(entry_ids: list[int]) -> None:
+    """Mark entries the counselor has just been shown as seen. The caller commits.
+
+    The reads are committed first so the UPDATE opens a fresh transaction: on SQLite a
+    deferred transaction that read and then writes can fail at once under concurrency."""
+    if not entry_ids:
+        return
+    db.session.commit()
+    db.session.execute(
+        update(Entry)
+        .where(Entry.id.in_(entry_ids), Entry.seen_at.is_(None))
+        .values(seen_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )

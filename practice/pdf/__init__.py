@@ -1,0 +1,47 @@
+"""PDF rendering core: plain data in, PDF bytes out (no Flask here).
+
+Build a story from the helpers and pass it to ``build_document``::
+
+    from practice.pdf import build_document, heading, paragraph
+    pdf = build_document(title="Session summary", practice_name="Calm Harbor",
+                         story=[heading("Notes"), paragraph(notes)], page_size="letter")
+
+All helpers take raw user text; escaping and font fallback happen inside.
+"""
+
+from practice.pdf.base import (
+    CELL_EXCERPT_CHARS,
+    PAGE_SIZES,
+    build_document,
+    bullet_list,
+    data_table,
+    excerpt,
+    heading,
+    key_value_table,
+    numbered_list,
+    paragraph,
+    qr_code,
+    rule,
+    spacer,
+    styles,
+)
+from practice.pdf.text import REPLACEMENT, safe_markup
+
+__all__ = [
+    "CELL_EXCERPT_CHARS",
+    "PAGE_SIZES",
+    "REPLACEMENT",
+    "build_document",
+    "bullet_list",
+    "data_table",
+    "excerpt",
+    "heading",
+    "key_value_table",
+    "numbered_list",
+    "paragraph",
+    "qr_code",
+    "rule",
+    "safe_markup",
+    "spacer",
+    "styles",
+]

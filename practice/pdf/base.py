@@ -1,0 +1,485 @@
+"""Shared page layout, styles and flowable helpers for the practice's printouts.
+
+Every helper that takes user text runs it through ``safe_markup``, so callers
+pass raw strings and never build Paragraph markup themselves. Output is tuned
+for black-and-white printing: black text, grey hairlines, at most a light grey
+fill behind table headers.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Iterable, Sequence
+from functools import lru_cache, partial
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    HRFlowable,
+    LongTable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from practice.pdf.text import FONT_BOLD, FONT_REGULAR, plain_text, register_fonts, safe_markup
+
+PAGE_SIZES: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
+
+#: Default maximum characters of user text shown in one table cell.
+CELL_EXCERPT_CHARS = 600
+# Newlines count too: 600 one-character lines would still overflow a page.
+_CELL_EXCERPT_LINES = 12
+
+INK = colors.black
+MUTED = colors.HexColor("#4d4d4d")  # dark enough to survive a cheap laser printer
+RULE = colors.HexColor("#9a9a9a")
+HEADER_FILL = colors.HexColor("#ececec")
+
+_MARGIN_X = 20 * mm
+_FRAME_PAD = 6  # reportlab's default Frame padding; page furniture lines up with the text
+_MARGIN_TOP = 20 * mm
+_MARGIN_BOTTOM = 24 * mm  # room for the footer below the frame
+_FOOTER_Y = 12 * mm
+
+
+def _make_styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    base = ParagraphStyle(
+        "body",
+        fontName=FONT_REGULAR,
+        fontSize=11,
+        leading=16,
+        textColor=INK,
+        spaceAfter=6,
+        splitLongWords=1,
+    )
+
+    def derive(name: str, **kw: object) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=base, **kw)
+
+    return {
+        "title": derive("title", fontName=FONT_BOLD, fontSize=19, leading=24, spaceAfter=2),
+        "subtitle": derive("subtitle", fontSize=11.5, leading=16, textColor=MUTED, spaceAfter=0),
+        "h2": derive(
+            "h2",
+            fontName=FONT_BOLD,
+            fontSize=14,
+            leading=18,
+            spaceBefore=14,
+            spaceAfter=6,
+            keepWithNext=1,
+        ),
+        "h3": derive(
+            "h3",
+            fontName=FONT_BOLD,
+            fontSize=12,
+            leading=16,
+            spaceBefore=10,
+            spaceAfter=4,
+            keepWithNext=1,
+        ),
+        "body": base,
+        "item": derive("item", spaceAfter=3),
+        "small": derive("small", fontSize=9, leading=12, spaceAfter=4),
+        "muted": derive("muted", fontSize=9, leading=12, textColor=MUTED, spaceAfter=4),
+        "cell": derive("cell", fontSize=10, leading=13.5, spaceAfter=0),
+        "cell_header": derive(
+            "cell_header", fontName=FONT_BOLD, fontSize=10, leading=13.5, spaceAfter=0
+        ),
+        "footer": derive("footer", fontSize=8, leading=10, textColor=MUTED, spaceAfter=0),
+        "footer_center": derive(
+            "footer_center",
+            fontSize=8,
+            leading=10,
+            textColor=MUTED,
+            spaceAfter=0,
+            alignment=TA_CENTER,
+        ),
+        "footer_right": derive(
+            "footer_right",
+            fontSize=8,
+            leading=10,
+            textColor=MUTED,
+            spaceAfter=0,
+            alignment=TA_RIGHT,
+        ),
+    }
+
+
+@lru_cache(maxsize=1)
+def _shared_styles() -> dict[str, ParagraphStyle]:
+    return _make_styles()
+
+
+def _style(name: str) -> ParagraphStyle:
+    return _shared_styles()[name]
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    """Fresh ParagraphStyles by name: title, subtitle, h2, h3, body, item, small, muted,
+    cell, cell_header, footer*. Safe to modify; the helpers use their own copies."""
+    return _make_styles()
+
+
+def _is_bold(style: ParagraphStyle) -> bool:
+    return style.fontName == FONT_BOLD
+
+
+# --- flowable helpers -----------------------------------------------------------
+
+
+# Lines per Paragraph when one text has many lines. reportlab re-wraps the
+# whole remainder of a Paragraph at every page break, which is quadratic: 25,000
+# one-character lines took minutes as one Paragraph and take seconds in chunks.
+_LINES_PER_CHUNK = 40
+
+
+class _Stack(Flowable):
+    """Flowables that lay out as one block; a split hands them to the frame one by one."""
+
+    def __init__(self, parts: list[Flowable]) -> None:
+        super().__init__()
+        self._parts = parts
+        self.spaceBefore = parts[0].getSpaceBefore()
+        self.spaceAfter = parts[-1].getSpaceAfter()
+
+    def _gaps(self) -> list[float]:
+        # The same spacing the frame adds when the parts are laid out separately.
+        return [a.getSpaceAfter() + b.getSpaceBefore() for a, b in itertools.pairwise(self._parts)]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        canv = getattr(self, "canv", None)  # set by wrapOn; absent on a bare wrap()
+        aw, ah = availWidth, availHeight
+        sizes = [p.wrapOn(canv, aw, ah) if canv else p.wrap(aw, ah) for p in self._parts]
+        self._heights = [h for _, h in sizes]
+        self.width = availWidth
+        self.height = sum(self._heights) + sum(self._gaps())
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        # The frame needs the first returned flowable to fit, so split the first part.
+        first, rest = self._parts[0], self._parts[1:]
+        canv = getattr(self, "canv", None)
+        head = (
+            first.splitOn(canv, availWidth, availHeight)
+            if canv
+            else first.split(availWidth, availHeight)
+        )
+        return [*head, *rest] if head else []
+
+    def draw(self) -> None:
+        y = self.height
+        for part, h, gap in zip(self._parts, self._heights, [*self._gaps(), 0], strict=True):
+            y -= h
+            part.drawOn(self.canv, 0, y)
+            y -= gap
+
+
+def _text(text: object, st: ParagraphStyle, bullet: str | None = None) -> Flowable:
+    markup = safe_markup(text, bold=_is_bold(st))
+    lines = markup.split("<br/>")
+    if len(lines) <= _LINES_PER_CHUNK * 2:
+        return Paragraph(markup, st, bulletText=bullet)
+    # A no-break space keeps blank lines one line tall at chunk edges.
+    lines = [line or "\u00a0" for line in lines]
+    inner = ParagraphStyle(f"{st.name}-chunk", parent=st, spaceBefore=0, spaceAfter=0)
+    last = ParagraphStyle(f"{st.name}-chunk-last", parent=st, spaceBefore=0)
+    first = ParagraphStyle(f"{st.name}-chunk-first", parent=st, spaceAfter=0)
+    step = _LINES_PER_CHUNK
+    chunks = ["<br/>".join(lines[i : i + step]) for i in range(0, len(lines), step)]
+    parts = [Paragraph(chunks[0], first, bulletText=bullet)]
+    parts += [Paragraph(chunk, inner) for chunk in chunks[1:-1]]
+    parts.append(Paragraph(chunks[-1], last))
+    return _Stack(parts)
+
+
+def paragraph(text: object, style: str | ParagraphStyle = "body") -> Flowable:
+    """User text as a Paragraph; long text wraps and splits across pages.
+
+    ``style`` is a name from ``styles()`` or a ParagraphStyle.
+    """
+    st = style if isinstance(style, ParagraphStyle) else _style(style)
+    return _text(text, st)
+
+
+def heading(text: object, level: int = 2) -> Flowable:
+    """Section heading; level 1 = document title size, 2 = section, 3 = subsection."""
+    name = {1: "title", 2: "h2", 3: "h3"}.get(level)
+    if name is None:
+        raise ValueError(f"heading level must be 1, 2 or 3, not {level!r}")
+    return paragraph(text, name)
+
+
+def spacer(height: float = 6) -> Spacer:
+    """Vertical space in points (use ``reportlab.lib.units.mm`` for millimetres)."""
+    return Spacer(0, height)
+
+
+def _list(items: Iterable[object], labels: Iterable[str]) -> Flowable:
+    # Paragraph bullets rather than ListFlowable: ListFlowable cannot split an
+    # item taller than a page (LayoutError), a Paragraph with a bullet can.
+    pairs = list(zip(items, labels, strict=False))  # labels is endless
+    if not pairs:
+        return Spacer(0, 0)
+    base = _style("item")
+    label_width = max(stringWidth(label, FONT_REGULAR, base.fontSize) for _, label in pairs)
+    st = ParagraphStyle(
+        "list",
+        parent=base,
+        leftIndent=max(16, label_width + 6),
+        bulletIndent=0 if label_width > 8 else 3,
+        bulletFontName=FONT_REGULAR,
+        bulletFontSize=base.fontSize,
+    )
+    flowables = [_text(item, st, bullet=label) for item, label in pairs]
+    return flowables[0] if len(flowables) == 1 else _Stack(flowables)
+
+
+def bullet_list(items: Iterable[object]) -> Flowable:
+    """Bulleted list of user-text items (an empty list renders as nothing)."""
+    return _list(items, itertools.repeat("\u2022"))
+
+
+def numbered_list(items: Iterable[object]) -> Flowable:
+    """Numbered (1., 2., ...) list of user-text items (empty renders as nothing)."""
+    return _list(items, (f"{n}." for n in itertools.count(1)))
+
+
+def excerpt(text: object, max_chars: int = CELL_EXCERPT_CHARS) -> str:
+    """Shorten user text for a table cell: at most ``max_chars`` characters and
+    a dozen lines, ending in "…" when cut."""
+    s = "" if text is None else str(text)
+    cut = False
+    lines = s.split("\n")
+    if len(lines) > _CELL_EXCERPT_LINES:
+        s = "\n".join(lines[:_CELL_EXCERPT_LINES])
+        cut = True
+    if len(s) > max_chars:
+        s = s[:max_chars]
+        # Prefer ending on a word boundary when one is reasonably close.
+        space = s.rfind(" ", max_chars * 4 // 5)
+        if space > 0:
+            s = s[:space]
+        cut = True
+    return s.rstrip() + "…" if cut else s
+
+
+def _cell(text: object, style: ParagraphStyle, max_chars: int) -> Paragraph:
+    s = excerpt(text, max_chars)
+    # A blank cell reads like a printing fault; a dash says "nothing recorded".
+    return Paragraph(safe_markup(s, bold=_is_bold(style)) or "\u2014", style)
+
+
+def _widths(n: int, col_widths: Sequence[float] | None) -> list[str]:
+    weights = list(col_widths) if col_widths else [1.0] * n
+    if len(weights) != n or any(w <= 0 for w in weights):
+        raise ValueError("col_widths needs one positive weight per column")
+    total = sum(weights)
+    return [f"{100 * w / total:.4f}%" for w in weights]
+
+
+_TABLE_BASE = [
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LEFTPADDING", (0, 0), (-1, -1), 4),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ("TOPPADDING", (0, 0), (-1, -1), 3),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+]
+
+
+def key_value_table(
+    rows: Iterable[tuple[object, object]], *, max_chars: int = CELL_EXCERPT_CHARS
+) -> Flowable:
+    """Two-column label/value table (e.g. client, date, clinician).
+
+    Values are cut to ``max_chars``; put long text in ``paragraph()`` instead.
+    """
+    label, cell = _style("cell_header"), _style("cell")
+    data = [[_cell(k, label, max_chars), _cell(v, cell, max_chars)] for k, v in rows]
+    if not data:
+        return Spacer(0, 0)
+    table = Table(data, colWidths=["32%", "68%"], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                *_TABLE_BASE,
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+            ]
+        )
+    )
+    table.spaceAfter = 8
+    return table
+
+
+def data_table(
+    header: Sequence[object],
+    rows: Iterable[Sequence[object]],
+    col_widths: Sequence[float] | None = None,
+    *,
+    max_chars: int = CELL_EXCERPT_CHARS,
+) -> Flowable:
+    """Table with a repeating header row; many rows split across pages.
+
+    ``col_widths`` are relative weights (e.g. ``[1, 3, 1]``), so the table fills
+    the frame on A4 and Letter alike. A table cell cannot split across pages,
+    so each cell shows at most ``max_chars`` characters ("…" when cut); full
+    text belongs in ``paragraph()``.
+    """
+    head_style, cell_style = _style("cell_header"), _style("cell")
+    n = len(header)
+    if n == 0:
+        raise ValueError("data_table needs at least one column")
+    data = [[_cell(h, head_style, max_chars) for h in header]]
+    for row in rows:
+        cells = list(row)[:n]
+        cells += [""] * (n - len(cells))  # short rows get empty (dash) cells
+        data.append([_cell(c, cell_style, max_chars) for c in cells])
+    table = LongTable(data, colWidths=_widths(n, col_widths), repeatRows=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                *_TABLE_BASE,
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+                ("LINEABOVE", (0, 0), (-1, 0), 0.75, INK),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.75, INK),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+            ]
+        )
+    )
+    table.spaceAfter = 8
+    return table
+
+
+def qr_code(url: str, size: float = 35 * mm) -> Drawing:
+    """Square QR code for ``url`` (``size`` in points, quiet zone included)."""
+    if not url:
+        raise ValueError("qr_code needs a non-empty URL")
+    # Level M survives smudges and low-resolution printing better than the default L.
+    widget = QrCodeWidget(url, barLevel="M", barWidth=size, barHeight=size)
+    drawing = Drawing(size, size)
+    drawing.add(widget)
+    drawing.hAlign = "LEFT"
+    return drawing
+
+
+def rule() -> Flowable:
+    """Thin grey horizontal rule across the frame."""
+    return HRFlowable(width="100%", thickness=0.5, color=RULE, spaceBefore=4, spaceAfter=8)
+
+
+# --- document ------------------------------------------------------------------------
+
+
+class _FooterCanvas(Canvas):
+    """Canvas that defers page furniture until the page count is known."""
+
+    def __init__(self, *args: object, footer: dict[str, object], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._footer = footer
+        self._pages: list[dict[str, object]] = []
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab API
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._draw_furniture(total)
+            super().showPage()
+        super().save()
+
+    def _draw_furniture(self, total: int) -> None:
+        width, _ = self._pagesize
+        left = _MARGIN_X + _FRAME_PAD
+        inner = width - 2 * left
+        self.saveState()
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.5)
+        self.line(left, _FOOTER_Y + 12, left + inner, _FOOTER_Y + 12)
+        page = self._pageNumber
+        cells = [
+            (self._footer["left"], "footer", 0.0, 0.25),
+            (self._footer["center"], "footer_center", 0.25, 0.5),
+            (f"Page {page} of {total}", "footer_right", 0.75, 0.25),
+        ]
+        for markup, style, start, share in cells:
+            if not markup:
+                continue
+            p = Paragraph(str(markup), _style(style))
+            _, h = p.wrap(inner * share, 40)
+            p.drawOn(self, left + inner * start, _FOOTER_Y + 9 - h)
+        header = self._footer["header"]
+        if page > 1 and header:
+            # Running title so a loose page can be matched to its document.
+            p = Paragraph(str(header), _style("footer"))
+            p.wrap(inner, 20)
+            p.drawOn(self, left, self._pagesize[1] - _MARGIN_TOP + 6)
+        self.restoreState()
+
+
+def build_document(
+    *,
+    title: str,
+    practice_name: str,
+    story: list[Flowable],
+    page_size: str = "a4",
+    confidential: bool = True,
+    subtitle: str | None = None,
+) -> bytes:
+    """Render ``story`` under a title block and return the PDF bytes.
+
+    Every page gets a footer with "Confidential" (if ``confidential``), the
+    practice name and "Page X of Y". ``page_size`` is "a4" or "letter".
+    ``title``/``subtitle``/``practice_name`` are plain user text.
+    """
+    try:
+        pagesize = PAGE_SIZES[page_size.lower()]
+    except (KeyError, AttributeError):
+        allowed = ", ".join(sorted(PAGE_SIZES))
+        raise ValueError(f"page_size must be one of {allowed}, not {page_size!r}") from None
+    register_fonts()
+
+    head: list[Flowable] = []
+    if practice_name:
+        head.append(paragraph(plain_text(practice_name, limit=200), "muted"))
+    head.append(paragraph(title, "title"))
+    if subtitle:
+        head.append(paragraph(subtitle, "subtitle"))
+    head.append(rule())
+
+    footer = {
+        "left": f'<font name="{FONT_BOLD}">Confidential</font>' if confidential else "",
+        "center": safe_markup(plain_text(practice_name, limit=80)),
+        "header": safe_markup(plain_text(title, limit=110)),
+    }
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=pagesize,
+        leftMargin=_MARGIN_X,
+        rightMargin=_MARGIN_X,
+        topMargin=_MARGIN_TOP,
+        bottomMargin=_MARGIN_BOTTOM,
+        title=plain_text(title, limit=300),
+        author=plain_text(practice_name, limit=300),
+        subject=plain_text(subtitle or "", limit=300),
+        creator=plain_text(practice_name, limit=300),
+        initialFontName=FONT_REGULAR,
+    )
+    doc.build(head + list(story), canvasmaker=partial(_FooterCanvas, footer=footer))
+    return buf.getvalue()

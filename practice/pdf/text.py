@@ -1,0 +1,341 @@
+"""Fonts and user text → safe reportlab Paragraph markup.
+
+Glyph policy, per character (after NFC normalisation):
+
+* control and invisible format characters are dropped;
+* CJK characters (Han, kana, Hangul, CJK punctuation, full-width forms) use one
+  of reportlab's built-in CID fonts, chosen per run (see ``_cjk_font``). These
+  fonts are not embedded: the PDF viewer or printer supplies the glyphs, as
+  every mainstream viewer does for the Adobe CJK collections;
+* anything else the bundled DejaVu font has a glyph for uses DejaVu;
+* everything else (most colour emoji, rare scripts, astral CJK) becomes
+  ``REPLACEMENT`` so that no character can make rendering fail.
+
+Right-to-left runs (Hebrew, Arabic) are put in visual order because reportlab
+only does bidi with the ``rlbidi`` extension, which is not available here.
+Arabic letters are not joined (that needs a shaping engine); they print as
+isolated forms, which stay legible for names.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_REGULAR = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+
+# Built-in Adobe CID fonts (sans where reportlab has one).
+CJK_CHINESE = "STSong-Light"  # Adobe-GB1: widest Han coverage (all of GBK)
+CJK_JAPANESE = "HeiseiKakuGo-W5"  # Adobe-Japan1: kana + JIS kanji
+CJK_KOREAN = "HYGothic-Medium"  # Adobe-Korea1: Hangul (+ KS hanja, kana)
+
+REPLACEMENT = "\u25a1"  # WHITE SQUARE; present in DejaVu Sans and Bold
+
+_register_lock = threading.Lock()
+_registered = False
+
+
+def register_fonts() -> None:
+    """Register the bundled TTFs and CJK CID fonts with reportlab (idempotent)."""
+    global _registered
+    if _registered:
+        return
+    with _register_lock:
+        if _registered:
+            return
+        pdfmetrics.registerFont(TTFont(FONT_REGULAR, str(FONT_DIR / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+        # No italic face is shipped: <i> falls back to the upright face rather
+        # than to a Type 1 font with no Unicode coverage.
+        addMapping(FONT_REGULAR, 0, 0, FONT_REGULAR)
+        addMapping(FONT_REGULAR, 1, 0, FONT_BOLD)
+        addMapping(FONT_REGULAR, 0, 1, FONT_REGULAR)
+        addMapping(FONT_REGULAR, 1, 1, FONT_BOLD)
+        for name in (CJK_CHINESE, CJK_JAPANESE, CJK_KOREAN):
+            pdfmetrics.registerFont(UnicodeCIDFont(name))
+        ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+        _registered = True
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap with astral characters written as UTF-16.
+
+    reportlab 5.1 writes U+1F600 as ``<1F600>``, an odd-length hex string that
+    viewers misread (poppler extracts "ὠ"), so DejaVu's emoji glyphs would
+    print but copy/search/screen readers would get the wrong text.
+    """
+    entries = []
+    for code, cp in enumerate(subset):
+        utf16 = chr(cp).encode("utf-16-be", "surrogatepass").hex().upper()
+        entries.append(f"<{code:02X}> <{utf16}>")
+    return "\n".join(
+        [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            "/CIDSystemInfo",
+            f"<< /Registry ({fontname})",
+            f"/Ordering ({fontname})",
+            "/Supplement 0",
+            ">> def",
+            f"/CMapName /{fontname} def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            f"<00> <{len(subset) - 1:02X}>",
+            "endcodespacerange",
+            f"{len(subset)} beginbfchar",
+            *entries,
+            "endbfchar",
+            "endcmap",
+            "CMapName currentdict /CMap defineresource pop",
+            "end",
+            "end",
+        ]
+    )
+
+
+@lru_cache(maxsize=4)
+def _coverage(font_name: str) -> frozenset[int]:
+    register_fonts()
+    return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
+
+
+# --- character classes -------------------------------------------------------
+
+
+def _char_class(ranges: list[tuple[int, int]]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in ranges) + "]+")
+
+
+_HANGUL_RANGES = [(0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF), (0xFFA0, 0xFFDC)]
+_KANA_RANGES = [(0x3040, 0x30FF), (0x31F0, 0x31FF), (0xFF61, 0xFF9F)]
+_CJK_RANGES = sorted(
+    [
+        *_HANGUL_RANGES,
+        *_KANA_RANGES,
+        (0x2E80, 0x2FDF),  # CJK and Kangxi radicals
+        (0x3000, 0x303F),  # CJK symbols and punctuation
+        (0x3100, 0x312F),  # Bopomofo
+        (0x3200, 0x33FF),  # enclosed CJK, CJK compatibility
+        (0x3400, 0x4DBF),  # Han extension A
+        (0x4E00, 0x9FFF),  # CJK unified ideographs
+        (0xF900, 0xFAFF),  # compatibility ideographs
+        (0xFF00, 0xFF60),  # full-width forms
+        (0xFFE0, 0xFFEF),  # full-width signs
+    ]
+)
+# Astral CJK (extension B and later) is left out on purpose: the UCS-2 CID
+# encodings cannot address it, so it falls through to REPLACEMENT.
+_CJK_RUN = _char_class(_CJK_RANGES)
+_HANGUL = _char_class(_HANGUL_RANGES)
+_KANA = _char_class(_KANA_RANGES)
+
+
+def _cjk_font(run: str, text_has_kana: bool, text_has_hangul: bool) -> str:
+    """Pick a CID font for one CJK run; script-specific letters decide first."""
+    if _HANGUL.search(run):
+        return CJK_KOREAN
+    if _KANA.search(run):
+        return CJK_JAPANESE
+    # Han or punctuation alone: follow the rest of the text, so "日本語" next
+    # to kana prints in the Japanese face and next to Hangul in the Korean one.
+    if text_has_kana:
+        return CJK_JAPANESE
+    if text_has_hangul:
+        return CJK_KOREAN
+    return CJK_CHINESE
+
+
+# --- cleaning -----------------------------------------------------------------
+
+_NEWLINES = re.compile(r"\r\n|[\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_NOT_PLAIN = re.compile(r"[^\n\x20-\x7e]+")
+_KEEP_FORMAT = {"\u00ad"}  # soft hyphen: reportlab uses it as a break hint
+# Emoji modifiers and selectors only change how the previous glyph looks; with
+# no colour-emoji font they would otherwise each print as an extra box.
+_DROP_RANGES = (
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0x1F3FB, 0x1F3FF),  # skin-tone modifiers
+    (0xE0100, 0xE01EF),  # variation selectors supplement
+)
+
+
+def _drop(ch: str) -> bool:
+    cat = unicodedata.category(ch)
+    if cat == "Cc" or (cat == "Cf" and ch not in _KEEP_FORMAT):
+        return True
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in _DROP_RANGES)
+
+
+def clean_text(text: object) -> str:
+    """Normalise user text to NFC with ``\\n`` newlines and no control characters."""
+    if text is None:
+        return ""
+    s = str(text)
+    # Lone surrogates (from badly decoded input) cannot be encoded at all.
+    s = s.encode("utf-8", "replace").decode("utf-8")
+    s = unicodedata.normalize("NFC", s)
+    s = _NEWLINES.sub("\n", s).replace("\t", " ")
+    # Only characters outside printable ASCII need a category lookup.
+    s = _NOT_PLAIN.sub(lambda m: "".join(ch for ch in m.group() if not _drop(ch)), s)
+    return _BLANK_LINES.sub("\n\n", s)
+
+
+# --- right-to-left ---------------------------------------------------------------
+
+_STRONG_RTL = {"R", "AL"}
+_NUMBER = {"EN", "AN"}
+# Inside an RTL run these take the run's direction (Unicode bidi rules W1-N1).
+_RUN_INNER = _STRONG_RTL | _NUMBER | {"NSM", "WS", "ES", "ET", "CS", "ON", "BN"}
+_NUMBER_INNER = {"ES", "ET", "CS"}  # "1,000.50", "+972-3": kept inside a number
+_MIRROR = dict(zip("()[]{}<>«»", ")(][}{><»«", strict=True))
+
+
+def _units(run: str) -> list[str]:
+    """Split a run into reorderable units: a letter with its marks, or a whole number."""
+    units: list[str] = []
+    i, n = 0, len(run)
+    while i < n:
+        ch = run[i]
+        bidi = unicodedata.bidirectional(ch)
+        if bidi in _NUMBER:
+            j = i + 1
+            while j < n and (
+                unicodedata.bidirectional(run[j]) in _NUMBER
+                or (
+                    unicodedata.bidirectional(run[j]) in _NUMBER_INNER
+                    and j + 1 < n
+                    and unicodedata.bidirectional(run[j + 1]) in _NUMBER
+                )
+            ):
+                j += 1
+            units.append(run[i:j])
+            i = j
+        elif bidi == "NSM" and units:
+            units[-1] += ch
+            i += 1
+        else:
+            units.append(_MIRROR.get(ch, ch))
+            i += 1
+    return units
+
+
+def _visual_rtl(line: str) -> str:
+    """Put each right-to-left run in visual order so it reads correctly in an LTR line.
+
+    A simplified Unicode bidi algorithm for a left-to-right paragraph: a run
+    starts at a Hebrew/Arabic letter and takes in spaces, punctuation and
+    numbers up to the last RTL letter or number before the next Latin letter.
+    Letters are reversed (marks stay on their letter, brackets are mirrored);
+    numbers keep their digit order. Long RTL paragraphs that wrap get their
+    lines in reverse order, which is acceptable for names and short notes.
+    """
+    if line.isascii() or not any(unicodedata.bidirectional(ch) in _STRONG_RTL for ch in line):
+        return line
+    out: list[str] = []
+    i, n = 0, len(line)
+    while i < n:
+        if unicodedata.bidirectional(line[i]) not in _STRONG_RTL:
+            out.append(line[i])
+            i += 1
+            continue
+        end = i  # last index that belongs to the run
+        brackets: list[str] = []  # open brackets inside the run
+        for j in range(i, n):
+            ch = line[j]
+            bidi = unicodedata.bidirectional(ch)
+            if bidi in _STRONG_RTL or bidi in _NUMBER or (bidi == "NSM" and end == j - 1):
+                end = j
+            elif brackets and ch == _MIRROR.get(brackets[-1]):
+                brackets.pop()
+                end = j  # a bracket pair around RTL text belongs to the run
+            elif bidi not in _RUN_INNER or (unicodedata.mirrored(ch) and ch not in _MIRROR):
+                break
+            elif ch in "([{<«":
+                brackets.append(ch)
+        out.append("".join(reversed(_units(line[i : end + 1]))))
+        i = end + 1
+    return "".join(out)
+
+
+# --- markup ------------------------------------------------------------------------
+
+
+def _escape(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# reportlab splits an over-long word one character width at a time and redoes
+# it at every page break: 50,000 characters without a space took ~5 s. A space
+# every 64 characters keeps that linear; at body width each 64-character piece
+# fills most of a line, so the inserted spaces fall at line ends. (U+200B would
+# be invisible but reportlab only breaks on it in some code paths.) Tokens under
+# 1,000 characters (URLs, table-cell excerpts) are cheap to split and left alone.
+_LONG_TOKEN = re.compile(r"\S{1000,}")
+
+
+def _break_long_token(match: re.Match[str]) -> str:
+    token = match.group()
+    if _CJK_RUN.search(token):
+        return token  # CJK text has no spaces; a break space would show mid-line
+    return " ".join(token[i : i + 64] for i in range(0, len(token), 64))
+
+
+def _plain_markup(segment: str, covered: frozenset[int]) -> str:
+    segment = _NOT_PLAIN.sub(
+        lambda m: "".join(ch if ord(ch) in covered else REPLACEMENT for ch in m.group()),
+        segment,
+    )
+    return _escape(segment)
+
+
+def safe_markup(text: object, *, bold: bool = False) -> str:
+    """Turn untrusted user text into Paragraph markup that is always printable.
+
+    Escapes ``& < >`` (user HTML shows literally), strips control characters,
+    wraps CJK runs in ``<font name=...>``, replaces characters no font has with
+    ``REPLACEMENT``, reorders RTL runs for display and turns newlines into
+    ``<br/>``. Pass ``bold=True`` when the text goes into a bold style, since
+    the bold face covers slightly fewer characters.
+    """
+    s = clean_text(text)
+    if not s:
+        return ""
+    s = _LONG_TOKEN.sub(_break_long_token, s)
+    if s.isascii():  # the common case: DejaVu covers all printable ASCII
+        return _escape(s).replace("\n", "<br/>")
+    covered = _coverage(FONT_BOLD if bold else FONT_REGULAR)
+    has_kana, has_hangul = bool(_KANA.search(s)), bool(_HANGUL.search(s))
+
+    parts: list[str] = []
+    for line in s.split("\n"):
+        line = _visual_rtl(line)
+        markup, pos = [], 0
+        for m in _CJK_RUN.finditer(line):
+            font = _cjk_font(m.group(), has_kana, has_hangul)
+            markup.append(_plain_markup(line[pos : m.start()], covered))
+            markup.append(f'<font name="{font}">{_escape(m.group())}</font>')
+            pos = m.end()
+        markup.append(_plain_markup(line[pos:], covered))
+        parts.append("".join(markup))
+    return "<br/>".join(parts)
+
+
+def plain_text(text: object, *, limit: int | None = None) -> str:
+    """Cleaned single-line text for PDF metadata (no markup, no newlines)."""
+    s = " ".join(clean_text(text).split())
+    if limit is not None and len(s) > limit:
+        s = s[: limit - 1].rstrip() + "…"
+    return s

@@ -95,15 +95,32 @@ def printed_date(value) -> str:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def couple_sessions(couple: Couple) -> list[CounselingSession]:
-    """The couple's sessions, most recent first, for the couple page."""
-    return list(
-        db.session.execute(
-            select(CounselingSession)
-            .where(CounselingSession.couple_id == couple.id)
-            .order_by(CounselingSession.starts_at.desc(), CounselingSession.id.desc())
-        ).scalars()
+@dataclass(frozen=True)
+class SessionRow:
+    """A session as the couple page lists it: plain values, because that page commits before
+    rendering (marking entries seen), which would make ORM rows reload one by one."""
+
+    id: int
+    starts_at: datetime
+    format: str
+    duration_minutes: int
+    focus: str
+
+
+def couple_sessions(couple: Couple) -> list[SessionRow]:
+    """The couple's sessions, most recent first, for the couple page (one query)."""
+    rows = db.session.execute(
+        select(
+            CounselingSession.id,
+            CounselingSession.starts_at,
+            CounselingSession.format,
+            CounselingSession.duration_minutes,
+            CounselingSession.focus,
+        )
+        .where(CounselingSession.couple_id == couple.id)
+        .order_by(CounselingSession.starts_at.desc(), CounselingSession.id.desc())
     )
+    return [SessionRow(*row) for row in rows]
 
 
 def own_session_or_404(counselor: Counselor, session_id: int) -> CounselingSession:

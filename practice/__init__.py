@@ -9,6 +9,7 @@ from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from practice.config import BASE_SETTINGS, settings_from_env
 from practice.extensions import csrf, db, limiter, login_manager, migrate
@@ -29,6 +30,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings_from_env(app.instance_path))
     if test_config:
         app.config.update(test_config)
+
+    if app.config.get("TRUSTED_PROXIES"):
+        # Behind a reverse proxy: take the client's address and scheme from the proxy's
+        # X-Forwarded-* headers, so rate limits and the audit log see the real client.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     register_extensions(app)
     register_blueprints(app)

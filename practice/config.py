@@ -74,6 +74,7 @@ def settings_from_env(instance_path: str) -> dict:
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "HTTPS": https,
         "BASE_URL": os.environ.get("BASE_URL", "").rstrip("/"),
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
     }
 
 

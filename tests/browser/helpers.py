@@ -61,3 +61,6 @@ def assert_page_structure(page) -> None:
     assert page.locator("header").count() >= 1, f"{page.url}: no header landmark"
     assert page.locator("main").count() == 1, f"{page.url}: expected one main landmark"
     assert page.locator("footer").count() >= 1, f"{page.url}: no footer landmark"
+    # WCAG 1.4.10 reflow: nothing wider than the window, so no sideways scrolling.
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url}: the page is {overflow}px wider than the window"

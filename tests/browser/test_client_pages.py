@@ -1,0 +1,47 @@
+"""A partner's homework page on a phone: accessible, readable, and saved when sent."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import assert_accessible, assert_page_structure, screenshot
+from tests.factories import make_assignment, make_counselor, make_couple
+
+pytestmark = pytest.mark.browser
+
+
+def seed_homework() -> str:
+    counselor = make_counselor(email="maya@example.org", name="Dr. Maya Rivera", is_admin=True)
+    couple = make_couple(counselor, ("Zoë Ødegård", "Mateo Núñez"))
+    _, tokens = make_assignment(couple, note="Try it after dinner, when things are calm.")
+    return tokens[couple.partners[0].id]
+
+
+@pytest.mark.parametrize("kind", ["phone", "desktop"])
+def test_client_page_is_accessible(live_server, new_page, kind):
+    token = live_server.seed(seed_homework)
+    page = new_page(kind)
+    page.goto(f"/h/{token}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Zoë")
+    assert_page_structure(page)
+    assert_accessible(page, f"client homework page ({kind})")
+    screenshot(page, "client homework page")
+
+
+def test_partner_sends_an_entry_from_a_phone(live_server, phone):
+    token = live_server.seed(seed_homework)
+    page = phone
+    page.goto(f"/h/{token}")
+    page.get_by_label("Item 1").fill("You made tea when I was tired ☕")
+    page.get_by_label("What touched you most?").fill("That you noticed.")
+    scale = page.get_by_role("group", name="How appreciated did you feel?")
+    scale.get_by_text("4", exact=True).click()
+    expect(scale.get_by_role("radio", name="4")).to_be_checked()
+    screenshot(page, "client homework page filled")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send", exact=True).last.click()
+    assert_page_structure(page)
+    expect(page.get_by_role("main")).to_contain_text("You made tea when I was tired ☕")
+    assert_accessible(page, "client page after sending")
+    screenshot(page, "client homework sent")

@@ -19,8 +19,8 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from practice.couples.models import Couple
 from practice.forms import max_length, normalize_newlines, plain_text
 from practice.homework.models import Assignment
-from practice.sessions.models import SESSION_FORMATS
-from practice.sessions.services import Review, SessionDetails, local_to_utc
+from practice.sessions.models import SESSION_FORMATS, CounselingSession
+from practice.sessions.services import Review, SessionDetails, local_to_utc, utc_to_local
 
 NOTES_LIMIT = 20_000
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -158,11 +158,12 @@ def session_form(
 
 
 def initial_data(
-    counseling_session, assignments: Iterable[Assignment], tz: str | None, now: datetime
+    counseling_session: CounselingSession | None,
+    assignments: Iterable[Assignment],
+    tz: str | None,
+    now: datetime,
 ) -> dict[str, Any]:
     """What the form shows before anything is posted: the session's values or sensible defaults."""
-    from practice.sessions.services import utc_to_local
-
     data: dict[str, Any] = {}
     if counseling_session is None:
         data["starts_at"] = utc_to_local(now, tz).replace(second=0, microsecond=0)

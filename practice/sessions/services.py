@@ -6,7 +6,7 @@ Every query here is scoped to one counselor or to a session already checked to b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import abort
@@ -88,7 +88,7 @@ def printed_datetime(value: datetime | None, tz: str | None) -> str:
     return f"{moment:%A} {moment.day} {moment:%B %Y, %H:%M}"
 
 
-def printed_date(value) -> str:
+def printed_date(value: date | None) -> str:
     return f"{value:%a} {value.day} {value:%b %Y}" if value else ""
 
 

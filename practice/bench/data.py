@@ -571,10 +571,13 @@ def _after_bulk_load() -> None:
     if db.engine.dialect.name != "postgresql":
         return
     for table in (*TABLES, Exercise.__table__):
+        # Built from SQL expressions: the table name is a bound value and a quoted identifier.
+        highest = select(func.max(table.c.id)).scalar_subquery()
         db.session.execute(
-            text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                f"GREATEST((SELECT MAX(id) FROM {table.name}), 1))"
+            select(
+                func.setval(
+                    func.pg_get_serial_sequence(table.name, "id"), func.greatest(highest, 1)
+                )
             )
         )
     db.session.commit()

@@ -10,6 +10,11 @@ import pytest
 
 from tests.factories import TEST_PASSWORD
 
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the `browser` fixture then skips (or fails, in CI) with the reason
+    expect = None
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR") or ROOT / "test-artifacts" / "screenshots")
 saved_screenshots: list[Path] = []

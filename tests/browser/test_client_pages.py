@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_accessible, assert_page_structure, screenshot
+from tests.browser.helpers import assert_accessible, assert_page_structure, expect, screenshot
 from tests.factories import make_assignment, make_counselor, make_couple
 
 pytestmark = pytest.mark.browser

@@ -4,8 +4,8 @@ focus is always visible, and the error summary takes you to the field to fix."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 
+from tests.browser.helpers import expect
 from tests.factories import TEST_PASSWORD, make_counselor
 
 pytestmark = pytest.mark.browser

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_accessible, assert_page_structure, screenshot
+from tests.browser.helpers import assert_accessible, assert_page_structure, expect, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import delete, text
 from sqlalchemy.engine import make_url
 
 from practice.bench import data, load, measure, report
@@ -23,8 +25,11 @@ from practice.extensions import db
 BENCH_SECRET_KEY = "benchmark-only-secret-key-never-use-in-production"
 
 
-def bench_database(instance_path: str) -> tuple[str, str]:
+def bench_database(instance_path: str, keep_as: Path | None = None) -> tuple[str, str]:
     """The URL of a fresh, empty benchmark database, and its kind.
+
+    With `keep_as` (SQLite only, see --reuse) that file is used instead of instance/bench.db;
+    the caller decides whether it is rebuilt.
 
     Refuses a PostgreSQL database whose name does not say it is for benchmarks or tests:
     the benchmark drops the whole schema first.
@@ -45,11 +50,50 @@ def bench_database(instance_path: str) -> tuple[str, str]:
                 "schema, so the database name must contain 'bench' or 'test'."
             )
         return url, "postgresql"
-    path = Path(instance_path) / "bench.db"
+    path = keep_as or Path(instance_path) / "bench.db"
     path.parent.mkdir(parents=True, exist_ok=True)
+    if keep_as is None:
+        _remove_sqlite(path)
+    return f"sqlite:///{path}", "sqlite"
+
+
+def _remove_sqlite(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return f"sqlite:///{path}", "sqlite"
+
+
+def kept_database(instance_path: str, scale: float) -> tuple[Path, Path]:
+    """The kept SQLite file for a scale, and the JSON beside it describing its build."""
+    path = Path(instance_path) / f"bench-scale-{scale:g}.db"
+    return path, path.with_name(path.name + ".build.json")
+
+
+def _load_kept_build(sidecar: Path, shape: data.Shape) -> dict[str, Any] | None:
+    """The recorded build of a kept database, if it is there and of this shape."""
+    try:
+        recorded = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if recorded.get("shape") != asdict(shape):
+        return None
+    return recorded
+
+
+def _forget_measured_submissions(targets: data.Targets) -> None:
+    """A reused database still holds the entries the last run's POSTs stored; remove them so
+    every run measures the same history (built entries carry a "bench-" submission key)."""
+    from practice.homework.models import Entry, PartnerLink
+
+    link = db.session.get(PartnerLink, targets.link_id)
+    if link is not None:
+        db.session.execute(
+            delete(Entry).where(
+                Entry.assignment_id == link.assignment_id,
+                Entry.partner_id == link.partner_id,
+                Entry.submission_key.not_like("bench-%"),
+            )
+        )
+        db.session.commit()
 
 
 def _fresh_schema(kind: str) -> None:
@@ -75,9 +119,16 @@ def _fresh_schema(kind: str) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="JSON file to write (default bench-results/bench-<scale>-<db>-<time>.json).")
 @click.option("--no-load", is_flag=True, help="Skip the gunicorn + wrk part.")
+@click.option(
+    "--reuse", is_flag=True,
+    help="SQLite only: keep the built database as instance/bench-scale-<scale>.db and, when "
+    "it is already there, measure it again instead of rebuilding (pending migrations are "
+    "applied; the data keeps the dates of its build). For profiling between changes.",
+)
 @with_appcontext
 def bench_command(
-    scale: float, requests_: int, warmup: int, duration: int, out: Path | None, no_load: bool
+    scale: float, requests_: int, warmup: int, duration: int, out: Path | None, no_load: bool,
+    reuse: bool = False,
 ) -> None:
     """Build a synthetic practice in a FRESH database and measure the pages.
 
@@ -86,7 +137,18 @@ def bench_command(
     unless the database name contains "bench" or "test".
     """
     started = time.perf_counter()
-    url, kind = bench_database(current_app.instance_path)
+    shape = data.shape_for_scale(scale)
+    kept: tuple[Path, Path] | None = None
+    recorded: dict[str, Any] | None = None
+    if reuse:
+        if os.environ.get("DATABASE_URL", "").strip():
+            raise click.ClickException("--reuse keeps a SQLite file; unset DATABASE_URL.")
+        kept = kept_database(current_app.instance_path, scale)
+        recorded = _load_kept_build(kept[1], shape) if kept[0].exists() else None
+        if recorded is None:
+            _remove_sqlite(kept[0])
+            kept[1].unlink(missing_ok=True)
+    url, kind = bench_database(current_app.instance_path, kept[0] if kept else None)
     from practice import create_app
     from practice.auth.services import hash_password
 
@@ -108,25 +170,36 @@ def bench_command(
     }
     with bench_app.app_context():
         try:
-            click.echo(f"Fresh {kind} database: {make_url(url).database}")
-            _fresh_schema(kind)
-            shape = data.shape_for_scale(scale)
-            click.echo(f"Building {data.describe(shape)} …")
-            cpu = time.process_time()
-            built = data.build(
-                shape, password_hash=hash_password(measure.BENCH_PASSWORD), progress=click.echo
-            )
-            result["build"] = {
-                **built.as_dict(), "cpu_seconds": round(time.process_time() - cpu, 1)
-            }
-            rows = sum(built.rows.values())
-            click.echo(
-                f"Built {rows:,} rows ({built.rows['entry']:,} entries) in {built.seconds:.1f} s, "
-                f"{rows / built.seconds:,.0f} rows/s"
-            )
-            ctx = measure.prepare_context(built.targets)
+            if recorded is not None:
+                click.echo(f"Reusing {make_url(url).database} (built {recorded['built_at']})")
+                upgrade()
+                targets = data.Targets(**recorded["targets"])
+                _forget_measured_submissions(targets)
+                result["build"] = {**recorded, "reused": True}
+            else:
+                click.echo(f"Fresh {kind} database: {make_url(url).database}")
+                _fresh_schema(kind)
+                click.echo(f"Building {data.describe(shape)} …")
+                cpu = time.process_time()
+                built = data.build(
+                    shape, password_hash=hash_password(measure.BENCH_PASSWORD),
+                    progress=click.echo,
+                )
+                result["build"] = {
+                    **built.as_dict(), "cpu_seconds": round(time.process_time() - cpu, 1),
+                    "built_at": result["started_at"],
+                }
+                rows = sum(built.rows.values())
+                click.echo(
+                    f"Built {rows:,} rows ({built.rows['entry']:,} entries) in "
+                    f"{built.seconds:.1f} s, {rows / built.seconds:,.0f} rows/s"
+                )
+                targets = built.targets
+                if kept is not None:
+                    kept[1].write_text(json.dumps(result["build"], indent=2), encoding="utf-8")
+            ctx = measure.prepare_context(targets)
             client = bench_app.test_client()
-            measure.sign_in(client, built.targets.counselor_email)
+            measure.sign_in(client, targets.counselor_email)
             click.echo(f"Measuring in process ({requests_} requests per page) …")
             pages = measure.measure_all(
                 bench_app, client, ctx, requests=requests_, warmup=warmup, progress=click.echo

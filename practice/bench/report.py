@@ -77,6 +77,7 @@ def render(result: dict[str, Any]) -> str:
         f"sessions per couple, {shape['entries_per_partner']} entries per partner per "
         f"assignment: {build['rows']['entry']:,} entries, "
         f"{sum(build['rows'].values()):,} rows built in {build['seconds']:.1f} s"
+        + (f" (at {build.get('built_at')}, reused by --reuse)" if build.get("reused") else "")
     )
     m = result["machine"]
     lines.append(f"Machine: {m['cpu']}, {m['cpus']} CPUs, {m['memory_gb']} GB, "

@@ -11,6 +11,7 @@ from practice.audit import services as audit
 from practice.couples import bp, services
 from practice.couples.forms import CoupleForm, DeleteCoupleForm
 from practice.extensions import db
+from practice.formatting import today_local
 from practice.timeutil import utcnow
 
 
@@ -54,14 +55,14 @@ def detail(couple_id: int):
     from practice.sessions.services import couple_sessions
 
     couple = services.own_couple_or_404(current_user, couple_id)
-    homework = couple_homework(couple)
+    homework = couple_homework(couple, today_local())
     sessions = couple_sessions(couple)
     # Render before any commit: a commit expires the loaded rows and the template would
     # reload each one (an N+1). Writes come after: what was shown is now seen.
     page = render_template(
         "couples/detail.html", couple=couple, homework=homework, sessions=sessions
     )
-    mark_entries_seen(unseen_entry_ids(homework))
+    mark_entries_seen(unseen_entry_ids(homework.current))
     audit.record_read("couple.view", couple_id=couple_id)
     return page
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import abort
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from practice.auth.models import Counselor
@@ -456,7 +456,25 @@ class AssignmentView:
     review_remarks: str
     session_id: int | None
     partners: list[tuple[str, PartnerProgress, LinkView | None]] = field(default_factory=list)
-    entries: list[EntryView] = field(default_factory=list)
+    entries: list[EntryView] = field(default_factory=list)  # newest first; maybe only the latest
+    entry_count: int = 0  # all of its entries, shown or not
+
+    @property
+    def hidden_entries(self) -> int:
+        return self.entry_count - len(self.entries)
+
+
+@dataclass
+class CoupleHomework:
+    """The couple page's homework: current assignments in full (each with its latest entries),
+    and a count and the most recent few of the older ones, which have their own pages."""
+
+    current: list[AssignmentView]
+    older: list[AssignmentView]  # no entries loaded: a line each
+    older_count: int
+
+    def __iter__(self):
+        return iter(self.current)
 
 
 def frequency_label(frequency: str, times_per_week: int | None) -> str:
@@ -466,30 +484,53 @@ def frequency_label(frequency: str, times_per_week: int | None) -> str:
     return FREQUENCIES.get(frequency, frequency)
 
 
-def couple_homework(couple: Couple, secret_key: str | None = None) -> list[AssignmentView]:
-    """The couple's assignments, newest due date first, as plain data for the couple page.
+# What a counselor reads on the couple page. Years of weekly homework would otherwise put
+# thousands of entries on one page (and take seconds to render); older homework and older
+# entries are one click away: the "older homework" list and each assignment's own page.
+RECENT_DUE_DAYS = 14  # homework due in the last two weeks is still current
+OPEN_DUE_DAYS = 60  # so is active homework not yet reviewed, due in the last 60 days
+LATEST_ENTRIES = 3  # entries per assignment on the couple page
+OLDER_SHOWN = 5  # older assignments listed (one line each) on the couple page
+HISTORY_PAGE_SIZE = 25  # assignments per page of the couple's homework list
 
-    Only reads: the page marks what it showed as seen after rendering (mark_entries_seen)."""
+
+def is_current(today: date) -> ColumnElement[bool]:
+    """Homework that belongs on the couple page in full."""
+    return or_(
+        Assignment.due_date >= today - timedelta(days=RECENT_DUE_DAYS),
+        and_(
+            Assignment.status == "active",
+            Assignment.reviewed_at.is_(None),
+            Assignment.due_date >= today - timedelta(days=OPEN_DUE_DAYS),
+        ),
+    )
+
+
+def shown_in_full(assignment: Assignment, today: date) -> bool:
+    """is_current for one loaded assignment, in Python."""
+    return assignment.due_date >= today - timedelta(days=RECENT_DUE_DAYS) or (
+        assignment.status == "active"
+        and assignment.reviewed_at is None
+        and assignment.due_date >= today - timedelta(days=OPEN_DUE_DAYS)
+    )
+
+
+def _newest_first(query: Select) -> Select:
+    return query.order_by(Assignment.due_date.desc(), Assignment.id.desc())
+
+
+def _views(
+    assignments: Sequence[Assignment], secret_key: str | None, entries: dict[int, list[EntryView]]
+) -> list[AssignmentView]:
+    """Plain views of `assignments` (links loaded), with progress, and the given entries."""
     if secret_key is None:
         from flask import current_app
 
         secret_key = current_app.config["SECRET_KEY"]
-    assignments = list(
-        db.session.execute(
-            select(Assignment)
-            .where(Assignment.couple_id == couple.id)
-            .options(
-                selectinload(Assignment.links).joinedload(PartnerLink.partner),
-                selectinload(Assignment.entries).joinedload(Entry.partner),
-            )
-            .order_by(Assignment.due_date.desc(), Assignment.id.desc())
-        ).scalars()
-    )
     progress = assignment_progress(assignments)
     now = utcnow()
     views: list[AssignmentView] = []
     for a in assignments:
-        prompts = a.snapshot.get("prompts", [])
         view = AssignmentView(
             id=a.id,
             title=a.title,
@@ -502,12 +543,15 @@ def couple_homework(couple: Couple, secret_key: str | None = None) -> list[Assig
             reviewed_at=a.reviewed_at,
             review_remarks=a.review_remarks,
             session_id=a.session_id,
+            entries=entries.get(a.id, []),
         )
         for link in sorted(a.links, key=lambda item: item.partner.position):
+            partner_progress = progress[a.id][link.partner_id]
+            view.entry_count += partner_progress.entry_count
             view.partners.append(
                 (
                     link.partner.display_name,
-                    progress[a.id][link.partner_id],
+                    partner_progress,
                     LinkView(
                         partner_id=link.partner_id,
                         partner_name=link.partner.display_name,
@@ -519,28 +563,123 @@ def couple_homework(couple: Couple, secret_key: str | None = None) -> list[Assig
                     ),
                 )
             )
-        for entry in sorted(a.entries, key=lambda e: (e.created_at, e.id), reverse=True):
-            view.entries.append(
-                EntryView(
-                    id=entry.id,
-                    partner_id=entry.partner_id,
-                    partner_name=entry.partner.display_name,
-                    created_at=entry.created_at,
-                    answers=readable_answers(prompts, entry.answers or {}),
-                    completion_note=entry.completion_note,
-                    connection_rating=entry.connection_rating,
-                    visibility=entry.visibility,
-                    visibility_label=VISIBILITIES.get(entry.visibility, entry.visibility),
-                    private_note=entry.private_note,
-                    is_new=entry.seen_at is None,
-                )
-            )
+        # Entries of a partner whose link is gone still count.
+        view.entry_count = max(view.entry_count, len(view.entries))
         views.append(view)
     return views
 
 
-def unseen_entry_ids(homework: list[AssignmentView]) -> list[int]:
-    return [entry.id for view in homework for entry in view.entries if entry.is_new]
+def _entry_views(
+    assignments: Sequence[Assignment], latest: int | None
+) -> dict[int, list[EntryView]]:
+    """Each assignment's entries, newest first (only the `latest` few each when given), in one
+    query: a window function numbers each assignment's entries."""
+    if not assignments:
+        return {}
+    prompts = {a.id: a.snapshot.get("prompts", []) for a in assignments}
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=Entry.assignment_id,
+            order_by=(Entry.created_at.desc(), Entry.id.desc()),
+        )
+        .label("rank")
+    )
+    numbered = (
+        select(
+            Entry.id, Entry.assignment_id, Entry.partner_id, Entry.created_at, Entry.answers,
+            Entry.completion_note, Entry.connection_rating, Entry.visibility,
+            Entry.private_note, Entry.seen_at, rank,
+        )
+        .where(Entry.assignment_id.in_(list(prompts)))
+        .subquery()
+    )
+    query = (
+        select(numbered, Partner.display_name)
+        .join(Partner, Partner.id == numbered.c.partner_id)
+        .order_by(numbered.c.assignment_id, numbered.c.rank)
+    )
+    if latest is not None:
+        query = query.where(numbered.c.rank <= latest)
+    result: dict[int, list[EntryView]] = {}
+    for row in db.session.execute(query):
+        result.setdefault(row.assignment_id, []).append(
+            EntryView(
+                id=row.id,
+                partner_id=row.partner_id,
+                partner_name=row.display_name,
+                created_at=row.created_at,
+                answers=readable_answers(prompts[row.assignment_id], row.answers or {}),
+                completion_note=row.completion_note,
+                connection_rating=row.connection_rating,
+                visibility=row.visibility,
+                visibility_label=VISIBILITIES.get(row.visibility, row.visibility),
+                private_note=row.private_note,
+                is_new=row.seen_at is None,
+            )
+        )
+    return result
+
+
+def _with_links(query: Select) -> Select:
+    return query.options(selectinload(Assignment.links).joinedload(PartnerLink.partner))
+
+
+def couple_homework(
+    couple: Couple, today: date, secret_key: str | None = None
+) -> CoupleHomework:
+    """The couple page's homework as plain data, in a fixed number of queries: current
+    assignments newest due date first, each with its latest entries; the count and the most
+    recent few of the older ones.
+
+    Only reads: the page marks what it showed as seen after rendering (mark_entries_seen)."""
+    current = list(
+        db.session.execute(
+            _newest_first(_with_links(select(Assignment)))
+            .where(Assignment.couple_id == couple.id, is_current(today))
+        ).scalars()
+    )
+    older_count = func.count().over().label("older_count")
+    older_rows = db.session.execute(
+        _newest_first(_with_links(select(Assignment, older_count)))
+        .where(Assignment.couple_id == couple.id, ~is_current(today))
+        .limit(OLDER_SHOWN)
+    ).all()
+    older = [row[0] for row in older_rows]
+    views = _views(current + older, secret_key, _entry_views(current, LATEST_ENTRIES))
+    return CoupleHomework(
+        current=views[: len(current)],
+        older=views[len(current):],
+        older_count=older_rows[0].older_count if older_rows else 0,
+    )
+
+
+def homework_page(couple: Couple, page: int, secret_key: str | None = None) -> tuple[
+    list[AssignmentView], int
+]:
+    """One page of all the couple's homework (a line each, newest due first), and the total."""
+    total = db.session.execute(
+        select(func.count()).select_from(Assignment).where(Assignment.couple_id == couple.id)
+    ).scalar_one()
+    assignments = list(
+        db.session.execute(
+            _newest_first(_with_links(select(Assignment)))
+            .where(Assignment.couple_id == couple.id)
+            .limit(HISTORY_PAGE_SIZE)
+            .offset((max(page, 1) - 1) * HISTORY_PAGE_SIZE)
+        ).scalars()
+    )
+    return _views(assignments, secret_key, {}), total
+
+
+def assignment_view(assignment: Assignment, secret_key: str | None = None) -> AssignmentView:
+    """One assignment with all its entries, for its own page."""
+    return _views([assignment], secret_key, _entry_views([assignment], None))[0]
+
+
+def unseen_entry_ids(views: Iterable[AssignmentView]) -> list[int]:
+    """The entries among those shown that the counselor had not seen yet."""
+    return [entry.id for view in views for entry in view.entries if entry.is_new]
 
 
 def mark_entries_seen(entry_ids: list[int]) -> None:

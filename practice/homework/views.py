@@ -107,9 +107,27 @@ def new(couple_id: int):
 
 @bp.get("/homework/<int:assignment_id>")
 def detail(assignment_id: int):
-    """An assignment lives on its couple's page."""
+    """One assignment with all its entries (the couple page shows only the latest few)."""
     assignment = services.own_assignment_or_404(current_user, assignment_id)
-    return redirect(_couple_anchor(assignment))
+    view = services.assignment_view(assignment, _secret())
+    couple = assignment.couple
+    # Render before the commit that marking seen needs (a commit expires the loaded rows).
+    page = render_template("homework/assignment.html", a=view, couple=couple)
+    services.mark_entries_seen(services.unseen_entry_ids([view]))
+    db.session.commit()
+    return page
+
+
+@bp.get("/couples/<int:couple_id>/homework")
+def history(couple_id: int):
+    """All of a couple's homework, a line each, newest due date first, page by page."""
+    couple = own_couple_or_404(current_user, couple_id)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    assignments, total = services.homework_page(couple, page, _secret())
+    return render_template(
+        "homework/history.html", couple=couple, assignments=assignments, total=total,
+        page=page, page_size=services.HISTORY_PAGE_SIZE,
+    )
 
 
 @bp.route("/homework/<int:assignment_id>/edit", methods=["GET", "POST"])
@@ -199,6 +217,10 @@ def handout(assignment_id: int, partner_id: int):
 
 
 def _couple_anchor(assignment) -> str:
+    """Back to the assignment on its couple's page, or to its own page when the couple page
+    no longer shows it in full (older homework)."""
+    if not services.shown_in_full(assignment, today_local()):
+        return url_for("homework.detail", assignment_id=assignment.id)
     return url_for(
         "couples.detail", couple_id=assignment.couple_id, _anchor=f"assignment-{assignment.id}"
     )

@@ -1,0 +1,139 @@
+"""The couple page stays readable after years of homework: current homework in full with its
+latest entries, older homework one line each; nothing is out of the counselor's reach."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from practice.extensions import db
+from practice.homework import services
+from practice.homework.models import Entry
+from practice.timeutil import utcnow
+from tests.factories import make_assignment, make_counselor, make_couple, make_exercise
+
+_keys = iter(range(10**6))
+
+
+def add_entry(assignment, partner, note: str, minutes_ago: int) -> Entry:
+    entry = Entry(
+        assignment_id=assignment.id, partner_id=partner.id, answers={},
+        completion_note=note, submission_key=f"history-key-{next(_keys):08d}",
+        created_at=utcnow() - timedelta(minutes=minutes_ago),
+    )
+    db.session.add(entry)
+    return entry
+
+
+def old_assignment(couple, exercise, weeks_ago: int, **fields):
+    assignment, _ = make_assignment(couple, exercise, due_in_days=-7 * weeks_ago, **fields)
+    assignment.reviewed_at = utcnow() - timedelta(weeks=weeks_ago)
+    return assignment
+
+
+def test_current_homework_in_full_older_on_lines_and_on_their_own_pages(
+    app, signed_in, counselor
+):
+    with app.app_context():
+        couple = make_couple(counselor)
+        exercise = make_exercise()
+        current, _ = make_assignment(couple, exercise, due_in_days=3, note="Current one")
+        ana = couple.partners[0]
+        for n in range(services.LATEST_ENTRIES + 4):
+            add_entry(current, ana, f"current note {n}", minutes_ago=100 - n)
+        older = [old_assignment(couple, exercise, weeks) for weeks in range(4, 4 + 12)]
+        add_entry(older[-1], ana, "the oldest homework's entry", minutes_ago=60 * 24 * 120)
+        db.session.commit()
+        couple_id, current_id, oldest_id = couple.id, current.id, older[-1].id
+
+    page = signed_in.get(f"/couples/{couple_id}").get_data(as_text=True)
+    # The latest entries of current homework, newest first; the rest one click away.
+    shown = re.findall(r"current note (\d+)", page)
+    newest = services.LATEST_ENTRIES + 3
+    assert shown == [str(n) for n in range(newest, newest - services.LATEST_ENTRIES, -1)]
+    total = services.LATEST_ENTRIES + 4
+    assert f"Show all {total} entries" in page
+    assert f'href="/homework/{current_id}"' in page
+    # Older homework: counted, the latest few listed, every one reachable.
+    assert "Older homework (12)" in page
+    assert "the oldest homework&#39;s entry" not in page
+    assert f'href="/couples/{couple_id}/homework"' in page
+
+    whole = signed_in.get(f"/homework/{current_id}").get_data(as_text=True)
+    assert re.findall(r"current note (\d+)", whole) == [str(n) for n in range(total - 1, -1, -1)]
+
+    listing = signed_in.get(f"/couples/{couple_id}/homework").get_data(as_text=True)
+    assert "13 assignments" in listing
+    assert f'href="/homework/{oldest_id}"' in listing
+    oldest = signed_in.get(f"/homework/{oldest_id}").get_data(as_text=True)
+    assert "the oldest homework&#39;s entry" in oldest
+
+
+def test_homework_list_pages_through_everything(app, signed_in, counselor):
+    with app.app_context():
+        couple = make_couple(counselor)
+        exercise = make_exercise()
+        ids = [old_assignment(couple, exercise, weeks).id for weeks in range(4, 4 + 30)]
+        db.session.commit()
+        couple_id = couple.id
+    seen: list[int] = []
+    page_number = 1
+    while True:
+        page = signed_in.get(f"/couples/{couple_id}/homework?page={page_number}")
+        assert page.status_code == 200
+        body = page.get_data(as_text=True)
+        seen += [int(n) for n in re.findall(r'<li id="assignment-(\d+)"', body)]
+        if "Next page" not in body:
+            break
+        page_number += 1
+    assert page_number == 2
+    assert sorted(seen) == sorted(ids)
+    # Past the end: an empty page, not an error.
+    assert signed_in.get(f"/couples/{couple_id}/homework?page=99").status_code == 200
+
+
+def test_entries_read_on_the_assignment_page_are_seen(app, signed_in, counselor):
+    with app.app_context():
+        couple = make_couple(counselor)
+        exercise = make_exercise()
+        assignment, _ = make_assignment(couple, exercise, due_in_days=3)
+        for n in range(services.LATEST_ENTRIES + 2):
+            add_entry(assignment, couple.partners[0], f"n{n}", minutes_ago=50 - n)
+        db.session.commit()
+        couple_id, assignment_id = couple.id, assignment.id
+
+    signed_in.get(f"/couples/{couple_id}")
+    with app.app_context():
+        unseen = db.session.execute(select(Entry.completion_note).where(
+            Entry.assignment_id == assignment_id, Entry.seen_at.is_(None))).scalars().all()
+    # Only what the couple page showed is marked seen; the two older ones still wait.
+    assert sorted(unseen) == ["n0", "n1"]
+    signed_in.get(f"/homework/{assignment_id}")
+    with app.app_context():
+        assert db.session.execute(select(Entry.id).where(
+            Entry.assignment_id == assignment_id, Entry.seen_at.is_(None))).first() is None
+
+
+def test_actions_on_older_homework_come_back_to_its_own_page(app, signed_in, counselor):
+    with app.app_context():
+        couple = make_couple(counselor)
+        old = old_assignment(couple, make_exercise(), 10)
+        db.session.commit()
+        old_id = old.id
+    response = signed_in.post(f"/homework/{old_id}/review", data={"remarks": "Talked it over"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/homework/{old_id}"
+
+
+def test_other_counselors_cannot_open_the_new_pages(app, client, auth, counselor):
+    with app.app_context():
+        couple = make_couple(counselor)
+        assignment, _ = make_assignment(couple, make_exercise())
+        other = make_counselor(email="other@example.org")
+        db.session.commit()
+        couple_id, assignment_id, other_email = couple.id, assignment.id, other.email
+    auth.login(other_email)
+    assert client.get(f"/couples/{couple_id}/homework").status_code == 404
+    assert client.get(f"/homework/{assignment_id}").status_code == 404

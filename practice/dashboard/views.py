@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from practice.dashboard import bp, services
@@ -13,11 +13,12 @@ from practice.timeutil import utcnow
 
 @bp.get("/")
 def index():
-    """What needs the counselor's attention today."""
+    """What needs the counselor's attention today (each list cut short unless ?all=1)."""
     board = services.build_dashboard(current_user, today_local())
     return render_template(
         "dashboard/index.html", board=board, active_couples=board.active_couples,
-        is_new=services.is_new,
+        is_new=services.is_new, show_all=request.args.get("all") == "1",
+        shown=services.SHOWN, feed_days=services.FEED_WINDOW_DAYS,
     )
 
 

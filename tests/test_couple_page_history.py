@@ -137,3 +137,16 @@ def test_other_counselors_cannot_open_the_new_pages(app, client, auth, counselor
     auth.login(other_email)
     assert client.get(f"/couples/{couple_id}/homework").status_code == 404
     assert client.get(f"/homework/{assignment_id}").status_code == 404
+
+
+def test_when_shows_the_local_day_of_a_local_time(app):
+    """04:00 on 4 December in Chicago is 10:00 UTC: the day shown is the 4th, not the 3rd
+    (the time was once converted to the zone twice)."""
+    from datetime import datetime
+
+    from practice.formatting import when
+
+    app.config["DEFAULT_TIMEZONE"] = "America/Chicago"
+    with app.app_context():
+        shown = when(datetime(2030, 12, 4, 10, 0))
+    assert shown.startswith("Wed 4 Dec") and shown.endswith("04:00"), shown

@@ -279,9 +279,14 @@ def client(token: str):
     if submission is None:
         return _client_page("homework/client.html", form=form, history=[], waiting=0, **context)
     try:
-        if services.existing_entry(link, submission.submission_key) is None:
-            if services.submission_key_taken(submission.submission_key):
+        # "Taken?" before "ours?": a row seen once stays visible, so a double tap committed
+        # in between is found as ours, never mistaken for a tampered key and saved twice.
+        repeat = False
+        if services.submission_key_taken(submission.submission_key):
+            repeat = services.existing_entry(link, submission.submission_key) is not None
+            if not repeat:
                 submission.submission_key = new_submission_key()  # tampered key: still save
+        if not repeat:
             services.record_entry(link, submission)
             db.session.commit()
     except IntegrityError:

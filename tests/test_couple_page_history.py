@@ -150,3 +150,41 @@ def test_when_shows_the_local_day_of_a_local_time(app):
     with app.app_context():
         shown = when(datetime(2030, 12, 4, 10, 0))
     assert shown.startswith("Wed 4 Dec") and shown.endswith("04:00"), shown
+
+
+def test_client_page_shows_the_latest_entries_and_all_on_request(app, client, counselor):
+    with app.app_context():
+        couple = make_couple(counselor)
+        assignment, tokens = make_assignment(couple, make_exercise(), frequency="daily")
+        ana = couple.partners[0]
+        total = services.HISTORY_SHOWN + 3
+        for n in range(total):
+            add_entry(assignment, ana, f"day {n} went fine", minutes_ago=10_000 - n)
+        db.session.commit()
+        path = f"/h/{tokens[ana.id]}"
+    page = client.get(path).get_data(as_text=True)
+    shown = [int(n) for n in re.findall(r"day (\d+) went fine", page)]
+    assert shown == list(range(total - 1, total - 1 - services.HISTORY_SHOWN, -1))
+    assert f"Showing the latest {services.HISTORY_SHOWN} of {total} entries" in page
+    assert 'href="?all=1#history-heading"' in page
+    everything = client.get(f"{path}?all=1").get_data(as_text=True)
+    assert [int(n) for n in re.findall(r"day (\d+) went fine", everything)] == list(
+        range(total - 1, -1, -1)
+    )
+    assert "Showing the latest" not in everything
+
+
+def test_dashboard_lists_ten_lines_and_all_on_request(app, signed_in, counselor):
+    from practice.dashboard.services import SHOWN
+
+    with app.app_context():
+        exercise = make_exercise()
+        for n in range(SHOWN + 2):
+            make_assignment(make_couple(counselor, (f"Dash{n:02d} Lee", f"Pat{n:02d} Ng")),
+                            exercise, due_in_days=2)
+        db.session.commit()
+    page = signed_in.get("/").get_data(as_text=True)
+    assert len(re.findall(r">Dash\d\d Lee &amp;", page)) == SHOWN
+    assert f"Show all {SHOWN + 2}" in page
+    everything = signed_in.get("/?all=1").get_data(as_text=True)
+    assert len(re.findall(r">Dash\d\d Lee &amp;", everything)) == SHOWN + 2

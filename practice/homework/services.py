@@ -311,33 +311,65 @@ def record_entry(link: PartnerLink, submission: Submission) -> Entry:
     return entry
 
 
-def partner_history(link: PartnerLink) -> list[Entry]:
+# Entries on the client page: a phone on a slow connection gets the latest few; months of
+# daily homework are one tap away (?all=1).
+HISTORY_SHOWN = 10
+
+
+@dataclass
+class History:
+    """What a partner may read of an assignment's entries, newest first, and how many in all."""
+
+    entries: list[Entry]
+    total: int
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.entries)
+
+
+def partner_history(link: PartnerLink, limit: int | None = HISTORY_SHOWN) -> History:
     """What this partner may read: their own entries, and the other partner's entries shared
-    with them. Sharing rules: 'partner' entries are visible at once; an 'after_both' entry by
-    the other partner is visible once THIS partner has submitted at least one entry to the
-    same assignment (so neither answer colours the other); 'counselor' entries never.
-    Private notes are never part of what the template shows for the other partner."""
-    own = list(
-        db.session.execute(
-            select(Entry)
-            .where(Entry.assignment_id == link.assignment_id, Entry.partner_id == link.partner_id)
-            .order_by(Entry.created_at.desc(), Entry.id.desc())
-        ).scalars()
+    with them, the latest `limit` (all with None). Sharing rules: 'partner' entries are
+    visible at once; an 'after_both' entry by the other partner is visible once THIS partner
+    has submitted at least one entry to the same assignment (so neither answer colours the
+    other); 'counselor' entries never. Private notes are never part of what the template
+    shows for the other partner. Two queries whatever the history: each row carries its
+    query's full count (a window function)."""
+    newest_first = (Entry.created_at.desc(), Entry.id.desc())
+    total = func.count().over().label("total")
+    own_rows = db.session.execute(
+        select(Entry, total)
+        .where(Entry.assignment_id == link.assignment_id, Entry.partner_id == link.partner_id)
+        .order_by(*newest_first)
+        .limit(limit)
+    ).all()
+    shared_visibilities = ["partner", "after_both"] if own_rows else ["partner"]
+    shared_rows = db.session.execute(
+        select(Entry, total)
+        .where(
+            Entry.assignment_id == link.assignment_id,
+            Entry.partner_id != link.partner_id,
+            Entry.visibility.in_(shared_visibilities),
+        )
+        .options(joinedload(Entry.partner))
+        .order_by(*newest_first)
+        .limit(limit)
+    ).all()
+    entries = sorted(
+        [row[0] for row in own_rows + shared_rows], key=lambda e: (e.created_at, e.id),
+        reverse=True,
     )
-    shared_visibilities = ["partner", "after_both"] if own else ["partner"]
-    shared = list(
-        db.session.execute(
-            select(Entry)
-            .where(
-                Entry.assignment_id == link.assignment_id,
-                Entry.partner_id != link.partner_id,
-                Entry.visibility.in_(shared_visibilities),
-            )
-            .options(joinedload(Entry.partner))
-            .order_by(Entry.created_at.desc(), Entry.id.desc())
-        ).scalars()
+    return History(
+        entries=entries[:limit] if limit is not None else entries,
+        total=sum(rows[0].total for rows in (own_rows, shared_rows) if rows),
     )
-    return sorted(own + shared, key=lambda e: (e.created_at, e.id), reverse=True)
 
 
 def waiting_for_both(link: PartnerLink) -> int:

@@ -267,7 +267,7 @@ def client(token: str):
     if request.method == "GET":
         return _client_page(
             "homework/client.html", form=EntryForm.blank(prompts),
-            history=services.partner_history(link),
+            history=services.partner_history(link, _history_limit()),
             waiting=services.waiting_for_both(link), **context,
         )
 
@@ -303,6 +303,11 @@ def client(token: str):
         "homework/saved.html", history=services.partner_history(link),
         waiting=services.waiting_for_both(link), **context,
     )
+
+
+def _history_limit() -> int | None:
+    """The latest few earlier entries, or all of them with ?all=1."""
+    return None if request.args.get("all") == "1" else services.HISTORY_SHOWN
 
 
 def _save_failed(form: EntryForm, context: dict):

@@ -3,7 +3,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from practice.extensions import db
@@ -21,6 +30,11 @@ VISIBILITIES = {
 }
 
 
+# The conditions of the partial indexes; a query uses one only if it has the same terms.
+OPEN_HOMEWORK = "status = 'active' AND reviewed_at IS NULL"
+UNSEEN_ENTRY = "seen_at IS NULL"
+
+
 class Assignment(db.Model):
     """Homework given to a couple: a frozen copy of an exercise, a due date and a note."""
 
@@ -28,6 +42,12 @@ class Assignment(db.Model):
         CheckConstraint("status IN ('active', 'cancelled')", name="status"),
         CheckConstraint("frequency IN ('once', 'daily', 'weekly')", name="frequency"),
         Index("ix_assignment_couple_due", "couple_id", "due_date"),
+        # Open homework (the dashboard's due and overdue lists): partial, so the years of
+        # reviewed homework are not even read (migration 0004).
+        Index(
+            "ix_assignment_open", "couple_id", "due_date",
+            sqlite_where=text(OPEN_HOMEWORK), postgresql_where=text(OPEN_HOMEWORK),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,6 +123,12 @@ class Entry(db.Model):
             "connection_rating IS NULL OR connection_rating BETWEEN 1 AND 5", name="rating"
         ),
         Index("ix_entry_assignment_partner", "assignment_id", "partner_id"),
+        # Entries the counselor has not seen yet (the dashboard's "new" counts): partial, so
+        # it stays as small as what is new, whatever the history (migration 0004).
+        Index(
+            "ix_entry_unseen", "assignment_id", "created_at",
+            sqlite_where=text(UNSEEN_ENTRY), postgresql_where=text(UNSEEN_ENTRY),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -32,14 +32,16 @@ def _current_timezone() -> str:
         return current_app.config.get("DEFAULT_TIMEZONE", "UTC")
     # Once per request: a page of 80 sessions formats 160 times, and the current_user
     # proxy lookup was most of the cost of each.
+    # g._login_user is where Flask-Login keeps the user it loaded for this request; reading
+    # it directly spares resolving the current_user proxy again for every date.
     cached = g.get("_display_timezone")
-    if cached is not None and cached[0] is current_user._get_current_object():
+    if cached is not None and cached[0] is g.get("_login_user"):
         return cached[1]
     if current_user and current_user.is_authenticated:
         name = current_user.timezone
     else:
         name = current_app.config.get("DEFAULT_TIMEZONE", "UTC")
-    g._display_timezone = (current_user._get_current_object(), name)
+    g._display_timezone = (g.get("_login_user"), name)
     return name
 
 

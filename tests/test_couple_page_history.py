@@ -188,3 +188,31 @@ def test_dashboard_lists_ten_lines_and_all_on_request(app, signed_in, counselor)
     assert f"Show all {SHOWN + 2}" in page
     everything = signed_in.get("/?all=1").get_data(as_text=True)
     assert len(re.findall(r">Dash\d\d Lee &amp;", everything)) == SHOWN + 2
+
+
+def test_couple_page_lists_the_latest_sessions_and_all_on_request(app, signed_in, counselor):
+    from practice.sessions.models import CounselingSession
+    from practice.sessions.services import SESSIONS_SHOWN
+
+    with app.app_context():
+        couple = make_couple(counselor)
+        total = SESSIONS_SHOWN + 4
+        ids = []
+        for week in range(total):
+            counseling_session = CounselingSession(
+                couple=couple, starts_at=utcnow() - timedelta(weeks=total - week),
+                duration_minutes=50, format="in_person", attendance="both",
+                focus=f"Focus of week {week}",
+            )
+            db.session.add(counseling_session)
+            db.session.flush()
+            ids.append(counseling_session.id)
+        db.session.commit()
+        couple_id = couple.id
+    page = signed_in.get(f"/couples/{couple_id}").get_data(as_text=True)
+    shown = [int(n) for n in re.findall(r"Focus of week (\d+)", page)]
+    assert shown == list(range(total - 1, total - 1 - SESSIONS_SHOWN, -1))
+    assert f"Show all {total} sessions" in page
+    everything = signed_in.get(f"/couples/{couple_id}?sessions=all").get_data(as_text=True)
+    assert len(re.findall(r"Focus of week \d+", everything)) == total
+    assert f'href="/sessions/{ids[0]}"' in everything

@@ -52,11 +52,13 @@ def new():
 def detail(couple_id: int):
     """The hub for one couple: partners, goals, homework and sessions."""
     from practice.homework.services import couple_homework, mark_entries_seen, unseen_entry_ids
-    from practice.sessions.services import couple_sessions
+    from practice.sessions.services import SESSIONS_SHOWN, couple_sessions
 
     couple = services.own_couple_or_404(current_user, couple_id)
     homework = couple_homework(couple, today_local())
-    sessions = couple_sessions(couple)
+    sessions = couple_sessions(
+        couple, None if request.args.get("sessions") == "all" else SESSIONS_SHOWN
+    )
     # Render before any commit: a commit expires the loaded rows and the template would
     # reload each one (an N+1). Writes come after: what was shown is now seen.
     page = render_template(

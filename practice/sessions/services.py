@@ -10,7 +10,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import abort
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from practice.auth.models import Counselor
@@ -107,8 +107,25 @@ class SessionRow:
     focus: str
 
 
-def couple_sessions(couple: Couple) -> list[SessionRow]:
-    """The couple's sessions, most recent first, for the couple page (one query)."""
+# Sessions listed on the couple page; two years of weekly sessions are one click away.
+SESSIONS_SHOWN = 10
+
+
+class SessionRows(list):
+    """The sessions a page lists, and how many the couple has in all."""
+
+    def __init__(self, rows: list[SessionRow], total: int) -> None:
+        super().__init__(rows)
+        self.total = total
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self)
+
+
+def couple_sessions(couple: Couple, limit: int | None = SESSIONS_SHOWN) -> SessionRows:
+    """The couple's latest sessions (all with limit=None), most recent first, for the couple
+    page, and their number (one query: a window function counts them)."""
     rows = db.session.execute(
         select(
             CounselingSession.id,
@@ -116,11 +133,13 @@ def couple_sessions(couple: Couple) -> list[SessionRow]:
             CounselingSession.format,
             CounselingSession.duration_minutes,
             CounselingSession.focus,
+            func.count().over().label("total"),
         )
         .where(CounselingSession.couple_id == couple.id)
         .order_by(CounselingSession.starts_at.desc(), CounselingSession.id.desc())
-    )
-    return [SessionRow(*row) for row in rows]
+        .limit(limit)
+    ).all()
+    return SessionRows([SessionRow(*row[:5]) for row in rows], rows[0].total if rows else 0)
 
 
 def own_session_or_404(counselor: Counselor, session_id: int) -> CounselingSession:

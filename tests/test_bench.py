@@ -73,6 +73,27 @@ def test_bench_builds_measures_every_page_and_writes_json(runner, bench_env, tmp
         assert page.label in result.output
 
 
+def test_bench_reuse_keeps_the_built_practice_and_measures_it_again(
+    runner, monkeypatch, tmp_path
+):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    first, built = run_bench(runner, tmp_path / "first.json", "--no-load", "--reuse")
+    assert "Building" in first.output and not built["build"].get("reused")
+    second, again = run_bench(runner, tmp_path / "second.json", "--no-load", "--reuse")
+    assert "Reusing" in second.output and "Building" not in second.output
+    assert again["build"]["reused"] is True
+    assert again["build"]["rows"] == built["build"]["rows"]
+    pages = {page["key"]: page for page in again["in_process"]["pages"]}
+    # The last run's POSTed entries were removed: each run stores exactly its own again.
+    assert pages["link_post"]["status"] == "ok", pages["link_post"]
+
+
+def test_bench_reuse_is_for_sqlite_only(runner, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench")
+    result = runner.invoke(args=["bench", "--scale", "0.002", "--no-load", "--reuse"])
+    assert result.exit_code != 0 and "--reuse keeps a SQLite file" in result.output
+
+
 @pytest.mark.slow
 def test_bench_under_gunicorn_reports_ratios_to_healthz(runner, bench_env, tmp_path):
     _, report = run_bench(runner, tmp_path / "bench.json", "--duration", "1")

@@ -194,7 +194,8 @@ def build_dashboard(counselor: Counselor, today: date) -> Dashboard:
     )
     board.recent = [
         FeedItem(
-            id=row.id, assignment_id=row.assignment_id, couple_id=row.couple_id, couple_name=couple_name(row.couple_id),
+            id=row.id, assignment_id=row.assignment_id, couple_id=row.couple_id,
+            couple_name=couple_name(row.couple_id),
             partner_name=row.display_name, title=row.title, created_at=row.created_at,
             seen_at=row.seen_at, completion_note=row.completion_note,
             has_private_note=bool(row.has_private_note),

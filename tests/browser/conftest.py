@@ -167,7 +167,8 @@ class Pages:
         self.contexts: list = []
         self.problems: list[str] = []
 
-    def open(self, kind: str = "desktop", storage_state: dict | None = None):
+    def open(self, kind: str = "desktop", storage_state: dict | None = None, **options):
+        """A page in a new context; `options` go to new_context (java_script_enabled=False…)."""
         mobile = kind == "phone"
         context = self.browser.new_context(
             base_url=self.server.url,
@@ -179,6 +180,7 @@ class Pages:
             timezone_id="Europe/London",
             reduced_motion="reduce",
             storage_state=storage_state,
+            **options,
         )
         context.set_default_timeout(10_000)
         self.contexts.append(context)

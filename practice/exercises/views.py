@@ -19,6 +19,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from practice.audit import services as audit
 from practice.couples.models import Couple
 from practice.couples.services import couples_query, own_couple_or_404
 from practice.exercises import bp, services
@@ -132,6 +133,7 @@ def new():
 
     def save(form: ExerciseForm) -> Response:
         exercise = services.create_own(current_user, form.fields())
+        _record("exercise.create", exercise)
         db.session.commit()
         flash(f"\u201c{exercise.title}\u201d is in your library.", "success")
         return redirect(url_for("exercises.detail", slug=exercise.slug))
@@ -148,6 +150,7 @@ def copy(slug: str):
 
     def save(form: ExerciseForm) -> Response:
         exercise = services.create_own(current_user, form.fields(), original=original)
+        _record("exercise.create", exercise, detail=f"copy of {original.id}")
         db.session.commit()
         flash(f"Your version of \u201c{original.title}\u201d is saved.", "success")
         return redirect(url_for("exercises.detail", slug=exercise.slug))
@@ -168,6 +171,7 @@ def edit(slug: str):
 
     def save(form: ExerciseForm) -> Response:
         services.update_own(exercise, form.fields())
+        _record("exercise.update", exercise)
         db.session.commit()
         flash("Changes saved. Homework already assigned keeps the version it was given.",
               "success")
@@ -187,7 +191,9 @@ def delete(slug: str):
     """Remove one's own exercise: deleted, or retired if homework was assigned from it."""
     exercise = services.own_exercise_or_404(current_user, slug)
     title = exercise.title
+    exercise_id = exercise.id
     outcome = services.remove_own(exercise)
+    audit.record("exercise.delete", object_type="exercise", object_id=exercise_id, detail=outcome)
     db.session.commit()
     if outcome == "deleted":
         flash(f"\u201c{title}\u201d deleted.", "success")
@@ -202,6 +208,12 @@ def restore(slug: str):
     """Put a removed own exercise back in the library."""
     exercise = services.own_exercise_or_404(current_user, slug)
     services.restore_own(exercise)
+    _record("exercise.restore", exercise)
     db.session.commit()
     flash(f"\u201c{exercise.title}\u201d is back in your library.", "success")
     return redirect(url_for("exercises.detail", slug=exercise.slug))
+
+
+def _record(action: str, exercise: Exercise, detail: str = "") -> None:
+    """Ids only: an exercise's text may describe a couple."""
+    audit.record(action, object_type="exercise", object_id=exercise.id, detail=detail)

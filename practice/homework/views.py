@@ -8,6 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from practice.audit import services as audit
 from practice.couples.services import own_couple_or_404
 from practice.extensions import csrf, db, limiter
 from practice.formatting import day, today_local
@@ -95,6 +96,7 @@ def new(couple_id: int):
                 secret_key=_secret(),
                 grace_days=_grace(),
             )
+            _record("homework.assign", assignment)
             db.session.commit()
             flash(
                 f"\u201c{assignment.title}\u201d assigned. "
@@ -114,7 +116,9 @@ def detail(assignment_id: int):
     # Render before the commit that marking seen needs (a commit expires the loaded rows).
     page = render_template("homework/assignment.html", a=view, couple=couple)
     services.mark_entries_seen(services.unseen_entry_ids([view]))
-    db.session.commit()
+    audit.record_read(
+        "homework.view", couple_id=couple.id, object_type="assignment", object_id=assignment_id
+    )
     return page
 
 
@@ -139,6 +143,7 @@ def edit(assignment_id: int):
         services.update_assignment(
             assignment, form.due_date.data, (form.note.data or "").strip(), _grace()
         )
+        _record("homework.update", assignment)
         db.session.commit()
         flash("Homework updated.", "success")
         return redirect(_couple_anchor(assignment))
@@ -153,6 +158,7 @@ def review(assignment_id: int):
     review_form = ReviewForm()
     if review_form.validate_on_submit():
         services.review_assignment(assignment, (review_form.remarks.data or "").strip())
+        _record("homework.review", assignment)
         db.session.commit()
         flash("Marked as reviewed.", "success")
         return redirect(_couple_anchor(assignment))
@@ -166,6 +172,7 @@ def review(assignment_id: int):
 def cancel(assignment_id: int):
     assignment = services.own_assignment_or_404(current_user, assignment_id)
     services.cancel_assignment(assignment)
+    _record("homework.cancel", assignment)
     db.session.commit()
     flash("Homework cancelled. Its links no longer work; entries already sent are kept.", "success")
     return redirect(_couple_anchor(assignment))
@@ -176,6 +183,7 @@ def revoke(assignment_id: int, partner_id: int):
     assignment = services.own_assignment_or_404(current_user, assignment_id)
     link = services.assignment_link_or_404(assignment, partner_id)
     services.revoke_link(link)
+    _record("link.revoke", assignment, link)
     db.session.commit()
     flash(f"{link.partner.first_name}'s link no longer works.", "success")
     return redirect(_couple_anchor(assignment))
@@ -186,6 +194,7 @@ def reissue(assignment_id: int, partner_id: int):
     assignment = services.own_assignment_or_404(current_user, assignment_id)
     link = services.assignment_link_or_404(assignment, partner_id)
     services.reissue_link(link, _secret(), _grace())
+    _record("link.reissue", assignment, link)
     db.session.commit()
     flash(f"New link made for {link.partner.first_name}. The old one no longer works.", "success")
     return redirect(_couple_anchor(assignment))
@@ -209,11 +218,22 @@ def handout(assignment_id: int, partner_id: int):
         expires=day(link.expires_at),
         page_size=current_app.config["PAPER_SIZE"],
     )
-    return send_file(
-        BytesIO(pdf),
-        mimetype="application/pdf",
-        download_name=f"homework-link-{assignment.id}-{partner_id}.pdf",
+    name = f"homework-link-{assignment.id}-{partner_id}.pdf"
+    audit.record_read(
+        "link.handout", couple_id=assignment.couple_id, object_type="partner_link",
+        object_id=link.id,
     )
+    return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=name)
+
+
+def _record(action: str, assignment, link=None) -> None:
+    """An audit event about an assignment or one of its links: ids only, never the token."""
+    if link is None:
+        audit.record(action, couple_id=assignment.couple_id, object_type="assignment",
+                     object_id=assignment.id)
+    else:
+        audit.record(action, couple_id=assignment.couple_id, object_type="partner_link",
+                     object_id=link.id)
 
 
 def _couple_anchor(assignment) -> str:
@@ -288,6 +308,7 @@ def client(token: str):
                 submission.submission_key = new_submission_key()  # tampered key: still save
         if not repeat:
             services.record_entry(link, submission)
+            _record_link_use(link)
             db.session.commit()
     except IntegrityError:
         # Two clicks raced: the other request stored this very form. Anything else is an error.
@@ -308,6 +329,14 @@ def client(token: str):
 def _history_limit() -> int | None:
     """The latest few earlier entries, or all of them with ?all=1."""
     return None if request.args.get("all") == "1" else services.HISTORY_SHOWN
+
+
+def _record_link_use(link) -> None:
+    """Who used a link is the link itself: its id is recorded, never its token."""
+    audit.record(
+        "link.use", couple_id=link.assignment.couple_id, object_type="partner_link",
+        object_id=link.id, actor_kind="partner_link",
+    )
 
 
 def _save_failed(form: EntryForm, context: dict):

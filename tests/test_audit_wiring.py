@@ -29,6 +29,10 @@ SECRETS = {
         "Private note of the partner",
         EXERCISE_TITLE,
         "Renamed walk ritual",
+        "Focus on repair attempts",
+        "Summary handed to them",
+        "Private session notes",
+        "Steps until next time",
     ],
 }
 TOKEN = re.compile(r"/h/([A-Za-z0-9_-]{20,})")
@@ -99,8 +103,28 @@ def day(app, signed_in, counselor):
     assert c.post(f"/library/{slug}/delete").status_code == 302  # used: retired
     assert c.post(f"/library/{slug}/restore").status_code == 302
     assert c.get(f"/couples/{couple_id}/export.json").status_code == 200
+
+    response = c.post(f"/couples/{couple_id}/sessions/new", data={
+        "starts_at": "2025-03-14T15:30", "duration_minutes": "50", "format": "video",
+        "attendance": "both", "focus": "Focus on repair attempts",
+        "couple_summary": "Summary handed to them", "private_notes": "Private session notes",
+        "next_steps": "Steps until next time", "next_appointment_at": "",
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)
+    session_url = response.headers["Location"]
+    session_id = int(session_url.rsplit("/", 1)[1])
+    assert c.get(session_url).status_code == 200
+    assert c.post(f"{session_url}/edit", data={
+        "starts_at": "2025-03-14T16:00", "duration_minutes": "60", "format": "phone",
+        "attendance": "both", "focus": "Focus on repair attempts",
+    }).status_code == 302
+    assert c.get(f"{session_url}/summary.pdf?copy=counselor").mimetype == "application/pdf"
+    assert c.get(f"{session_url}/print?copy=couple").status_code == 200
+    assert c.get(f"/couples/{couple_id}/record.pdf").mimetype == "application/pdf"
+    assert c.post(f"{session_url}/delete").status_code == 302
     return {"couple_id": couple_id, "assignment_id": assignment_id, "tokens": tokens,
-            "exercise_id": exercise_id, "partner_ids": partner_ids, "counselor_id": counselor.id}
+            "exercise_id": exercise_id, "partner_ids": partner_ids, "counselor_id": counselor.id,
+            "session_id": session_id}
 
 
 EXPECTED = {
@@ -116,6 +140,12 @@ EXPECTED = {
     "link.reissue": ("partner_link", "counselor"),
     "homework.cancel": ("assignment", "counselor"),
     "couple.export": (None, "counselor"),
+    "session.create": ("counseling_session", "counselor"),
+    "session.view": ("counseling_session", "counselor"),
+    "session.update": ("counseling_session", "counselor"),
+    "session.export": ("counseling_session", "counselor"),
+    "session.print": ("counseling_session", "counselor"),
+    "session.delete": ("counseling_session", "counselor"),
 }
 EXERCISE_ACTIONS = ("exercise.create", "exercise.update", "exercise.delete", "exercise.restore")
 
@@ -146,6 +176,11 @@ def test_each_action_leaves_its_event(app, day):
         assert (event.object_type, event.object_id) == ("exercise", day["exercise_id"]), action
         assert event.couple_id is None
     assert by_action["exercise.delete"][0].detail == "retired"
+    for action in ("session.create", "session.update", "session.delete"):
+        assert by_action[action][0].object_id == day["session_id"], action
+    assert by_action["session.export"][0].detail == "pdf, counselor copy"
+    assert by_action["session.print"][0].detail == "couple copy"
+    assert [e.detail for e in by_action["couple.export"]] == ["json", "pdf, counselor copy"]
 
 
 def test_no_event_holds_a_token_a_note_or_a_name(app, day):

@@ -7,6 +7,7 @@ from io import BytesIO
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from practice.audit import services as audit
 from practice.couples.services import own_couple_or_404
 from practice.extensions import db
 from practice.pdf import PAGE_SIZES
@@ -44,10 +45,11 @@ def _session_form(couple, counseling_session=None):
                 counseling_session = services.record_session(
                     couple, details, assignments, reviews
                 )
-                message = "Session recorded."
+                message, action = "Session recorded.", "session.create"
             else:
                 services.update_session(counseling_session, details, assignments, reviews)
-                message = "Changes saved."
+                message, action = "Changes saved.", "session.update"
+            _record(action, counseling_session.couple_id, counseling_session.id)
             db.session.commit()
             flash(message, "success")
             return redirect(url_for("sessions.detail", session_id=counseling_session.id))
@@ -80,9 +82,11 @@ def detail(session_id: int):
     """One session as recorded, with its homework and the ways to print it."""
     counseling_session = services.own_session_or_404(current_user, session_id)
     summary = services.session_summary(counseling_session, "counselor")
-    return render_template(
+    page = render_template(
         "sessions/detail.html", counseling_session=counseling_session, summary=summary
     )
+    _record_read("session.view", counseling_session.couple_id, session_id)
+    return page
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -98,6 +102,7 @@ def delete(session_id: int):
     couple_id = counseling_session.couple_id
     if request.method == "POST":
         services.delete_session(counseling_session)
+        _record("session.delete", couple_id, session_id)
         db.session.commit()
         flash("Session deleted. Its homework is still on the couple's page.", "success")
         return redirect(url_for("couples.detail", couple_id=couple_id))
@@ -116,6 +121,7 @@ def summary_pdf(session_id: int):
         page_size=_paper(),
     )
     day = counseling_session.starts_at.date().isoformat()
+    _record_read("session.export", counseling_session.couple_id, session_id, f"pdf, {copy} copy")
     return send_file(
         BytesIO(pdf),
         mimetype="application/pdf",
@@ -129,9 +135,11 @@ def print_view(session_id: int):
     counseling_session = services.own_session_or_404(current_user, session_id)
     copy = _copy("couple")
     summary = services.session_summary(counseling_session, copy)
-    return render_template(
+    page = render_template(
         "sessions/print.html", counseling_session=counseling_session, summary=summary, copy=copy
     )
+    _record_read("session.print", counseling_session.couple_id, session_id, f"{copy} copy")
+    return page
 
 
 @bp.get("/couples/<int:couple_id>/record.pdf")
@@ -145,12 +153,23 @@ def record_pdf(couple_id: int):
         practice_name=current_app.config["PRACTICE_NAME"],
         page_size=_paper(),
     )
+    audit.record_read("couple.export", couple_id=couple_id, detail=f"pdf, {copy} copy")
     return send_file(
         BytesIO(pdf),
         mimetype="application/pdf",
-        download_name=f"couple-{couple.id}-record-{copy}-copy.pdf",
+        download_name=f"couple-{couple_id}-record-{copy}-copy.pdf",
     )
 
+
+def _record(action: str, couple_id: int, session_id: int, detail: str = "") -> None:
+    """Ids only: session notes never go into the audit log."""
+    audit.record(action, couple_id=couple_id, object_type="counseling_session",
+                 object_id=session_id, detail=detail)
+
+
+def _record_read(action: str, couple_id: int, session_id: int, detail: str = "") -> None:
+    audit.record_read(action, couple_id=couple_id, object_type="counseling_session",
+                      object_id=session_id, detail=detail)
 
 
 @bp.app_template_filter("session_format")

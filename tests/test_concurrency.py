@@ -21,8 +21,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from practice.audit.models import AuditEvent
 from practice.extensions import db
 from practice.homework.models import Entry
 from tests.factories import make_assignment, make_couple
@@ -164,11 +165,15 @@ def test_200_concurrent_submissions_are_each_stored_once(app, links, server):
         stored = db.session.execute(
             select(Entry.submission_key, Entry.answers, Entry.partner_id)
         ).all()
+        link_uses = db.session.execute(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "link.use")
+        ).scalar_one()
         db.session.rollback()
     per_key = Counter(row.submission_key for row in stored)
     assert len(stored) == SUBMISSIONS, f"{len(stored)} entries for {SUBMISSIONS} submissions"
     assert set(per_key) == {key(number) for number in range(SUBMISSIONS)}
     assert max(per_key.values()) == 1
+    assert link_uses == SUBMISSIONS  # audited with the entry, and only when it was stored
     answers = {row.submission_key: row.answers for row in stored}
     for number in range(SUBMISSIONS):
         assert answers[key(number)]["touched_me"] == words(number)

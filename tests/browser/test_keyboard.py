@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from practice.extensions import db
+from practice.homework.models import Entry
 from tests.browser.helpers import expect
-from tests.factories import TEST_PASSWORD, make_counselor
+from tests.factories import TEST_PASSWORD, make_assignment, make_counselor, make_couple
 
 pytestmark = pytest.mark.browser
 
@@ -15,7 +17,9 @@ EMAIL = "keys@example.org"
 # What has focus, described well enough to assert on and to read in a failure message.
 ACTIVE = """() => {
   const el = document.activeElement;
-  const style = getComputedStyle(el);
+  // A scale's radio is drawn by its label, which shows the focus ring for it.
+  const drawn = el.type === "radio" && el.closest(".choice") || el;
+  const style = getComputedStyle(drawn);
   const label = el.labels && el.labels.length ? el.labels[0].innerText : "";
   return {
     tag: el.tagName.toLowerCase(), id: el.id, type: el.type || "", label: label.trim(),
@@ -114,3 +118,58 @@ def test_add_a_couple_by_keyboard(live_server, counselor, desktop):
         "Aiyana Whitehorse & Łucja Brzęczyszczykiewicz"
     )
     expect(page.get_by_role("status")).to_contain_text("added")
+
+
+def test_partner_completes_homework_by_keyboard(live_server, phone):
+    def seed() -> str:
+        counselor = make_counselor(email="kim@example.org", name="Dr. Kim Ito")
+        couple = make_couple(counselor, ("Aiyana Whitehorse", "Łucja Brzęczyszczykiewicz"))
+        _, tokens = make_assignment(couple)
+        return tokens[couple.partners[0].id]
+
+    page = phone
+    page.goto(f"/h/{live_server.seed(seed)}")
+
+    # The list: three items, then "Add another item" (Enter) focuses a fourth.
+    for index, item in enumerate(["Morning coffee", "Your patience", "The garden"]):
+        tab_to(page, lambda a, i=index: a["id"] == f"a-three_things-{i}")
+        page.keyboard.type(item)
+    tab_to(page, lambda a: a["tag"] == "button" and a["text"] == "Add another item")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Item 4", exact=True)).to_be_focused()
+    page.keyboard.type("Sunday walks 🌿")
+    tab_to(page, lambda a: a["id"] == "a-touched_me")
+    page.keyboard.type("The coffee, every day.")
+
+    # A scale: Tab into the group, arrow keys choose (that is how radio groups work).
+    tab_to(page, lambda a: a["id"] == "a-felt_appreciated-1")
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("radio", name="4", exact=True).first).to_be_checked()
+    tab_to(page, lambda a: a["id"] == "a-again-1")
+    page.keyboard.press("Space")
+    expect(page.get_by_role("radio", name="Yes")).to_be_checked()
+
+    # The "I" statement, and its preview.
+    parts = [("feel", "calm"), ("when", "we plan the week"), ("because", "I know what comes"),
+             ("need", "ten minutes on Sunday")]
+    for part, text in parts:
+        tab_to(page, lambda a, p=part: a["id"] == f"a-say_it-{p}")
+        page.keyboard.type(text)
+    expect(page.locator("[data-i-preview]")).to_have_text(
+        "I feel calm when we plan the week because I know what comes. I need ten minutes on Sunday."
+    )
+
+    tab_to(page, lambda a: a["tag"] == "button" and a["text"] == "Send", limit=60)
+    submit_with(page, "Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Your entry is saved")
+
+    with live_server.app.app_context():
+        answers = db.session.execute(db.select(Entry.answers)).scalar_one()
+    assert answers["three_things"] == [
+        "Morning coffee", "Your patience", "The garden", "Sunday walks 🌿"
+    ]
+    assert answers["felt_appreciated"] == 4 and answers["again"] == "yes"
+    assert answers["say_it"]["need"] == "ten minutes on Sunday"

@@ -68,38 +68,41 @@ def _status(count: int, expected: int) -> str:
 
 
 def assignment_progress(
-    assignments: Sequence[Assignment],
+    assignments: Sequence[Any],
 ) -> dict[int, dict[int, PartnerProgress]]:
-    """Progress per assignment id, per assigned partner id, in two queries whatever the size."""
+    """Progress per assignment id, per assigned partner id, in one query whatever the size.
+
+    `assignments` are Assignment objects or rows with the same attributes (id, frequency,
+    times_per_week, created_at, due_date): the dashboard reads narrow rows."""
     ids = [a.id for a in assignments]
     if not ids:
         return {}
-    assigned = db.session.execute(
-        select(PartnerLink.assignment_id, PartnerLink.partner_id).where(
-            PartnerLink.assignment_id.in_(ids)
+    # One row per link (an assigned partner) with that partner's entries counted.
+    rows = db.session.execute(
+        select(
+            PartnerLink.assignment_id,
+            PartnerLink.partner_id,
+            func.count(Entry.id).label("n"),
+            func.max(Entry.created_at).label("last"),
         )
+        .select_from(PartnerLink)
+        .outerjoin(
+            Entry,
+            and_(
+                Entry.assignment_id == PartnerLink.assignment_id,
+                Entry.partner_id == PartnerLink.partner_id,
+            ),
+        )
+        .where(PartnerLink.assignment_id.in_(ids))
+        .group_by(PartnerLink.assignment_id, PartnerLink.partner_id)
     ).all()
-    counts = {
-        (row.assignment_id, row.partner_id): (row.n, row.last)
-        for row in db.session.execute(
-            select(
-                Entry.assignment_id,
-                Entry.partner_id,
-                func.count(Entry.id).label("n"),
-                func.max(Entry.created_at).label("last"),
-            )
-            .where(Entry.assignment_id.in_(ids))
-            .group_by(Entry.assignment_id, Entry.partner_id)
-        )
-    }
     by_id = {a.id: a for a in assignments}
     result: dict[int, dict[int, PartnerProgress]] = {a.id: {} for a in assignments}
-    for assignment_id, partner_id in assigned:
+    for assignment_id, partner_id, count, last in rows:
         a = by_id[assignment_id]
         expected = expected_entries(
             a.frequency, a.times_per_week, a.created_at.date(), a.due_date
         )
-        count, last = counts.get((assignment_id, partner_id), (0, None))
         result[assignment_id][partner_id] = PartnerProgress(
             partner_id=partner_id,
             entry_count=count,

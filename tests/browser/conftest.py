@@ -69,11 +69,11 @@ def _fresh_database(postgres_url: str | None, folder: Path) -> str:
 
 
 @contextmanager
-def _serve(database_url: str, folder: Path) -> Iterator[LiveServer]:
+def _serve(database_url: str, folder: Path, **config: Any) -> Iterator[LiveServer]:
     """The app behind a real HTTP server on 127.0.0.1 (a free port), stopped on exit.
 
     CSRF is on (a real browser submits real forms); rate limits are off so many sign-ins
-    in a row do not trip them.
+    in a row do not trip them. `config` overrides settings (IDLE_TIMEOUT_MINUTES=…).
     """
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("INSTANCE_PATH", str(folder / "instance"))
@@ -85,6 +85,7 @@ def _serve(database_url: str, folder: Path) -> Iterator[LiveServer]:
                 "WTF_CSRF_ENABLED": True,
                 "RATELIMIT_ENABLED": False,
                 "PRACTICE_NAME": "Harbor Counseling",
+                **config,
             }
         )
     with app.app_context():

@@ -161,7 +161,6 @@ PAGE_TYPES = [
     PageType("add couple form", "/couples/new"),
     PageType("add couple form with errors", "/couples/new", submit="Add couple"),
     PageType("edit couple form", "/couples/{couple_id}/edit"),
-    PageType("couple page", "/couples/{couple_id}"),
     PageType("couple page with homework and sessions", "/couples/{couple_id}"),
     PageType("couple page with a very long name", "/couples/{long_couple_id}"),
     PageType("assignment page", "/homework/{assignment_id}"),

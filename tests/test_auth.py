@@ -236,3 +236,5 @@ def test_expired_form_token_shows_what_was_typed(app_config, counselor):
     assert response.status_code in (400, 401)
     assert "Three paragraphs about trust 💬" in page
     assert "stale" not in page
+    with app.app_context():
+        db.engine.dispose()  # this extra app's pool: an open PostgreSQL connection warns at GC

@@ -508,9 +508,6 @@ class CoupleHomework:
     older: list[AssignmentView]  # no entries loaded: a line each
     older_count: int
 
-    def __iter__(self):
-        return iter(self.current)
-
 
 def frequency_label(frequency: str, times_per_week: int | None) -> str:
     if frequency == "weekly":

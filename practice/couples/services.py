@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import abort
 from sqlalchemy import Select, exists, func, inspect, select
 from sqlalchemy.orm import selectinload
 
@@ -27,25 +26,19 @@ class PartnerDetails:
 
 def own_couple_or_404(counselor: Counselor, couple_id: int) -> Couple:
     """The counselor's couple, or 404 whether it is missing or someone else's."""
-    couple = db.session.execute(
+    return db.one_or_404(
         select(Couple)
         .where(Couple.id == couple_id, Couple.counselor_id == counselor.id)
         .options(selectinload(Couple.partners))
-    ).scalar_one_or_none()
-    if couple is None:
-        abort(404)
-    return couple
+    )
 
 
 def own_partner_or_404(counselor: Counselor, partner_id: int) -> Partner:
-    partner = db.session.execute(
+    return db.one_or_404(
         select(Partner)
         .join(Couple)
         .where(Partner.id == partner_id, Couple.counselor_id == counselor.id)
-    ).scalar_one_or_none()
-    if partner is None:
-        abort(404)
-    return partner
+    )
 
 
 def _escape_like(text: str) -> str:

@@ -9,7 +9,6 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from flask import abort
 from sqlalchemy import Select, exists, func, or_, select
 
 from practice.auth.models import Counselor
@@ -78,22 +77,16 @@ def list_library(counselor: Counselor, *, search: str = "", category: str = "") 
 
 def visible_exercise_or_404(counselor: Counselor, slug: str) -> Exercise:
     """A built-in exercise or one of the counselor's own; 404 for anyone else's."""
-    exercise = db.session.execute(
+    return db.one_or_404(
         select(Exercise).where(Exercise.slug == slug, _visible(counselor))
-    ).scalar_one_or_none()
-    if exercise is None:
-        abort(404)
-    return exercise
+    )
 
 
 def own_exercise_or_404(counselor: Counselor, slug: str) -> Exercise:
     """One of the counselor's own exercises; built-in ones cannot be changed in place (404)."""
-    exercise = db.session.execute(
+    return db.one_or_404(
         select(Exercise).where(Exercise.slug == slug, Exercise.counselor_id == counselor.id)
-    ).scalar_one_or_none()
-    if exercise is None:
-        abort(404)
-    return exercise
+    )
 
 
 def based_on(counselor: Counselor, exercise: Exercise) -> Exercise | None:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
@@ -144,7 +143,7 @@ def couple_sessions(couple: Couple, limit: int | None = SESSIONS_SHOWN) -> Sessi
 
 def own_session_or_404(counselor: Counselor, session_id: int) -> CounselingSession:
     """The counselor's session with its couple and partners, or 404 (missing or someone else's)."""
-    counseling_session = db.session.execute(
+    return db.one_or_404(
         select(CounselingSession)
         .join(Couple)
         .where(CounselingSession.id == session_id, Couple.counselor_id == counselor.id)
@@ -152,10 +151,7 @@ def own_session_or_404(counselor: Counselor, session_id: int) -> CounselingSessi
             selectinload(CounselingSession.couple).selectinload(Couple.partners),
             selectinload(CounselingSession.couple).selectinload(Couple.counselor),
         )
-    ).scalar_one_or_none()
-    if counseling_session is None:
-        abort(404)
-    return counseling_session
+    )
 
 
 def _with_homework_loaded(query):

@@ -323,7 +323,8 @@ HISTORY_SHOWN = 10
 class History:
     """What a partner may read of an assignment's entries, newest first, and how many in all."""
 
-    entries: list[Entry]
+    entries: list[dict[str, Any]]  # id, partner_id, created_at, answers, completion_note,
+    # connection_rating, visibility, display_name and first_name (the author's)
     total: int
 
     def __iter__(self):
@@ -337,55 +338,56 @@ class History:
         return self.total - len(self.entries)
 
 
-def partner_history(link: PartnerLink, limit: int | None = HISTORY_SHOWN) -> History:
+def partner_history(
+    assignment_id: int, partner_id: int, limit: int | None = HISTORY_SHOWN
+) -> History:
     """What this partner may read: their own entries, and the other partner's entries shared
     with them, the latest `limit` (all with None). Sharing rules: 'partner' entries are
     visible at once; an 'after_both' entry by the other partner is visible once THIS partner
     has submitted at least one entry to the same assignment (so neither answer colours the
-    other); 'counselor' entries never. Private notes are never part of what the template
-    shows for the other partner. Two queries whatever the history: each row carries its
-    query's full count (a window function)."""
-    newest_first = (Entry.created_at.desc(), Entry.id.desc())
-    total = func.count().over().label("total")
-    own_rows = db.session.execute(
-        select(Entry, total)
-        .where(Entry.assignment_id == link.assignment_id, Entry.partner_id == link.partner_id)
-        .order_by(*newest_first)
-        .limit(limit)
-    ).all()
-    shared_visibilities = ["partner", "after_both"] if own_rows else ["partner"]
-    shared_rows = db.session.execute(
-        select(Entry, total)
-        .where(
-            Entry.assignment_id == link.assignment_id,
-            Entry.partner_id != link.partner_id,
-            Entry.visibility.in_(shared_visibilities),
+    other); 'counselor' entries never. Private notes are never selected. One query whatever
+    the history: plain rows (no ORM objects to build), each carrying the full count (a
+    window function)."""
+    own = Entry.partner_id == partner_id
+    they_wrote_too = (
+        select(Entry.id)
+        .where(Entry.assignment_id == assignment_id, Entry.partner_id == partner_id)
+        .exists()
+    )
+    rows = db.session.execute(
+        select(
+            Entry.id, Entry.partner_id, Entry.created_at, Entry.answers, Entry.completion_note,
+            Entry.connection_rating, Entry.visibility, Partner.display_name,
+            func.count().over().label("total"),
         )
-        .options(joinedload(Entry.partner))
-        .order_by(*newest_first)
+        .join(Partner, Partner.id == Entry.partner_id)
+        .where(
+            Entry.assignment_id == assignment_id,
+            or_(
+                own,
+                Entry.visibility == "partner",
+                and_(Entry.visibility == "after_both", they_wrote_too),
+            ),
+        )
+        .order_by(Entry.created_at.desc(), Entry.id.desc())
         .limit(limit)
     ).all()
-    entries = sorted(
-        [row[0] for row in own_rows + shared_rows], key=lambda e: (e.created_at, e.id),
-        reverse=True,
-    )
-    return History(
-        entries=entries[:limit] if limit is not None else entries,
-        total=sum(rows[0].total for rows in (own_rows, shared_rows) if rows),
-    )
+    entries = [
+        row._asdict() | {"first_name": (row.display_name.split() or [row.display_name])[0]}
+        for row in rows
+    ]
+    return History(entries=entries, total=rows[0].total if rows else 0)
 
 
-def waiting_for_both(link: PartnerLink) -> int:
+def waiting_for_both(assignment_id: int, partner_id: int) -> int:
     """How many 'after_both' entries of the other partner wait for this partner's first entry."""
     return db.session.execute(
         select(func.count(Entry.id)).where(
-            Entry.assignment_id == link.assignment_id,
-            Entry.partner_id != link.partner_id,
+            Entry.assignment_id == assignment_id,
+            Entry.partner_id != partner_id,
             Entry.visibility == "after_both",
             ~select(Entry.id)
-            .where(
-                Entry.assignment_id == link.assignment_id, Entry.partner_id == link.partner_id
-            )
+            .where(Entry.assignment_id == assignment_id, Entry.partner_id == partner_id)
             .exists(),
         )
     ).scalar_one()

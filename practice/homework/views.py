@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import secrets
+import threading
+from collections import OrderedDict
 from io import BytesIO
 
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from practice.audit import services as audit
@@ -285,10 +291,14 @@ def client(token: str):
         "today": today_local(),
     }
     if request.method == "GET":
+        form = EntryForm.blank(prompts)
         return _client_page(
-            "homework/client.html", form=EntryForm.blank(prompts),
-            history=services.partner_history(link, _history_limit()),
-            waiting=services.waiting_for_both(link), **context,
+            "homework/client.html", form=form,
+            form_html=_blank_form_html(assignment.id, context, form.submission_key),
+            history=services.partner_history(
+                link.assignment_id, link.partner_id, _history_limit()
+            ),
+            waiting=services.waiting_for_both(link.assignment_id, link.partner_id), **context,
         )
 
     form = EntryForm.from_post(prompts, request.form)
@@ -321,9 +331,48 @@ def client(token: str):
         current_app.logger.error("Saving a homework entry failed: %s", type(error).__name__)
         return _save_failed(form, context)
     return _client_page(
-        "homework/saved.html", history=services.partner_history(link),
-        waiting=services.waiting_for_both(link), **context,
+        "homework/saved.html", history=services.partner_history(
+            link.assignment_id, link.partner_id, None
+        ),
+        waiting=services.waiting_for_both(link.assignment_id, link.partner_id), **context,
     )
+
+
+# The blank exercise form is the bulk of a client page and depends only on the assignment's
+# snapshot, so it is rendered once and reused: an LRU per app, keyed by the assignment and a
+# hash of its snapshot (an edited snapshot gets a fresh render). Only blank forms are cached;
+# a re-render after a POST shows what was typed and errors, so it always renders in full.
+# The per-request submission key goes into a slot no escaped text can contain.
+_FORM_CACHE_SIZE = 512
+_KEY_SLOT = f"submission-key-slot-{secrets.token_hex(16)}"
+_form_cache_lock = threading.Lock()
+
+
+def _blank_form_html(assignment_id: int, context: dict, submission_key: str) -> Markup:
+    """The blank entry form for this assignment, from the cache when rendered before."""
+    snapshot = context["snapshot"]
+    digest = hashlib.sha256(
+        json.dumps(snapshot, sort_keys=True, default=str).encode()
+    ).hexdigest()
+    key = (assignment_id, digest)
+    cache: OrderedDict = current_app.extensions.setdefault("client_form_cache", OrderedDict())
+    with _form_cache_lock:
+        html = cache.get(key)
+        if html is not None:
+            cache.move_to_end(key)
+    if html is None:
+        form = EntryForm.blank(snapshot.get("prompts", []))
+        form.submission_key = _KEY_SLOT
+        html = render_template(
+            "homework/_client_form.html", form=form, snapshot=snapshot,
+            i_parts=context["i_parts"], visibilities=context["visibilities"],
+        )
+        with _form_cache_lock:
+            cache[key] = html
+            while len(cache) > _FORM_CACHE_SIZE:
+                cache.popitem(last=False)
+    # The key is URL-safe base64 (EntryForm's shape), so it needs no escaping.
+    return Markup(html.replace(_KEY_SLOT, submission_key, 1))
 
 
 def _history_limit() -> int | None:

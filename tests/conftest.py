@@ -75,6 +75,23 @@ def app(app_config):
         db.engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _close_database_connections(request):
+    """Close every pooled connection of every app a test built once the test ends.
+
+    Tests that build a second app (other settings) hold connections too; one left for the
+    garbage collector raises a ResourceWarning inside whichever later test is running, and
+    filterwarnings=error turns that into a failure of an unrelated test. (The browser tests
+    keep one server per module and close it themselves.)"""
+    yield
+    if request.node.get_closest_marker("browser"):
+        return
+    # Flask-SQLAlchemy keeps each app's engines here (weakly, by app).
+    for engines in list(db._app_engines.values()):
+        for engine in engines.values():
+            engine.dispose()
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

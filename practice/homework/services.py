@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -9,8 +10,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, update
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
@@ -240,29 +241,91 @@ def reissue_link(link: PartnerLink, secret_key: str, grace_days: int) -> str:
 # ---------------------------------------------------------------------------- client side
 
 
-def find_live_link(token: str, now: datetime) -> PartnerLink | None:
+@dataclass(frozen=True)
+class LiveLink:
+    """What a client page needs of a live link, as plain values: nothing to lazy-load, and the
+    page still renders from memory after a failed save rolled the session back."""
+
+    id: int
+    partner_id: int
+    assignment_id: int
+    couple_id: int
+    partner_name: str
+    counselor_name: str
+    title: str
+    snapshot: dict[str, Any]
+    note: str | None
+    due_date: date
+    frequency: str
+    # The other partner's 'after_both' entries waiting for this partner's first (asked for
+    # only by the page that shows it: saving must not read more than it needs).
+    waiting: int = 0
+
+    @property
+    def first_name(self) -> str:
+        return (self.partner_name.split() or [self.partner_name])[0]
+
+
+def _live_link_statement(with_waiting: bool) -> Select:
+    """One row per token: the link, its assignment, partner and counselor (and what waits)."""
+    theirs, ours = aliased(Entry), aliased(Entry)
+    waiting = (
+        select(func.count(theirs.id))
+        .where(
+            theirs.assignment_id == PartnerLink.assignment_id,
+            theirs.partner_id != PartnerLink.partner_id,
+            theirs.visibility == "after_both",
+            ~select(ours.id)
+            .where(
+                ours.assignment_id == PartnerLink.assignment_id,
+                ours.partner_id == PartnerLink.partner_id,
+            )
+            .correlate(PartnerLink)
+            .exists(),
+        )
+        .scalar_subquery()
+    )
+    return (
+        select(
+            PartnerLink.id, PartnerLink.partner_id, PartnerLink.assignment_id,
+            PartnerLink.revoked_at, PartnerLink.expires_at, Assignment.status,
+            Assignment.couple_id, Partner.display_name, Counselor.name.label("counselor_name"),
+            Assignment.title, Assignment.snapshot, Assignment.note, Assignment.due_date,
+            Assignment.frequency, *([waiting.label("waiting")] if with_waiting else []),
+        )
+        .join(Assignment, Assignment.id == PartnerLink.assignment_id)
+        .join(Partner, Partner.id == PartnerLink.partner_id)
+        .join(Couple, Couple.id == Assignment.couple_id)
+        .join(Counselor, Counselor.id == Couple.counselor_id)
+        .where(PartnerLink.token_hash == bindparam("token_hash"))
+    )
+
+
+# Built once: constructing the statement cost more than running it.
+_LIVE_LINK = {flag: _live_link_statement(flag) for flag in (False, True)}
+
+
+def find_live_link(token: str, now: datetime, *, with_waiting: bool = False) -> LiveLink | None:
     """The link a client token opens, or None if unknown, expired, revoked or cancelled.
-    Reads only: opening a link changes nothing."""
+    Reads only: opening a link changes nothing. One query."""
     if not links.well_formed(token):
         return None
-    link = db.session.execute(
-        select(PartnerLink)
-        .where(PartnerLink.token_hash == links.hash_token(token))
-        .options(
-            joinedload(PartnerLink.partner),
-            joinedload(PartnerLink.assignment)
-            .joinedload(Assignment.couple)
-            .joinedload(Couple.counselor),
-        )
-    ).scalar_one_or_none()
-    if (
-        link is None
-        or link.revoked_at is not None
-        or link.expires_at <= now
-        or link.assignment.status != "active"
+    # Core execution on the session's connection (same transaction): plain rows need none of
+    # the ORM's per-statement work, which was most of this page's database time.
+    row = db.session.connection().execute(
+        _LIVE_LINK[with_waiting], {"token_hash": links.hash_token(token)}
+    ).one_or_none()
+    if row is None or row.revoked_at is not None or row.expires_at <= now or (
+        row.status != "active"
     ):
         return None
-    return link
+    return LiveLink(
+        id=row.id, partner_id=row.partner_id, assignment_id=row.assignment_id,
+        couple_id=row.couple_id, partner_name=row.display_name,
+        counselor_name=row.counselor_name, title=row.title, snapshot=row.snapshot,
+        note=row.note, due_date=row.due_date, frequency=row.frequency,
+        waiting=row.waiting if with_waiting else 0,
+    )
 
 
 @dataclass
@@ -277,7 +340,7 @@ class Submission:
     private_note: str
 
 
-def existing_entry(link: PartnerLink, submission_key: str) -> Entry | None:
+def existing_entry(link: LiveLink, submission_key: str) -> Entry | None:
     """The entry this partner already saved with this form, if any (double submit)."""
     return db.session.execute(
         select(Entry).where(
@@ -297,7 +360,7 @@ def submission_key_taken(submission_key: str) -> bool:
     )
 
 
-def record_entry(link: PartnerLink, submission: Submission) -> Entry:
+def record_entry(link: LiveLink, submission: Submission) -> Entry:
     """Add the partner's entry (not committed; the submission key makes a repeat harmless)."""
     entry = Entry(
         assignment_id=link.assignment_id,
@@ -338,6 +401,35 @@ class History:
         return self.total - len(self.entries)
 
 
+@functools.lru_cache(maxsize=8)
+def _history_statement(limit: int | None) -> Select:
+    """partner_history's query, built once per limit (building it cost more than running it)."""
+    assignment_id, partner_id = bindparam("assignment_id"), bindparam("partner_id")
+    they_wrote_too = (
+        select(Entry.id)
+        .where(Entry.assignment_id == assignment_id, Entry.partner_id == partner_id)
+        .exists()
+    )
+    return (
+        select(
+            Entry.id, Entry.partner_id, Entry.created_at, Entry.answers, Entry.completion_note,
+            Entry.connection_rating, Entry.visibility, Partner.display_name,
+            func.count().over().label("total"),
+        )
+        .join(Partner, Partner.id == Entry.partner_id)
+        .where(
+            Entry.assignment_id == assignment_id,
+            or_(
+                Entry.partner_id == partner_id,
+                Entry.visibility == "partner",
+                and_(Entry.visibility == "after_both", they_wrote_too),
+            ),
+        )
+        .order_by(Entry.created_at.desc(), Entry.id.desc())
+        .limit(limit)
+    )
+
+
 def partner_history(
     assignment_id: int, partner_id: int, limit: int | None = HISTORY_SHOWN
 ) -> History:
@@ -348,29 +440,8 @@ def partner_history(
     other); 'counselor' entries never. Private notes are never selected. One query whatever
     the history: plain rows (no ORM objects to build), each carrying the full count (a
     window function)."""
-    own = Entry.partner_id == partner_id
-    they_wrote_too = (
-        select(Entry.id)
-        .where(Entry.assignment_id == assignment_id, Entry.partner_id == partner_id)
-        .exists()
-    )
-    rows = db.session.execute(
-        select(
-            Entry.id, Entry.partner_id, Entry.created_at, Entry.answers, Entry.completion_note,
-            Entry.connection_rating, Entry.visibility, Partner.display_name,
-            func.count().over().label("total"),
-        )
-        .join(Partner, Partner.id == Entry.partner_id)
-        .where(
-            Entry.assignment_id == assignment_id,
-            or_(
-                own,
-                Entry.visibility == "partner",
-                and_(Entry.visibility == "after_both", they_wrote_too),
-            ),
-        )
-        .order_by(Entry.created_at.desc(), Entry.id.desc())
-        .limit(limit)
+    rows = db.session.connection().execute(  # Core, as find_live_link
+        _history_statement(limit), {"assignment_id": assignment_id, "partner_id": partner_id}
     ).all()
     entries = [
         row._asdict() | {"first_name": (row.display_name.split() or [row.display_name])[0]}

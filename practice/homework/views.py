@@ -270,22 +270,21 @@ def _client_page(template: str, status: int = 200, **context):
 @link_limit
 def client(token: str):
     """A partner's homework page: GET shows it (and changes nothing), POST saves an entry."""
-    link = services.find_live_link(token, utcnow())
+    link = services.find_live_link(token, utcnow(), with_waiting=request.method == "GET")
     if link is None:
         return _client_page("homework/link_gone.html", 404)
-    assignment = link.assignment
-    prompts = assignment.snapshot.get("prompts", [])
+    prompts = link.snapshot.get("prompts", [])
     # Plain values, not ORM objects: after a failed save the session is rolled back, and the
     # page must still render from memory even if the database is gone.
     context = {
         "partner_id": link.partner_id,
-        "first_name": link.partner.first_name,
-        "counselor_name": assignment.couple.counselor.name,
-        "title": assignment.title,
-        "snapshot": assignment.snapshot,
-        "note": assignment.note,
-        "due_date": assignment.due_date,
-        "frequency": assignment.frequency,
+        "first_name": link.first_name,
+        "counselor_name": link.counselor_name,
+        "title": link.title,
+        "snapshot": link.snapshot,
+        "note": link.note,
+        "due_date": link.due_date,
+        "frequency": link.frequency,
         "i_parts": I_PARTS,
         "visibilities": VISIBILITIES,
         "today": today_local(),
@@ -294,11 +293,11 @@ def client(token: str):
         form = EntryForm.blank(prompts)
         return _client_page(
             "homework/client.html", form=form,
-            form_html=_blank_form_html(assignment.id, context, form.submission_key),
+            form_html=_blank_form_html(link.assignment_id, context, form.submission_key),
             history=services.partner_history(
                 link.assignment_id, link.partner_id, _history_limit()
             ),
-            waiting=services.waiting_for_both(link.assignment_id, link.partner_id), **context,
+            waiting=link.waiting, **context,
         )
 
     form = EntryForm.from_post(prompts, request.form)
@@ -383,7 +382,7 @@ def _history_limit() -> int | None:
 def _record_link_use(link) -> None:
     """Who used a link is the link itself: its id is recorded, never its token."""
     audit.record(
-        "link.use", couple_id=link.assignment.couple_id, object_type="partner_link",
+        "link.use", couple_id=link.couple_id, object_type="partner_link",
         object_id=link.id, actor_kind="partner_link",
     )
 

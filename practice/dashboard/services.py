@@ -169,8 +169,12 @@ def build_dashboard(counselor: Counselor, today: date) -> Dashboard:
         + [row.couple_id for row in feed]
     )
 
+    # Names once per couple, not once per row: a caseload has a few hundred open rows.
+    names = {cid: " & ".join(name for _id, name in ps) for cid, ps in partners.items()}
+    firsts = {cid: [(pid, _first_name(name)) for pid, name in ps] for cid, ps in partners.items()}
+
     def couple_name(couple_id: int) -> str:
-        return " & ".join(name for _id, name in partners[couple_id])
+        return names.get(couple_id, "")
 
     for row in open_homework:
         by_partner = progress.get(row.id, {})
@@ -178,8 +182,8 @@ def build_dashboard(counselor: Counselor, today: date) -> Dashboard:
             assignment_id=row.id, couple_id=row.couple_id, couple_name=couple_name(row.couple_id),
             title=row.title, due_date=row.due_date,
             partners=[
-                (_first_name(name), by_partner[partner_id])
-                for partner_id, name in partners[row.couple_id]
+                (first, by_partner[partner_id])
+                for partner_id, first in firsts.get(row.couple_id, ())
                 if partner_id in by_partner
             ],
         )

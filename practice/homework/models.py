@@ -122,7 +122,9 @@ class Entry(db.Model):
         CheckConstraint(
             "connection_rating IS NULL OR connection_rating BETWEEN 1 AND 5", name="rating"
         ),
-        Index("ix_entry_assignment_partner", "assignment_id", "partner_id"),
+        # created_at too: homework progress (count and latest per partner) reads only the
+        # index (migration 0005).
+        Index("ix_entry_assignment_partner_created", "assignment_id", "partner_id", "created_at"),
         # Entries the counselor has not seen yet (the dashboard's "new" counts): partial, so
         # it stays as small as what is new, whatever the history (migration 0004).
         Index(

@@ -15,7 +15,9 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 
 
 def pytest_report_header(config):
-    return f"database: {'PostgreSQL ' + POSTGRES_URL if POSTGRES_URL else 'SQLite (set TEST_DATABASE_URL for PostgreSQL)'}"
+    if POSTGRES_URL:
+        return f"database: PostgreSQL {POSTGRES_URL}"
+    return "database: SQLite (set TEST_DATABASE_URL for PostgreSQL)"
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +30,9 @@ def postgres_url():
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as error:  # pragma: no cover - only when the server is missing
-        pytest.exit(f"TEST_DATABASE_URL is set but PostgreSQL is unreachable: {error}", returncode=3)
+        pytest.exit(
+            f"TEST_DATABASE_URL is set but PostgreSQL is unreachable: {error}", returncode=3
+        )
     finally:
         engine.dispose()
     return POSTGRES_URL

@@ -40,7 +40,11 @@ def test_create_couple_with_both_partners(app, signed_in):
         data=couple_form(
             "Zoë O'Brien",
             "李 小龙 🌸",
-            **{"partner1-pronouns": "she/her", "partner2-email": "li@example.org", "goals": "Fight less"},
+            **{
+                "partner1-pronouns": "she/her",
+                "partner2-email": "li@example.org",
+                "goals": "Fight less",
+            },
         ),
     )
     assert response.status_code == 302
@@ -90,7 +94,8 @@ def test_edit_couple(app, signed_in, counselor):
     form_page = signed_in.get(f"/couples/{couple_id}/edit").get_data(as_text=True)
     assert 'value="Ana Silva"' in form_page
     response = signed_in.post(
-        f"/couples/{couple_id}/edit", data=couple_form("Ana Silva-Okafor", "Ben Okafor", goals="Trust")
+        f"/couples/{couple_id}/edit",
+        data=couple_form("Ana Silva-Okafor", "Ben Okafor", goals="Trust"),
     )
     assert response.status_code == 302
     with app.app_context():
@@ -109,7 +114,9 @@ def test_search_by_either_partner_and_filter_by_status(app, signed_in, counselor
     page = signed_in.get("/couples/?q=carlos").get_data(as_text=True)
     assert "Amélie Dubois" in page and "Dana Levi" not in page
     page = signed_in.get("/couples/?q=AMÉLIE").get_data(as_text=True)
-    assert "Carlos Ruiz" in page or "Amélie" in page  # Unicode case folding is best effort on SQLite
+    assert (
+        "Carlos Ruiz" in page or "Amélie" in page
+    )  # Unicode case folding is best effort on SQLite
     page = signed_in.get("/couples/?q=levi").get_data(as_text=True)
     assert "Dana Levi" in page and "Carlos" not in page
     page = signed_in.get("/couples/").get_data(as_text=True)
@@ -142,7 +149,9 @@ def test_archive_and_restore(app, signed_in, counselor):
     ],
 )
 def test_another_counselors_couple_is_404_and_untouched(app, signed_in, other_couple, method, path):
-    response = getattr(signed_in, method)(path.format(id=other_couple), data=couple_form("Hacked", "Hacked"))
+    response = getattr(signed_in, method)(
+        path.format(id=other_couple), data=couple_form("Hacked", "Hacked")
+    )
     assert response.status_code == 404
     assert "Secret Person" not in response.get_data(as_text=True)
     with app.app_context():
@@ -152,4 +161,6 @@ def test_another_counselors_couple_is_404_and_untouched(app, signed_in, other_co
 
 
 def test_other_counselors_couples_never_listed(signed_in, other_couple):
-    assert "Secret Person" not in signed_in.get("/couples/?status=all&q=secret").get_data(as_text=True)
+    assert "Secret Person" not in signed_in.get("/couples/?status=all&q=secret").get_data(
+        as_text=True
+    )

@@ -11,7 +11,6 @@ from io import BytesIO
 
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from practice.audit import services as audit
@@ -293,7 +292,7 @@ def client(token: str):
         form = EntryForm.blank(prompts)
         return _client_page(
             "homework/client.html", form=form,
-            form_html=_blank_form_html(link.assignment_id, context, form.submission_key),
+            blank_form=_blank_form_parts(link.assignment_id, context),
             history=services.partner_history(
                 link.assignment_id, link.partner_id, _history_limit()
             ),
@@ -347,8 +346,10 @@ _KEY_SLOT = f"submission-key-slot-{secrets.token_hex(16)}"
 _form_cache_lock = threading.Lock()
 
 
-def _blank_form_html(assignment_id: int, context: dict, submission_key: str) -> Markup:
-    """The blank entry form for this assignment, from the cache when rendered before."""
+def _blank_form_parts(assignment_id: int, context: dict) -> tuple[str, str]:
+    """The blank entry form for this assignment, from the cache when rendered before, split
+    around the submission key's slot: the page puts the key between the two halves, where
+    Jinja escapes it like any other value."""
     snapshot = context["snapshot"]
     digest = hashlib.sha256(
         json.dumps(snapshot, sort_keys=True, default=str).encode()
@@ -362,16 +363,16 @@ def _blank_form_html(assignment_id: int, context: dict, submission_key: str) -> 
     if html is None:
         form = EntryForm.blank(snapshot.get("prompts", []))
         form.submission_key = _KEY_SLOT
-        html = render_template(
+        before, _, after = render_template(
             "homework/_client_form.html", form=form, snapshot=snapshot,
             i_parts=context["i_parts"], visibilities=context["visibilities"],
-        )
+        ).partition(_KEY_SLOT)
+        html = (before, after)
         with _form_cache_lock:
             cache[key] = html
             while len(cache) > _FORM_CACHE_SIZE:
                 cache.popitem(last=False)
-    # The key is URL-safe base64 (EntryForm's shape), so it needs no escaping.
-    return Markup(html.replace(_KEY_SLOT, submission_key, 1))
+    return html
 
 
 def _history_limit() -> int | None:

@@ -1,74 +1,97 @@
-"""Display helpers used by templates (registered as Jinja filters)."""
+"""Display helpers used by templates (registered as Jinja filters).
+
+Dates are written in English whatever the server's locale ('Tue 3 Dec'), in the signed-in
+counselor's time zone (the practice's default zone on client pages). A page formats many
+dates (a feed, a history, 80 sessions), so each request works out its zone and today's date
+once (`_clock`) and every filter reuses them.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import functools
+from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from practice.timeutil import utcnow
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-def zone(name: str | None) -> ZoneInfo:
+
+@functools.lru_cache(maxsize=128)
+def zone(name: str | None) -> tzinfo:
+    """The zone of that name, or UTC for an empty or unknown name."""
     try:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+        return UTC
 
 
 def local(value: datetime | None, tz: str | None = None) -> datetime | None:
     """A stored naive-UTC datetime in the given zone (the signed-in counselor's by default)."""
     if value is None:
         return None
-    if tz is None:
-        tz = _current_timezone()
-    return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone(tz))
+    return value.replace(tzinfo=UTC).astimezone(zone(tz) if tz is not None else _clock()[0])
 
 
-def _current_timezone() -> str:
+def _clock() -> tuple[tzinfo, date]:
+    """(display zone, today's date in it): once per request and signed-in user."""
     from flask import current_app, g, has_request_context
-    from flask_login import current_user
 
     if not has_request_context():
-        return current_app.config.get("DEFAULT_TIMEZONE", "UTC")
-    # Once per request: a page of 80 sessions formats 160 times, and the current_user
-    # proxy lookup was most of the cost of each.
-    # g._login_user is where Flask-Login keeps the user it loaded for this request; reading
-    # it directly spares resolving the current_user proxy again for every date.
-    cached = g.get("_display_timezone")
-    if cached is not None and cached[0] is g.get("_login_user"):
+        tz = zone(current_app.config.get("DEFAULT_TIMEZONE", "UTC"))
+        return tz, _today_in(tz)
+    # Flask-Login keeps the user it loaded for this request in g._login_user: the clock is
+    # worked out again only if that changes (signing in or out during the request).
+    user = g.get("_login_user")
+    cached = g.get("_display_clock")
+    if cached is not None and cached[0] is user:
         return cached[1]
+    from flask_login import current_user
+
     if current_user and current_user.is_authenticated:
         name = current_user.timezone
     else:
         name = current_app.config.get("DEFAULT_TIMEZONE", "UTC")
-    g._display_timezone = (g.get("_login_user"), name)
-    return name
+    tz = zone(name)
+    clock = (tz, _today_in(tz))
+    g._display_clock = (g.get("_login_user"), clock)
+    return clock
+
+
+def _today_in(tz: tzinfo) -> date:
+    return utcnow().replace(tzinfo=UTC).astimezone(tz).date()
+
+
+def _day_text(value: date, today: date) -> str:
+    text = f"{_WEEKDAYS[value.weekday()]} {value.day} {_MONTHS[value.month - 1]}"
+    return text if value.year == today.year else f"{text} {value.year}"
 
 
 def day(value: date | datetime | None) -> str:
     """'Tue 3 Dec' (with the year when it is not this year)."""
     if value is None:
         return ""
+    tz, today = _clock()
     if isinstance(value, datetime):
-        value = local(value)
-    today = local(utcnow()).date()
-    text = f"{value:%a} {value.day} {value:%b}"
-    return text if value.year == today.year else f"{text} {value.year}"
+        value = value.replace(tzinfo=UTC).astimezone(tz)
+    return _day_text(value, today)
 
 
 def when(value: datetime | None) -> str:
     """'Tue 3 Dec, 14:05' in the counselor's zone."""
     if value is None:
         return ""
-    moment = local(value)
-    return f"{day(moment.date())}, {moment:%H:%M}"  # a date: day() must not convert again
+    tz, today = _clock()
+    moment = value.replace(tzinfo=UTC).astimezone(tz)
+    return f"{_day_text(moment, today)}, {moment.hour:02d}:{moment.minute:02d}"
 
 
 def due(value: date | None) -> str:
     """'Tue 3 Dec, due in 2 days' / 'due today' / 'overdue by 3 days'."""
     if value is None:
         return ""
-    today = local(utcnow()).date()
+    today = _clock()[1]
     delta = (value - today).days
     if delta == 0:
         relative = "due today"
@@ -80,11 +103,11 @@ def due(value: date | None) -> str:
         relative = "overdue by 1 day"
     else:
         relative = f"overdue by {-delta} days"
-    return f"{day(value)}, {relative}"
+    return f"{_day_text(value, today)}, {relative}"
 
 
 def today_local() -> date:
-    return local(utcnow()).date()
+    return _clock()[1]
 
 
 FILTERS = {"day": day, "when": when, "due": due, "local": local}

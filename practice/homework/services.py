@@ -379,7 +379,7 @@ def record_entry(link: LiveLink, submission: Submission) -> Entry:
 
 # Entries on the client page: a phone on a slow connection gets the latest few; months of
 # daily homework are one tap away (?all=1).
-HISTORY_SHOWN = 10
+HISTORY_SHOWN = 5
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import time
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -223,6 +224,12 @@ def bench_command(
         targets = [load.Target("healthz", "/healthz", "/healthz", signed_in=False)]
         if measure.available(bench_app, link_page, ctx):
             targets.append(load.Target("link_get", "Client link page", link_page.url(ctx), False))
+            # For reference: the same route with a well-formed token that opens nothing. One
+            # indexed lookup and a 1 KB page: the floor of any page that reads the database.
+            targets.append(load.Target(
+                "link_unknown", "Unknown link (404 page)", f"/h/{secrets.token_urlsafe(32)}",
+                False, expect=404,
+            ))
         targets.append(load.Target("dashboard", "Dashboard", "/", signed_in=True))
         result["load"] = load.run_load(
             database_url=url,
@@ -240,6 +247,8 @@ def bench_command(
             })
         for row in result["load"]["targets"]:
             row["path"] = row["path"].replace(ctx.token, "<token>")
+            if row["key"] == "link_unknown":
+                row["path"] = "/h/<unknown token>"
 
     result["seconds_total"] = round(time.perf_counter() - started, 1)
     out = out or load.PROJECT_ROOT / "bench-results" / (

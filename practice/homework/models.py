@@ -126,9 +126,11 @@ class Entry(db.Model):
         # index (migration 0005).
         Index("ix_entry_assignment_partner_created", "assignment_id", "partner_id", "created_at"),
         # Entries the counselor has not seen yet (the dashboard's "new" counts): partial, so
-        # it stays as small as what is new, whatever the history (migration 0004).
+        # it stays as small as what is new, whatever the history, and by partner, so a
+        # counselor's count starts from their couples' partners, not from every assignment
+        # they ever gave (migration 0006).
         Index(
-            "ix_entry_unseen", "assignment_id", "created_at",
+            "ix_entry_unseen_partner", "partner_id", "created_at",
             sqlite_where=text(UNSEEN_ENTRY), postgresql_where=text(UNSEEN_ENTRY),
         ),
     )

@@ -44,3 +44,35 @@ def test_partner_sends_an_entry_from_a_phone(live_server, phone):
     expect(page.get_by_role("main")).to_contain_text("You made tea when I was tired ☕")
     assert_accessible(page, "client page after sending")
     screenshot(page, "client homework sent")
+
+
+def seed_long_note() -> str:
+    """Mateo shared a long note with Zoë; returns Zoë's token."""
+    from practice.extensions import db
+    from practice.homework.models import Entry
+
+    counselor = make_counselor(email="maya@example.org", name="Dr. Maya Rivera", is_admin=True)
+    couple = make_couple(counselor, ("Zoë Ødegård", "Mateo Núñez"))
+    assignment, tokens = make_assignment(couple)
+    zoe, mateo = couple.partners
+    note = "We took the long way home and talked. " * 60 + "The very last words 🌙."
+    db.session.add(Entry(
+        assignment_id=assignment.id, partner_id=mateo.id, answers={}, completion_note=note,
+        visibility="partner", submission_key="browser-long-note-0001",
+    ))
+    return tokens[zoe.id]
+
+
+def test_a_long_note_opens_in_place_on_a_phone(live_server, phone):
+    token = live_server.seed(seed_long_note)
+    page = phone
+    page.goto(f"/h/{token}")
+    history = page.get_by_role("region", name="Earlier entries")
+    start = history.locator(".long-text-start")
+    expect(start).to_be_visible()
+    expect(history.get_by_text("The very last words 🌙.")).to_be_hidden()
+    history.get_by_text("Read all of it").click()
+    expect(history.get_by_text("The very last words 🌙.")).to_be_visible()
+    expect(start).to_be_hidden()  # the whole note replaces its start, not repeats it
+    assert_accessible(page, "client page with a long note opened")
+    screenshot(page, "client page long note opened")

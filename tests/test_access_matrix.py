@@ -36,6 +36,7 @@ OWN_ENDPOINTS = {
     "auth.two_factor_setup",
     "auth.two_factor_start",
     "auth.two_factor_disable",
+    "auth.recovery_codes_renew",
     "couples.index",
     "couples.new",
     "exercises.index",

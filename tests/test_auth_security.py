@@ -431,6 +431,58 @@ def test_a_recovery_code_works_once(app, client, clock, counselor):
     assert client.get("/").status_code == 302
 
 
+def test_new_recovery_codes_need_the_password_and_replace_the_old_ones(
+    app, client, clock, counselor
+):
+    from practice.audit.models import AuditEvent
+
+    secret, old_codes = _enrol(app, counselor.email, clock.now)
+    client.post("/login", data={"email": counselor.email, "password": TEST_PASSWORD})
+    client.post("/login/code", data={"recovery_code": old_codes[0]})
+    assert "9 of 10 recovery codes left" in client.get("/account").get_data(as_text=True)
+
+    refused = client.post(
+        "/account/two-factor/recovery-codes", data={"renew-password": "not my password"}
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    # The message sits beside the field it is about, and nothing changed.
+    assert re.search(
+        r'id="renew-password-error">.*That is not your password\. Your codes have not changed\.',
+        page,
+    )
+    assert "9 of 10 recovery codes left" in page
+
+    response = client.post(
+        "/account/two-factor/recovery-codes", data={"renew-password": TEST_PASSWORD}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Your new recovery codes" in page
+    assert "Your old recovery codes no longer work." in page
+    new_codes = re.findall(r"<code>([a-z2-9]{5}-[a-z2-9]{5})</code>", page)
+    assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
+    assert "10 of 10 recovery codes left" in client.get("/account").get_data(as_text=True)
+    with app.app_context():
+        actions = db.session.execute(select(AuditEvent.action)).scalars().all()
+        assert "two_factor.recovery_codes" in actions
+
+    # An old code no longer signs in; a new one does.
+    client.post("/logout")
+    client.post("/login", data={"email": counselor.email, "password": TEST_PASSWORD})
+    response = client.post("/login/code", data={"recovery_code": old_codes[5]})
+    assert "That code did not work" in response.get_data(as_text=True)
+    assert client.post("/login/code", data={"recovery_code": new_codes[5]}).status_code == 302
+
+
+def test_no_recovery_codes_without_two_factor(signed_in, app, counselor):
+    response = signed_in.post(
+        "/account/two-factor/recovery-codes", data={"renew-password": TEST_PASSWORD}
+    )
+    assert response.headers["Location"] == "/account"
+    with app.app_context():
+        assert db.session.execute(select(RecoveryCode)).first() is None
+
+
 def test_the_code_step_expires_and_needs_the_password_again(app, client, clock, counselor):
     secret, _codes = _enrol(app, counselor.email, clock.now)
     client.post("/login", data={"email": counselor.email, "password": TEST_PASSWORD})

@@ -101,7 +101,10 @@ class ConfirmTwoFactorForm(FlaskForm):
     )
 
 
-class DisableTwoFactorForm(FlaskForm):
+class ConfirmPasswordForm(FlaskForm):
+    """The counselor's password again, before turning two-factor off or renewing the codes
+    (each form on the account page gets its own prefix, so the field ids differ)."""
+
     password = PasswordField(
         "Your password", validators=[DataRequired(message="Enter your password.")]
     )

@@ -23,9 +23,9 @@ from practice import timeutil
 from practice.audit import services as audit
 from practice.auth import bp, services, two_factor
 from practice.auth.forms import (
+    ConfirmPasswordForm,
     ConfirmTwoFactorForm,
     CounselorForm,
-    DisableTwoFactorForm,
     LoginForm,
     PasswordChangeForm,
     SettingsForm,
@@ -360,17 +360,37 @@ def account():
             start_session(current_user._get_current_object())
             flash("Password changed. Other devices have been signed out.", "success")
             return redirect(url_for("auth.account"))
-    return render_template(
+    return _account_page(settings_form=settings_form, password_form=password_form)
+
+
+def _account_page(status: int = 200, **forms):
+    """The account page with these forms as submitted (errors beside their fields) and the
+    others blank."""
+    if "settings_form" not in forms:
+        forms["settings_form"] = SettingsForm(prefix="settings", timezone=current_user.timezone)
+        forms["settings_form"].timezone.choices = sorted(available_timezones())
+    forms.setdefault("password_form", PasswordChangeForm(prefix="password", formdata=None))
+    forms.setdefault("disable_form", ConfirmPasswordForm(formdata=None))
+    forms.setdefault("renew_form", ConfirmPasswordForm(prefix="renew", formdata=None))
+    page = render_template(
         "auth/account.html",
-        settings_form=settings_form,
-        password_form=password_form,
-        disable_form=DisableTwoFactorForm(),
         recovery_codes_left=(
             two_factor.unused_recovery_codes(current_user)
             if current_user.two_factor_enabled
             else None
         ),
+        **forms,
     )
+    return page, status
+
+
+def _password_confirmed(form: ConfirmPasswordForm, refusal: str) -> bool:
+    """The form was sent with the counselor's own password; otherwise the field says why."""
+    if form.validate_on_submit() and services.password_matches(current_user, form.password.data):
+        return True
+    if not form.password.errors:
+        form.password.errors = [refusal]
+    return False
 
 
 @bp.route("/team", methods=["GET", "POST"])
@@ -458,19 +478,34 @@ def two_factor_setup():
 @bp.post("/account/two-factor/disable")
 def two_factor_disable():
     """Turn two-factor off, with the password; not while the practice requires it."""
-    form = DisableTwoFactorForm()
-    if not form.validate_on_submit() or not services.password_matches(
-        current_user, form.password.data
-    ):
-        flash("That is not your password. Two-factor sign-in is still on.", "error")
-    elif two_factor.is_required():
+    form = ConfirmPasswordForm()
+    if two_factor.is_required():
         flash("Your practice requires two-factor sign-in, so it stays on.", "error")
+    elif not _password_confirmed(
+        form, "That is not your password. Two-factor sign-in is still on."
+    ):
+        return _account_page(400, disable_form=form)
     else:
         two_factor.disable(current_user)
         audit.record("two_factor.off")
         db.session.commit()
         flash("Two-factor sign-in is off.", "success")
     return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/two-factor/recovery-codes")
+def recovery_codes_renew():
+    """Ten new recovery codes, with the password: for a counselor who used or lost theirs.
+    The old codes stop working at once."""
+    if not current_user.two_factor_enabled:
+        return redirect(url_for("auth.account"))
+    form = ConfirmPasswordForm(prefix="renew")
+    if not _password_confirmed(form, "That is not your password. Your codes have not changed."):
+        return _account_page(400, renew_form=form)
+    codes = two_factor.new_recovery_codes(current_user)
+    audit.record("two_factor.recovery_codes")
+    db.session.commit()
+    return render_template("auth/recovery_codes.html", codes=codes, renewed=True)
 
 
 @bp.post("/team/two-factor")

@@ -87,6 +87,12 @@ BASE_SETTINGS: dict = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # the signed session ties the token; idle sign-out bounds its life
     "RATELIMIT_HEADERS_ENABLED": True,
+    # If Redis (the shared limit store) stops answering, limits carry on per process in memory
+    # and Redis is tried again now and then; any other storage error is logged, never a 500.
+    # The short timeouts keep a vanished Redis host from holding every request.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     "SEED_DIR": str(Path(__file__).resolve().parent.parent / "seed"),
     "SOURCE_DIR": str(Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"),
 }

@@ -188,3 +188,31 @@ def test_the_partner_link_page_counts_unknown_tokens(limited_app, counselor):
     for number in range(30):
         assert client.get(f"/h/not-a-token-{number}", environ_base=guesser).status_code == 404
     assert client.get("/h/not-a-token-more", environ_base=guesser).status_code == 429
+
+
+def test_an_unreachable_limit_store_is_never_a_500(limited_config, counselor, caplog):
+    """Redis gone (here: a port nobody listens on): partners' pages and sign-in still answer,
+    and the limits carry on in this process's memory until the store is back."""
+    import socket
+
+    with socket.socket() as sock:  # a free port, closed again: connections are refused
+        sock.bind(("127.0.0.1", 0))
+        dead = f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
+    app = create_app({**limited_config, "RATELIMIT_STORAGE_URI": dead})
+    try:
+        client = app.test_client()
+        token = "x" * 43  # well-formed, opens nothing
+        first = client.get(f"/h/{token}", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+        assert first.status_code == 404 and "link" in first.get_data(as_text=True).lower()
+        statuses = [
+            client.get(f"/h/{token}", environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code
+            for _ in range(40)
+        ]
+        assert 500 not in statuses
+        assert statuses.count(429) > 0  # 30 unknown links a minute, counted in memory now
+        for _ in range(5):
+            _attempt(client, counselor.email, address="203.0.113.10")
+        _assert_too_many(_attempt(client, counselor.email, address="203.0.113.10"))
+        assert "falling back to in-memory storage" in caplog.text
+    finally:
+        close(app)

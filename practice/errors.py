@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+import contextlib
+
+from flask import Flask, current_app, g, render_template, request
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from practice.extensions import db
@@ -27,20 +31,33 @@ MESSAGES = {
         "Something went wrong on our side",
         "Nothing you sent was shown to anyone. Please try again in a moment.",
     ),
+    503: (
+        "We cannot reach the practice's records just now",
+        "Nothing was changed. Please try again in a minute.",
+    ),
 }
 
 
 def render_error(status: int, title: str | None = None, message: str | None = None):
     default_title, default_message = MESSAGES.get(status, MESSAGES[400])
+    # A form that failed on our side shows what was typed back, for copying.
+    kept = typed_fields(request.form) if status >= 500 and request.method == "POST" else None
     return (
         render_template(
             "errors/error.html",
             status=status,
             title=title or default_title,
             message=message or default_message,
+            kept=kept,
         ),
         status,
     )
+
+
+def _rollback_quietly() -> None:
+    """End the failed request's transaction; with the database gone that can fail too."""
+    with contextlib.suppress(SQLAlchemyError):
+        db.session.rollback()
 
 
 def init_app(app: Flask) -> None:
@@ -62,5 +79,20 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if (error.code or 500) >= 500:
             # A failed request must not leave a half-done transaction for the next one.
-            db.session.rollback()
+            _rollback_quietly()
         return render_error(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        """The database is down, restarting or locked for too long: a 503 that says so and
+        gives back whatever was typed, instead of a 500 that loses it."""
+        _rollback_quietly()
+        # Only the error's class: its message can carry SQL parameters (what people wrote).
+        current_app.logger.error(
+            "Database unavailable: %s", type(getattr(error, "orig", None) or error).__name__
+        )
+        if "_login_user" not in g:
+            # Loading the counselor needs the database too: render the page signed out.
+            g._login_user = AnonymousUserMixin()
+        page, status = render_error(503)
+        return page, status, {"Retry-After": "30"}

@@ -39,8 +39,8 @@ def normalize_newlines(value):
     return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
-# Never echoed back: secrets and one-time codes.
-SECRET_FIELDS = frozenset({"csrf_token", "code", "recovery_code"})
+# Never echoed back: secrets, one-time codes and the form's own hidden keys.
+SECRET_FIELDS = frozenset({"csrf_token", "code", "recovery_code", "submission_key"})
 
 
 def typed_fields(form_data) -> list[tuple[str, str]]:

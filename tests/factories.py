@@ -119,3 +119,22 @@ def make_assignment(couple: Couple, exercise=None, *, due_in_days: int = 7, **fi
         for link in assignment.links
     }
     return assignment, tokens
+
+
+def enrol_two_factor(app, email: str, when) -> tuple[str, list[str]]:
+    """Two-factor on for this counselor, straight in the database (committed); returns the
+    secret in the clear and the recovery codes."""
+    from sqlalchemy import select
+
+    from practice.auth import two_factor
+
+    with app.app_context():
+        counselor = db.session.execute(
+            select(Counselor).where(Counselor.email == email)
+        ).scalar_one()
+        two_factor.begin_enrolment(counselor)
+        counselor.totp_confirmed_at = when
+        codes = two_factor.new_recovery_codes(counselor)
+        secret = two_factor.secret_of(counselor)
+        db.session.commit()
+    return secret, codes

@@ -17,7 +17,7 @@ from practice.auth import services, two_factor
 from practice.auth.models import Counselor, RecoveryCode
 from practice.couples.models import Couple
 from practice.extensions import db
-from tests.factories import TEST_PASSWORD, make_counselor
+from tests.factories import TEST_PASSWORD, enrol_two_factor, make_counselor
 
 
 def close(app) -> None:
@@ -339,20 +339,6 @@ def _code(secret: str, when: datetime) -> str:
     return pyotp.TOTP(secret).at(when.replace(tzinfo=UTC))
 
 
-def _enrol(app, email: str, when: datetime) -> tuple[str, list[str]]:
-    """Two-factor on for this counselor, straight in the database; returns secret and codes."""
-    with app.app_context():
-        counselor = db.session.execute(
-            select(Counselor).where(Counselor.email == email)
-        ).scalar_one()
-        two_factor.begin_enrolment(counselor)
-        counselor.totp_confirmed_at = when
-        codes = two_factor.new_recovery_codes(counselor)
-        secret = counselor.totp_secret
-        db.session.commit()
-    return secret, codes
-
-
 def test_enrolment_shows_a_qr_code_and_recovery_codes_once(app, clock, signed_in, counselor):
     page = signed_in.get("/account").get_data(as_text=True)
     assert "Set up two-factor sign-in" in page
@@ -360,7 +346,7 @@ def test_enrolment_shows_a_qr_code_and_recovery_codes_once(app, clock, signed_in
     assert response.headers["Location"] == "/account/two-factor"
     page = signed_in.get("/account/two-factor").get_data(as_text=True)
     with app.app_context():
-        secret = db.session.get(Counselor, counselor.id).totp_secret
+        secret = two_factor.secret_of(db.session.get(Counselor, counselor.id))
     assert 'src="data:image/svg+xml;base64,' in page
     assert secret in page  # also as text, for apps that cannot scan
 
@@ -386,7 +372,7 @@ def test_enrolment_shows_a_qr_code_and_recovery_codes_once(app, clock, signed_in
 
 
 def test_sign_in_asks_for_the_code_and_half_signed_in_opens_nothing(app, client, clock, counselor):
-    secret, _codes = _enrol(app, counselor.email, clock.now)
+    secret, _codes = enrol_two_factor(app, counselor.email, clock.now)
     response = client.post(
         "/login?next=/couples/", data={"email": counselor.email, "password": TEST_PASSWORD}
     )
@@ -406,7 +392,7 @@ def test_sign_in_asks_for_the_code_and_half_signed_in_opens_nothing(app, client,
 
 
 def test_a_code_works_only_once(app, client, clock, counselor):
-    secret, _codes = _enrol(app, counselor.email, clock.now)
+    secret, _codes = enrol_two_factor(app, counselor.email, clock.now)
     code = _code(secret, clock.now)
     client.post("/login", data={"email": counselor.email, "password": TEST_PASSWORD})
     assert client.post("/login/code", data={"code": code}).status_code == 302
@@ -419,7 +405,7 @@ def test_a_code_works_only_once(app, client, clock, counselor):
 
 
 def test_a_recovery_code_works_once(app, client, clock, counselor):
-    _secret, codes = _enrol(app, counselor.email, clock.now)
+    _secret, codes = enrol_two_factor(app, counselor.email, clock.now)
     client.post("/login", data={"email": counselor.email, "password": TEST_PASSWORD})
     typed = " " + codes[3].upper() + " "
     assert client.post("/login/code", data={"recovery_code": typed}).status_code == 302
@@ -436,7 +422,7 @@ def test_new_recovery_codes_need_the_password_and_replace_the_old_ones(
 ):
     from practice.audit.models import AuditEvent
 
-    secret, old_codes = _enrol(app, counselor.email, clock.now)
+    secret, old_codes = enrol_two_factor(app, counselor.email, clock.now)
     client.post("/login", data={"email": counselor.email, "password": TEST_PASSWORD})
     client.post("/login/code", data={"recovery_code": old_codes[0]})
     assert "9 of 10 recovery codes left" in client.get("/account").get_data(as_text=True)
@@ -484,7 +470,7 @@ def test_no_recovery_codes_without_two_factor(signed_in, app, counselor):
 
 
 def test_the_code_step_expires_and_needs_the_password_again(app, client, clock, counselor):
-    secret, _codes = _enrol(app, counselor.email, clock.now)
+    secret, _codes = enrol_two_factor(app, counselor.email, clock.now)
     client.post("/login", data={"email": counselor.email, "password": TEST_PASSWORD})
     clock.advance(minutes=6)
     response = client.post("/login/code", data={"code": _code(secret, clock.now)})
@@ -507,9 +493,11 @@ def test_administrator_can_require_two_factor_for_everyone(app, clock, signed_in
     assert colleague.post("/couples/new", data={}).headers["Location"] == "/account/two-factor"
     colleague.post("/account/two-factor/start")
     with app.app_context():
-        secret = db.session.execute(
-            select(Counselor.totp_secret).where(Counselor.email == "colleague@example.org")
-        ).scalar_one()
+        secret = two_factor.secret_of(
+            db.session.execute(
+                select(Counselor).where(Counselor.email == "colleague@example.org")
+            ).scalar_one()
+        )
     colleague.post("/account/two-factor", data={"code": _code(secret, clock.now)})
     assert colleague.get("/couples/").status_code == 200
     # While required it cannot be turned off.
@@ -521,7 +509,7 @@ def test_administrator_can_require_two_factor_for_everyone(app, clock, signed_in
 
 
 def test_turning_two_factor_off_needs_the_password(app, clock, client, counselor):
-    secret, _codes = _enrol(app, counselor.email, clock.now)
+    secret, _codes = enrol_two_factor(app, counselor.email, clock.now)
     client.post("/login", data={"email": counselor.email, "password": TEST_PASSWORD})
     client.post("/login/code", data={"code": _code(secret, clock.now)})
     response = client.post(

@@ -9,11 +9,13 @@ import secrets
 from datetime import UTC, datetime
 
 import pyotp
+from flask import current_app
 from reportlab.graphics import renderSVG
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from sqlalchemy import delete, select, update
 
+from practice import sealed
 from practice.auth.models import Counselor, PracticeSetting, RecoveryCode
 from practice.auth.services import AccountError
 from practice.extensions import db
@@ -24,16 +26,40 @@ RECOVERY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 REQUIRE_SETTING = "require_two_factor"
 
 
+def _sealing(counselor: Counselor) -> dict[str, str]:
+    return {
+        "secret_key": current_app.config["SECRET_KEY"],
+        "purpose": "totp",
+        "bound_to": f"counselor:{counselor.id}",
+    }
+
+
+def secret_of(counselor: Counselor) -> str | None:
+    """The counselor's TOTP secret in the clear, or None if there is none or it cannot be
+    opened (SECRET_KEY changed since enrolment: their recovery codes still sign them in)."""
+    if not counselor.totp_secret:
+        return None
+    try:
+        return sealed.open_sealed(counselor.totp_secret, **_sealing(counselor))
+    except sealed.Unreadable:
+        current_app.logger.warning(
+            "The two-factor secret of counselor %s cannot be opened (SECRET_KEY changed?)",
+            counselor.id,
+        )
+        return None
+
+
 def begin_enrolment(counselor: Counselor) -> None:
-    """A new secret, not in force until a code from the app confirms it (not committed)."""
-    counselor.totp_secret = pyotp.random_base32()
+    """A new secret, not in force until a code from the app confirms it (not committed).
+    Stored sealed (practice.sealed): a copy of the database alone cannot make codes."""
+    counselor.totp_secret = sealed.seal(pyotp.random_base32(), **_sealing(counselor))
     counselor.totp_confirmed_at = None
     counselor.totp_last_step = None
 
 
 def provisioning_uri(counselor: Counselor, issuer: str) -> str:
     """The otpauth:// address an authenticator app reads from the QR code."""
-    return pyotp.TOTP(counselor.totp_secret).provisioning_uri(
+    return pyotp.TOTP(secret_of(counselor)).provisioning_uri(
         name=counselor.email, issuer_name=issuer
     )
 
@@ -57,12 +83,13 @@ def _digits(code: str) -> str:
 def verify_code(counselor: Counselor, code: str, now: datetime) -> bool:
     """True for the code of the current 30-second step or either neighbour (clock drift),
     never for a step already used: a code seen over a shoulder cannot be replayed."""
-    if not counselor.totp_secret:
+    secret = secret_of(counselor)
+    if not secret:
         return False
     code = _digits(code)
     if len(code) != 6 or not code.isdigit():
         return False
-    totp = pyotp.TOTP(counselor.totp_secret)
+    totp = pyotp.TOTP(secret)
     current = totp.timecode(now.replace(tzinfo=UTC))
     for step in (current - 1, current, current + 1):
         if counselor.totp_last_step is not None and step <= counselor.totp_last_step:

@@ -450,7 +450,7 @@ def two_factor_setup():
     if current_user.two_factor_enabled:
         return redirect(url_for("auth.account"))
     form = ConfirmTwoFactorForm()
-    if current_user.totp_secret is None:
+    if two_factor.secret_of(current_user) is None:
         return render_template("auth/two_factor_setup.html", form=form, uri=None)
     if form.validate_on_submit():
         counselor = current_user._get_current_object()
@@ -470,7 +470,7 @@ def two_factor_setup():
         "auth/two_factor_setup.html",
         form=form,
         uri=uri,
-        secret=current_user.totp_secret,
+        secret=two_factor.secret_of(current_user),
         qr_code=two_factor.qr_code_data_uri(uri),
     )
 

@@ -113,13 +113,68 @@ def test_bold_markup_replaces_what_only_the_regular_face_has():
 def test_markup_puts_right_to_left_runs_in_visual_order():
     # Reportlab draws left to right, so RTL words are stored reversed for display.
     assert safe_markup("Client: דוד כהן") == "Client: ןהכ דוד"
-    assert safe_markup("בן-דוד כהן (נועה) room 2") == "(העונ) ןהכ דוד-ןב room 2"
+    # A line that starts in Hebrew is a right-to-left line: its Latin run goes to the left.
+    assert safe_markup("בן-דוד כהן (נועה) room 2") == "room 2 (העונ) ןהכ דוד-ןב"
     assert safe_markup("מחיר 1,000.50 ש״ח") == "ח״ש 1,000.50 ריחמ"  # digits keep their order
     assert safe_markup("مرحبا") == "ابحرم"
     # Vowel points stay after their letter.
     shin, vav, lamed, mem = (unicodedata.normalize("NFC", c) for c in ("שָׁ", "וֹ", "ל", "ם"))
     assert safe_markup(shin + lamed + vav + mem) == mem + vav + lamed + shin
     assert safe_markup("abc") == "abc"
+
+
+def _drawn_lines(pdf: bytes) -> list[tuple[float, float, str]]:
+    """(y, x, text) of each line drawn on the first page, top line first."""
+    lines: dict[float, list[tuple[float, str]]] = {}
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():
+            y = round(tm[5] + cm[5], 1)
+            lines.setdefault(y, []).append((round(tm[4] + cm[4], 1), text))
+
+    PdfReader(BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return [
+        (y, min(x for x, _ in parts), "".join(t for _, t in parts))
+        for y, parts in sorted(lines.items(), reverse=True)
+    ]
+
+
+def test_a_long_right_to_left_paragraph_reads_from_its_first_line_down():
+    """Wrapped as one reordered Paragraph, a long Hebrew note printed its last line first.
+    Each word carries a two-digit number: read top to bottom, and right to left within a
+    line (drawn left to right, so the numbers fall), they must come in order; the lines are
+    right-aligned."""
+    words = [f"מילה{n:02d}" for n in range(1, 61)]
+    pdf = render([
+        paragraph("Before the note."), paragraph(" ".join(words)), paragraph("After the note.")
+    ])
+    drawn = _drawn_lines(pdf)
+    hebrew = [(x, [int(n) for n in re.findall(r"\d\d", text)]) for _, x, text in drawn
+              if "מילה" in text]
+    assert len(hebrew) >= 3  # it did wrap
+    for _, numbers in hebrew:
+        assert numbers == sorted(numbers, reverse=True), numbers
+    assert [n for _, numbers in hebrew for n in reversed(numbers)] == list(range(1, 61))
+    left_margin = next(x for _, x, text in drawn if text.startswith("Before the note."))
+    assert hebrew[-1][0] > left_margin + 100  # the short last line sits on the right
+    rows = [("מילה" in text, text.startswith(("Before", "After"))) for _, _, text in drawn]
+    before, after = (i for i, (_, ours) in enumerate(rows) if ours)
+    assert all(is_hebrew == (before < i < after) for i, (is_hebrew, _) in enumerate(rows))
+
+
+def test_right_to_left_lines_in_a_mixed_note_and_a_list_item():
+    pdf = render([
+        paragraph("First an English line.\nשורה בעברית עם room 7 באמצע\nAnd English again."),
+        bullet_list(["פריט ראשון", "second item"]),
+    ])
+    texts = [text for _, _, text in _drawn_lines(pdf)]
+    english, hebrew, again = (
+        next(i for i, t in enumerate(texts) if marker in t)
+        for marker in ("First an English line.", "room 7", "And English again.")
+    )
+    assert english < hebrew < again  # the note's lines keep their order
+    assert any("second item" in t for t in texts)
+    assert any("ראשון" in t or "ןושאר" in t for t in texts)
 
 
 def test_markup_breaks_only_very_long_tokens():

@@ -33,7 +33,15 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from practice.pdf.text import FONT_BOLD, FONT_REGULAR, plain_text, register_fonts, safe_markup
+from practice.pdf.text import (
+    FONT_BOLD,
+    FONT_REGULAR,
+    clean_text,
+    is_rtl_line,
+    plain_text,
+    register_fonts,
+    safe_markup,
+)
 
 PAGE_SIZES: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
 
@@ -187,7 +195,82 @@ class _Stack(Flowable):
             y -= gap
 
 
+class _RightToLeftLine(_Stack):
+    """One right-to-left line of user text, wrapped to the frame's width in logical order and
+    then drawn line by line, each reordered and right-aligned: wrapped as one Paragraph of
+    reordered text, a long Hebrew note would print its last line first."""
+
+    def __init__(self, line: str, st: ParagraphStyle, bullet: str | None) -> None:
+        Flowable.__init__(self)
+        self._line, self._st, self._bullet = line, st, bullet
+        self.spaceBefore, self.spaceAfter = st.spaceBefore, st.spaceAfter
+        self._parts: list[Flowable] = []
+        self._laid_out_for: float | None = None
+
+    def _logical_lines(self, width: float) -> list[str]:
+        st = self._st
+        font = FONT_BOLD if _is_bold(st) else FONT_REGULAR
+        lines: list[str] = []
+        current = ""
+        for word in self._line.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if current and stringWidth(candidate, font, st.fontSize) > width:
+                lines.append(current)
+                current = word
+            else:
+                current = candidate
+        return [*lines, current]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if self._laid_out_for != availWidth:
+            st = self._st
+            width = availWidth - st.leftIndent - st.rightIndent
+            lines = self._logical_lines(width)
+            right = ParagraphStyle(f"{st.name}-rtl", parent=st, alignment=TA_RIGHT,
+                                   spaceBefore=0, spaceAfter=0, firstLineIndent=0)
+            first = ParagraphStyle(f"{st.name}-rtl-first", parent=right,
+                                   spaceBefore=st.spaceBefore)
+            last = ParagraphStyle(f"{st.name}-rtl-last", parent=right, spaceAfter=st.spaceAfter)
+            styles = [right] * len(lines)
+            styles[-1] = last
+            styles[0] = first if len(lines) > 1 else ParagraphStyle(
+                f"{st.name}-rtl-one", parent=first, spaceAfter=st.spaceAfter
+            )
+            bold = _is_bold(st)
+            self._parts = [
+                Paragraph(safe_markup(line, bold=bold) or "\u00a0", style,
+                          bulletText=self._bullet if n == 0 else None)
+                for n, (line, style) in enumerate(zip(lines, styles, strict=True))
+            ]
+            self._laid_out_for = availWidth
+        return super().wrap(availWidth, availHeight)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        self.wrap(availWidth, availHeight)
+        return super().split(availWidth, availHeight)
+
+
 def _text(text: object, st: ParagraphStyle, bullet: str | None = None) -> Flowable:
+    lines = clean_text(text).split("\n")
+    if any(is_rtl_line(line) for line in lines):
+        # Right-to-left lines each wrap on their own; runs of other lines stay Paragraphs.
+        parts: list[Flowable] = []
+        pending: list[str] = []
+        for line in lines:
+            if is_rtl_line(line):
+                if pending:
+                    parts.append(_ltr_text("\n".join(pending), st, bullet if not parts else None))
+                    pending = []
+                parts.append(_RightToLeftLine(line, st, bullet if not parts else None))
+            else:
+                pending.append(line)
+        if pending:
+            parts.append(_ltr_text("\n".join(pending), st, None))
+        return parts[0] if len(parts) == 1 else _Stack(parts)
+    return _ltr_text(text, st, bullet)
+
+
+def _ltr_text(text: object, st: ParagraphStyle, bullet: str | None = None) -> Flowable:
     markup = safe_markup(text, bold=_is_bold(st))
     lines = markup.split("<br/>")
     if len(lines) <= _LINES_PER_CHUNK * 2:

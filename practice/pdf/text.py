@@ -11,10 +11,14 @@ Glyph policy, per character (after NFC normalisation):
 * everything else (most colour emoji, rare scripts, astral CJK) becomes
   ``REPLACEMENT`` so that no character can make rendering fail.
 
-Right-to-left runs (Hebrew, Arabic) are put in visual order because reportlab
-only does bidi with the ``rlbidi`` extension, which is not available here.
-Arabic letters are not joined (that needs a shaping engine); they print as
-isolated forms, which stay legible for names.
+Right-to-left text (Hebrew, Arabic) is put in visual order here because reportlab
+only does bidi with the ``rlbidi`` extension, which is not on PyPI. A line whose
+first strong letter is right-to-left is a right-to-left line: its runs are laid out
+from the right (``_visual_rtl_base``), and ``base.paragraph`` wraps it in logical
+order before reordering each printed line, so a long Hebrew note reads from its
+first line down. Right-to-left runs inside a left-to-right line are reversed in
+place (``_visual_rtl``). Arabic letters are not joined (that needs a shaping
+engine); they print as isolated forms, which stay legible for names.
 """
 
 from __future__ import annotations
@@ -270,6 +274,54 @@ def _visual_rtl(line: str) -> str:
     return "".join(out)
 
 
+def is_rtl_line(line: str) -> bool:
+    """True when the line's first strong letter is right-to-left (its base direction)."""
+    for ch in line:
+        bidi = unicodedata.bidirectional(ch)
+        if bidi == "L":
+            return False
+        if bidi in _STRONG_RTL:
+            return True
+    return False
+
+
+def _visual_rtl_base(line: str) -> str:
+    """A right-to-left line in visual (left-to-right drawing) order.
+
+    The line is cut into left-to-right runs (from a Latin letter to the last Latin letter
+    or number before the next Hebrew/Arabic letter: "room 2", "Zoom call") and the units
+    of everything else (letters with their marks, whole numbers, mirrored brackets); the
+    sequence is then reversed. Runs keep their own order inside.
+    """
+    segments: list[str] = []
+    i, n = 0, len(line)
+    while i < n:
+        if unicodedata.bidirectional(line[i]) == "L":
+            end = i
+            for j in range(i, n):
+                bidi = unicodedata.bidirectional(line[j])
+                if bidi == "L" or bidi in _NUMBER:
+                    end = j
+                elif bidi in _STRONG_RTL:
+                    break
+            segments.append(line[i : end + 1])
+            i = end + 1
+        else:
+            j = i
+            while j < n and unicodedata.bidirectional(line[j]) != "L":
+                j += 1
+            segments.extend(_units(line[i:j]))
+            i = j
+    return "".join(reversed(segments))
+
+
+def visual_line(line: str) -> str:
+    """One line of text (no newline) in the order reportlab must draw it."""
+    if line.isascii():
+        return line
+    return _visual_rtl_base(line) if is_rtl_line(line) else _visual_rtl(line)
+
+
 # --- markup ------------------------------------------------------------------------
 
 
@@ -306,9 +358,9 @@ def safe_markup(text: object, *, bold: bool = False) -> str:
 
     Escapes ``& < >`` (user HTML shows literally), strips control characters,
     wraps CJK runs in ``<font name=...>``, replaces characters no font has with
-    ``REPLACEMENT``, reorders RTL runs for display and turns newlines into
-    ``<br/>``. Pass ``bold=True`` when the text goes into a bold style, since
-    the bold face covers slightly fewer characters.
+    ``REPLACEMENT``, reorders RTL text for display (``visual_line``) and turns
+    newlines into ``<br/>``. Pass ``bold=True`` when the text goes into a bold
+    style, since the bold face covers slightly fewer characters.
     """
     s = clean_text(text)
     if not s:
@@ -321,7 +373,7 @@ def safe_markup(text: object, *, bold: bool = False) -> str:
 
     parts: list[str] = []
     for line in s.split("\n"):
-        line = _visual_rtl(line)
+        line = visual_line(line)
         markup, pos = [], 0
         for m in _CJK_RUN.finditer(line):
             font = _cjk_font(m.group(), has_kana, has_hangul)

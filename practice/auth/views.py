@@ -366,12 +366,16 @@ def account():
 def _account_page(status: int = 200, **forms):
     """The account page with these forms as submitted (errors beside their fields) and the
     others blank."""
-    if "settings_form" not in forms:
-        forms["settings_form"] = SettingsForm(prefix="settings", timezone=current_user.timezone)
-        forms["settings_form"].timezone.choices = sorted(available_timezones())
-    forms.setdefault("password_form", PasswordChangeForm(prefix="password", formdata=None))
-    forms.setdefault("disable_form", ConfirmPasswordForm(formdata=None))
-    forms.setdefault("renew_form", ConfirmPasswordForm(prefix="renew", formdata=None))
+    blank = {
+        "settings_form": lambda: SettingsForm(prefix="settings", timezone=current_user.timezone),
+        "password_form": lambda: PasswordChangeForm(prefix="password", formdata=None),
+        "disable_form": lambda: ConfirmPasswordForm(formdata=None),
+        "renew_form": lambda: ConfirmPasswordForm(prefix="renew", formdata=None),
+    }
+    for name, make in blank.items():
+        if name not in forms:
+            forms[name] = make()
+    forms["settings_form"].timezone.choices = sorted(available_timezones())
     page = render_template(
         "auth/account.html",
         recovery_codes_left=(

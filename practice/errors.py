@@ -40,8 +40,7 @@ MESSAGES = {
 
 def render_error(status: int, title: str | None = None, message: str | None = None):
     default_title, default_message = MESSAGES.get(status, MESSAGES[400])
-    # A form that failed on our side shows what was typed back, for copying.
-    kept = typed_fields(request.form) if status >= 500 and request.method == "POST" else None
+    kept = _typed_back() if status >= 500 and request.method == "POST" else None
     return (
         render_template(
             "errors/error.html",
@@ -52,6 +51,15 @@ def render_error(status: int, title: str | None = None, message: str | None = No
         ),
         status,
     )
+
+
+def _typed_back() -> list[tuple[str, str]] | None:
+    """What the failed form held, to show back for copying (None if the body cannot be read,
+    e.g. it was too large)."""
+    try:
+        return typed_fields(request.form)
+    except HTTPException:
+        return None
 
 
 def _rollback_quietly() -> None:
@@ -91,8 +99,8 @@ def init_app(app: Flask) -> None:
         current_app.logger.error(
             "Database unavailable: %s", type(getattr(error, "orig", None) or error).__name__
         )
-        if "_login_user" not in g:
-            # Loading the counselor needs the database too: render the page signed out.
-            g._login_user = AnonymousUserMixin()
+        # Render signed out: loading the counselor needs the database, and after the
+        # rollback even a counselor loaded earlier in this request would be read again.
+        g._login_user = AnonymousUserMixin()
         page, status = render_error(503)
         return page, status, {"Retry-After": "30"}

@@ -195,6 +195,17 @@ class _Stack(Flowable):
             y -= gap
 
 
+def _spaced(st: ParagraphStyle, *, before: bool, after: bool) -> ParagraphStyle:
+    """``st`` without its space before and/or after: for the inner pieces of one text, which
+    the frame would otherwise space apart like separate paragraphs."""
+    if before and after:
+        return st
+    return ParagraphStyle(
+        f"{st.name}-piece{int(before)}{int(after)}", parent=st,
+        spaceBefore=st.spaceBefore if before else 0, spaceAfter=st.spaceAfter if after else 0,
+    )
+
+
 class _RightToLeftLine(_Stack):
     """One right-to-left line of user text, wrapped to the frame's width in logical order and
     then drawn line by line, each reordered and right-aligned: wrapped as one Paragraph of
@@ -208,13 +219,12 @@ class _RightToLeftLine(_Stack):
         self._laid_out_for: float | None = None
 
     def _logical_lines(self, width: float) -> list[str]:
-        st = self._st
-        font = FONT_BOLD if _is_bold(st) else FONT_REGULAR
+        font, size = (FONT_BOLD if _is_bold(self._st) else FONT_REGULAR), self._st.fontSize
         lines: list[str] = []
         current = ""
         for word in self._line.split(" "):
             candidate = f"{current} {word}" if current else word
-            if current and stringWidth(candidate, font, st.fontSize) > width:
+            if current and stringWidth(candidate, font, size) > width:
                 lines.append(current)
                 current = word
             else:
@@ -224,23 +234,18 @@ class _RightToLeftLine(_Stack):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         if self._laid_out_for != availWidth:
             st = self._st
-            width = availWidth - st.leftIndent - st.rightIndent
-            lines = self._logical_lines(width)
-            right = ParagraphStyle(f"{st.name}-rtl", parent=st, alignment=TA_RIGHT,
-                                   spaceBefore=0, spaceAfter=0, firstLineIndent=0)
-            first = ParagraphStyle(f"{st.name}-rtl-first", parent=right,
-                                   spaceBefore=st.spaceBefore)
-            last = ParagraphStyle(f"{st.name}-rtl-last", parent=right, spaceAfter=st.spaceAfter)
-            styles = [right] * len(lines)
-            styles[-1] = last
-            styles[0] = first if len(lines) > 1 else ParagraphStyle(
-                f"{st.name}-rtl-one", parent=first, spaceAfter=st.spaceAfter
+            lines = self._logical_lines(availWidth - st.leftIndent - st.rightIndent)
+            right = ParagraphStyle(
+                f"{st.name}-rtl", parent=st, alignment=TA_RIGHT, firstLineIndent=0
             )
-            bold = _is_bold(st)
+            bold, last = _is_bold(st), len(lines) - 1
             self._parts = [
-                Paragraph(safe_markup(line, bold=bold) or "\u00a0", style,
-                          bulletText=self._bullet if n == 0 else None)
-                for n, (line, style) in enumerate(zip(lines, styles, strict=True))
+                Paragraph(
+                    safe_markup(line, bold=bold) or "\u00a0",
+                    _spaced(right, before=n == 0, after=n == last),
+                    bulletText=self._bullet if n == 0 else None,
+                )
+                for n, line in enumerate(lines)
             ]
             self._laid_out_for = availWidth
         return super().wrap(availWidth, availHeight)
@@ -252,22 +257,26 @@ class _RightToLeftLine(_Stack):
 
 def _text(text: object, st: ParagraphStyle, bullet: str | None = None) -> Flowable:
     lines = clean_text(text).split("\n")
-    if any(is_rtl_line(line) for line in lines):
-        # Right-to-left lines each wrap on their own; runs of other lines stay Paragraphs.
-        parts: list[Flowable] = []
-        pending: list[str] = []
-        for line in lines:
-            if is_rtl_line(line):
-                if pending:
-                    parts.append(_ltr_text("\n".join(pending), st, bullet if not parts else None))
-                    pending = []
-                parts.append(_RightToLeftLine(line, st, bullet if not parts else None))
-            else:
-                pending.append(line)
-        if pending:
-            parts.append(_ltr_text("\n".join(pending), st, None))
-        return parts[0] if len(parts) == 1 else _Stack(parts)
-    return _ltr_text(text, st, bullet)
+    if not any(is_rtl_line(line) for line in lines):
+        return _ltr_text(text, st, bullet)
+    # Each right-to-left line wraps on its own; the lines between them stay Paragraphs.
+    groups: list[tuple[bool, list[str]]] = []
+    for line in lines:
+        rtl = is_rtl_line(line)
+        if rtl or not groups or groups[-1][0]:
+            groups.append((rtl, [line]))
+        else:
+            groups[-1][1].append(line)
+    last = len(groups) - 1
+    parts: list[Flowable] = []
+    for n, (rtl, group) in enumerate(groups):
+        piece_style = _spaced(st, before=n == 0, after=n == last)
+        piece_bullet = bullet if n == 0 else None
+        if rtl:
+            parts.append(_RightToLeftLine(group[0], piece_style, piece_bullet))
+        else:
+            parts.append(_ltr_text("\n".join(group), piece_style, piece_bullet))
+    return parts[0] if len(parts) == 1 else _Stack(parts)
 
 
 def _ltr_text(text: object, st: ParagraphStyle, bullet: str | None = None) -> Flowable:
@@ -277,15 +286,14 @@ def _ltr_text(text: object, st: ParagraphStyle, bullet: str | None = None) -> Fl
         return Paragraph(markup, st, bulletText=bullet)
     # A no-break space keeps blank lines one line tall at chunk edges.
     lines = [line or "\u00a0" for line in lines]
-    inner = ParagraphStyle(f"{st.name}-chunk", parent=st, spaceBefore=0, spaceAfter=0)
-    last = ParagraphStyle(f"{st.name}-chunk-last", parent=st, spaceBefore=0)
-    first = ParagraphStyle(f"{st.name}-chunk-first", parent=st, spaceAfter=0)
     step = _LINES_PER_CHUNK
     chunks = ["<br/>".join(lines[i : i + step]) for i in range(0, len(lines), step)]
-    parts = [Paragraph(chunks[0], first, bulletText=bullet)]
-    parts += [Paragraph(chunk, inner) for chunk in chunks[1:-1]]
-    parts.append(Paragraph(chunks[-1], last))
-    return _Stack(parts)
+    last = len(chunks) - 1
+    return _Stack([
+        Paragraph(chunk, _spaced(st, before=n == 0, after=n == last),
+                  bulletText=bullet if n == 0 else None)
+        for n, chunk in enumerate(chunks)
+    ])
 
 
 def paragraph(text: object, style: str | ParagraphStyle = "body") -> Flowable:

@@ -522,4 +522,4 @@ def test_turning_two_factor_off_needs_the_password(app, clock, client, counselor
     assert "Two-factor sign-in is off." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.execute(select(RecoveryCode)).first() is None
-        assert db.session.get(Counselor, counselor.id).totp_secret is None
+        assert db.session.get(Counselor, counselor.id).totp_secret_sealed is None

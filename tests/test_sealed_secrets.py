@@ -30,7 +30,7 @@ def clock(monkeypatch):
 def stored_secret(app, email: str) -> str:
     with app.app_context():
         return db.session.execute(
-            select(Counselor.totp_secret).where(Counselor.email == email)
+            select(Counselor.totp_secret_sealed).where(Counselor.email == email)
         ).scalar_one()
 
 
@@ -56,8 +56,8 @@ def test_a_sealed_secret_copied_to_another_row_does_not_open(app, client, clock,
     enrol_two_factor(app, "mallory@example.org", NOW)
     with app.app_context():  # someone with write access to the database copies the value
         db.session.execute(
-            text("UPDATE counselor SET totp_secret = :s WHERE email = 'mallory@example.org'"),
-            {"s": stored_secret(app, counselor.email)},
+            text("UPDATE counselor SET totp_secret_sealed = :s WHERE email = :email"),
+            {"s": stored_secret(app, counselor.email), "email": "mallory@example.org"},
         )
         db.session.commit()
     client.post("/login", data={"email": "mallory@example.org", "password": TEST_PASSWORD})
@@ -85,7 +85,9 @@ def test_another_secret_key_locks_the_secret_but_recovery_codes_still_work(
             db.engine.dispose()
 
 
-def test_migration_0007_seals_secrets_stored_in_the_clear_and_downgrade_opens_them(app_config):
+def test_migration_0007_seals_secrets_in_a_database_with_data_and_downgrade_opens_them(
+    app_config,
+):
     app = create_app(app_config)
     plain = pyotp.random_base32()
     with app.app_context():
@@ -99,15 +101,27 @@ def test_migration_0007_seals_secrets_stored_in_the_clear_and_downgrade_opens_th
             ),
             {"now": NOW, "secret": plain},
         )
+        # A couple pointing at the counselor: rebuilding the counselor table (what altering
+        # a column takes on SQLite) fails on exactly this foreign key.
+        db.session.execute(
+            text(
+                "INSERT INTO couple (id, counselor_id, status, goals, created_at) "
+                "VALUES (70, 7, 'active', '', :now)"
+            ),
+            {"now": NOW},
+        )
         db.session.commit()
 
         upgrade()
-        stored = db.session.execute(text("SELECT totp_secret FROM counselor")).scalar_one()
+        stored = db.session.execute(
+            text("SELECT totp_secret_sealed FROM counselor")
+        ).scalar_one()
         assert sealed.is_sealed(stored) and plain not in stored
         assert two_factor.secret_of(db.session.get(Counselor, 7)) == plain
         db.session.remove()
 
         downgrade(revision="0006_unseen_by_partner")
         assert db.session.execute(text("SELECT totp_secret FROM counselor")).scalar_one() == plain
+        assert db.session.execute(text("SELECT counselor_id FROM couple")).scalar_one() == 7
         db.session.remove()
         db.engine.dispose()

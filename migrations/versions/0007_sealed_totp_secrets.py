@@ -1,4 +1,4 @@
-"""two-factor secrets sealed at rest: the column widens and clear secrets are sealed
+"""two-factor secrets sealed at rest: totp_secret becomes totp_secret_sealed
 
 Revision ID: 0007_sealed_totp_secrets
 Revises: 0006_unseen_by_partner
@@ -6,10 +6,15 @@ Create Date: 2026-11-22 02:40:00
 
 A TOTP secret in the clear lets anyone holding a copy of the database (a backup, a dump)
 make valid codes. practice.sealed encrypts it with AES-GCM under a key derived from
-SECRET_KEY, which is not in the database, bound to the counselor's row. Sealed values are
-longer than 64 characters, so the column widens first. Secrets already stored are sealed
-with the SECRET_KEY of the app running the migration (the same one that will read them);
-downgrading opens them again.
+SECRET_KEY, which is not in the database, bound to the counselor's row. Sealed values need
+a wider column, so a new column takes them and the clear one is dropped; secrets already
+stored are sealed with the SECRET_KEY of the app running the migration (the one that will
+read them). Downgrading opens them again.
+
+Why not alter the column in place: SQLite can only change a column's type by rebuilding the
+table, and rebuilding `counselor` means dropping a table that couples, audit events and
+recovery codes point at, which foreign keys refuse. Adding a column and dropping one are
+both native in SQLite 3.35+ (and in PostgreSQL).
 """
 
 import sqlalchemy as sa
@@ -23,10 +28,6 @@ down_revision = "0006_unseen_by_partner"
 branch_labels = None
 depends_on = None
 
-counselor = sa.table(
-    "counselor", sa.column("id", sa.Integer), sa.column("totp_secret", sa.String)
-)
-
 
 def _sealing(counselor_id: int) -> dict[str, str]:
     # The same settings as practice.auth.two_factor._sealing, written out: a migration must
@@ -38,42 +39,36 @@ def _sealing(counselor_id: int) -> dict[str, str]:
     }
 
 
-def _rewrite(change) -> None:
+def _copy(source: str, target: str, change) -> None:
+    counselor = sa.table(
+        "counselor", sa.column("id", sa.Integer), sa.column(source, sa.String),
+        sa.column(target, sa.String),
+    )
     bind = op.get_bind()
     rows = bind.execute(
-        sa.select(counselor.c.id, counselor.c.totp_secret).where(
-            counselor.c.totp_secret.is_not(None)
-        )
+        sa.select(counselor.c.id, counselor.c[source]).where(counselor.c[source].is_not(None))
     ).all()
-    for counselor_id, stored in rows:
-        new = change(counselor_id, stored)
-        if new != stored:
-            bind.execute(
-                counselor.update().where(counselor.c.id == counselor_id).values(totp_secret=new)
-            )
+    for counselor_id, value in rows:
+        bind.execute(
+            counselor.update()
+            .where(counselor.c.id == counselor_id)
+            .values({target: change(counselor_id, value)})
+        )
 
 
 def upgrade():
-    with op.batch_alter_table("counselor") as batch:
-        batch.alter_column(
-            "totp_secret", existing_type=sa.String(64), type_=sa.String(255),
-            existing_nullable=True,
-        )
-    _rewrite(
-        lambda counselor_id, stored: stored
-        if sealed.is_sealed(stored)
-        else sealed.seal(stored, **_sealing(counselor_id))
+    op.add_column("counselor", sa.Column("totp_secret_sealed", sa.String(255), nullable=True))
+    _copy(
+        "totp_secret", "totp_secret_sealed",
+        lambda counselor_id, plain: sealed.seal(plain, **_sealing(counselor_id)),
     )
+    op.drop_column("counselor", "totp_secret")
 
 
 def downgrade():
-    _rewrite(
-        lambda counselor_id, stored: sealed.open_sealed(stored, **_sealing(counselor_id))
-        if sealed.is_sealed(stored)
-        else stored
+    op.add_column("counselor", sa.Column("totp_secret", sa.String(64), nullable=True))
+    _copy(
+        "totp_secret_sealed", "totp_secret",
+        lambda counselor_id, stored: sealed.open_sealed(stored, **_sealing(counselor_id)),
     )
-    with op.batch_alter_table("counselor") as batch:
-        batch.alter_column(
-            "totp_secret", existing_type=sa.String(255), type_=sa.String(64),
-            existing_nullable=True,
-        )
+    op.drop_column("counselor", "totp_secret_sealed")

@@ -34,8 +34,9 @@ class Counselor(UserMixin, db.Model):
     dashboard_seen_at: Mapped[datetime | None]
     # Two-factor sign-in (RFC 6238 TOTP). The secret is set when enrolment starts and is
     # in force once confirmed with a code; the last accepted time step stops a code being
-    # used twice. Stored sealed with a key from SECRET_KEY (practice.sealed, migration 0007).
-    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    # used twice. The secret is stored sealed with a key from SECRET_KEY (practice.sealed,
+    # migration 0007).
+    totp_secret_sealed: Mapped[str | None] = mapped_column(String(255))
     totp_confirmed_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None]
 

@@ -37,10 +37,10 @@ def _sealing(counselor: Counselor) -> dict[str, str]:
 def secret_of(counselor: Counselor) -> str | None:
     """The counselor's TOTP secret in the clear, or None if there is none or it cannot be
     opened (SECRET_KEY changed since enrolment: their recovery codes still sign them in)."""
-    if not counselor.totp_secret:
+    if not counselor.totp_secret_sealed:
         return None
     try:
-        return sealed.open_sealed(counselor.totp_secret, **_sealing(counselor))
+        return sealed.open_sealed(counselor.totp_secret_sealed, **_sealing(counselor))
     except sealed.Unreadable:
         current_app.logger.warning(
             "The two-factor secret of counselor %s cannot be opened (SECRET_KEY changed?)",
@@ -52,7 +52,7 @@ def secret_of(counselor: Counselor) -> str | None:
 def begin_enrolment(counselor: Counselor) -> None:
     """A new secret, not in force until a code from the app confirms it (not committed).
     Stored sealed (practice.sealed): a copy of the database alone cannot make codes."""
-    counselor.totp_secret = sealed.seal(pyotp.random_base32(), **_sealing(counselor))
+    counselor.totp_secret_sealed = sealed.seal(pyotp.random_base32(), **_sealing(counselor))
     counselor.totp_confirmed_at = None
     counselor.totp_last_step = None
 
@@ -151,7 +151,7 @@ def unused_recovery_codes(counselor: Counselor) -> int:
 
 
 def disable(counselor: Counselor) -> None:
-    counselor.totp_secret = None
+    counselor.totp_secret_sealed = None
     counselor.totp_confirmed_at = None
     counselor.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.counselor_id == counselor.id))

@@ -53,7 +53,7 @@ def downgrade():
     with op.batch_alter_table("recovery_code", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_recovery_code_counselor_id"))
     op.drop_table("recovery_code")
-    with op.batch_alter_table("counselor", schema=None) as batch_op:
-        batch_op.drop_column("totp_last_step")
-        batch_op.drop_column("totp_confirmed_at")
-        batch_op.drop_column("totp_secret")
+    # Native DROP COLUMN (SQLite 3.35+), not a batch rebuild: rebuilding counselor means
+    # dropping a table that couples point at, which their foreign keys refuse.
+    for column in ("totp_last_step", "totp_confirmed_at", "totp_secret"):
+        op.drop_column("counselor", column)

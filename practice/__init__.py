@@ -15,6 +15,7 @@ from practice.config import BASE_SETTINGS, settings_from_env
 from practice.extensions import csrf, db, limiter, login_manager, migrate
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+MIN_SQLITE = (3, 35)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -90,6 +91,15 @@ def configure_sqlite(engine: Engine) -> None:
     process wrote in between, whatever the busy timeout. Reads (GET) stay deferred so they
     never queue behind a writer.
     """
+
+    import sqlite3
+
+    if sqlite3.sqlite_version_info < MIN_SQLITE:
+        # Migrations drop columns natively (ALTER TABLE ... DROP COLUMN, SQLite 3.35).
+        raise RuntimeError(
+            f"SQLite {'.'.join(map(str, MIN_SQLITE))} or newer is needed; this Python has "
+            f"{sqlite3.sqlite_version}. Use PostgreSQL (DATABASE_URL) or a newer Python build."
+        )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every test

@@ -59,3 +59,21 @@ def test_postgres_urls_are_used_through_psycopg():
     assert normalize_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalize_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalize_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_an_sqlite_too_old_for_the_migrations_is_refused_at_start(
+    app_config, tmp_path, monkeypatch
+):
+    """The migrations drop columns natively (SQLite 3.35+): an older SQLite must stop the
+    app at start with a clear message, not halfway through an upgrade."""
+    import sqlite3
+
+    import pytest
+
+    from practice import create_app
+
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
+    config = {**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}"}
+    with pytest.raises(RuntimeError, match=r"SQLite 3\.35 or newer is needed; .* 3\.31\.1"):
+        create_app(config)

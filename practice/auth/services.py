@@ -33,6 +33,9 @@ class AccountError(ValueError):
         self.message = message
 
 
+EMAIL_TAKEN = "A counselor with this email already exists."
+
+
 def normalize_email(email: str) -> str:
     return email.strip().lower()
 
@@ -90,7 +93,7 @@ def create_counselor(
     if problem:
         raise AccountError("password", problem)
     if find_by_email(email) is not None:
-        raise AccountError("email", "A counselor with this email already exists.")
+        raise AccountError("email", EMAIL_TAKEN)
     counselor = Counselor(
         email=normalize_email(email),
         name=name.strip(),

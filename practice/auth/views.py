@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from practice import timeutil
 from practice.audit import services as audit
@@ -408,10 +409,15 @@ def team():
             services.create_counselor(
                 email=form.email.data, name=form.name.data, password=form.password.data
             )
+            db.session.commit()
         except services.AccountError as error:
             _apply_errors(form, error)
+        except IntegrityError:
+            # The same email added at the same moment (a double click, two tabs): the
+            # database's unique email decides, and the form says so like the check above.
+            db.session.rollback()
+            form.email.errors = [*form.email.errors, services.EMAIL_TAKEN]
         else:
-            db.session.commit()
             flash(f"{form.name.data} can now sign in.", "success")
             return redirect(url_for("auth.team"))
     counselors = db.session.execute(select(Counselor).order_by(Counselor.name)).scalars().all()

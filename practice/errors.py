@@ -68,6 +68,12 @@ def _typed_back() -> list[tuple[str, str]] | None:
         return None
 
 
+def _error_class(error: SQLAlchemyError) -> str:
+    """The driver's error class, for the log: the message can carry SQL parameters, that is,
+    what people wrote."""
+    return type(getattr(error, "orig", None) or error).__name__
+
+
 def _rollback_quietly() -> None:
     """End the failed request's transaction; with the database gone that can fail too."""
     with contextlib.suppress(SQLAlchemyError):
@@ -102,9 +108,7 @@ def init_app(app: Flask) -> None:
         second: a 409 that says so, with the typed text, instead of a 500. (Views that can
         expect this, like adding a counselor, answer it on the form itself.)"""
         _rollback_quietly()
-        current_app.logger.warning(
-            "Conflicting write: %s", type(getattr(error, "orig", None) or error).__name__
-        )
+        current_app.logger.warning("Conflicting write: %s", _error_class(error))
         return render_error(409)
 
     @app.errorhandler(OperationalError)
@@ -112,10 +116,7 @@ def init_app(app: Flask) -> None:
         """The database is down, restarting or locked for too long: a 503 that says so and
         gives back whatever was typed, instead of a 500 that loses it."""
         _rollback_quietly()
-        # Only the error's class: its message can carry SQL parameters (what people wrote).
-        current_app.logger.error(
-            "Database unavailable: %s", type(getattr(error, "orig", None) or error).__name__
-        )
+        current_app.logger.error("Database unavailable: %s", _error_class(error))
         # Render signed out: loading the counselor needs the database, and after the
         # rollback even a counselor loaded earlier in this request would be read again.
         g._login_user = AnonymousUserMixin()

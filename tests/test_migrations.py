@@ -18,17 +18,22 @@ def test_single_head(app):
     assert len(heads) == 1, f"several Alembic heads, merge or re-chain them: {heads}"
 
 
+def schema_diff() -> list:
+    """What the migrated database's schema lacks or has beyond the models (empty: agree)."""
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "render_as_batch": True}
+        )
+        return compare_metadata(context, db.metadata)
+
+
 def test_upgrade_from_empty_matches_models(app_config):
     from practice import create_app
 
     app = create_app(app_config)  # no create_all: the migrations build everything
     with app.app_context():
         upgrade()
-        with db.engine.connect() as connection:
-            context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "render_as_batch": True}
-            )
-            diff = compare_metadata(context, db.metadata)
+        diff = schema_diff()
         db.engine.dispose()
     assert diff == [], diff
 
@@ -63,10 +68,6 @@ def test_every_migration_runs_down_and_up_over_a_practice_with_data(app_config):
         assert db.session.execute(select(func.count()).select_from(Couple)).scalar_one() == 1
         assert db.session.execute(select(func.count()).select_from(Entry)).scalar_one() == 1
         db.session.remove()
-        with db.engine.connect() as connection:
-            context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "render_as_batch": True}
-            )
-            diff = compare_metadata(context, db.metadata)
+        diff = schema_diff()
         db.engine.dispose()
     assert diff == [], diff

@@ -256,9 +256,10 @@ class _RightToLeftLine(_Stack):
 
 
 def _text(text: object, st: ParagraphStyle, bullet: str | None = None) -> Flowable:
-    lines = clean_text(text).split("\n")
-    if not any(is_rtl_line(line) for line in lines):
-        return _ltr_text(text, st, bullet)
+    cleaned = clean_text(text)
+    lines = cleaned.split("\n")
+    if cleaned.isascii() or not any(is_rtl_line(line) for line in lines):
+        return _ltr_text(cleaned, st, bullet)
     # Each right-to-left line wraps on its own; the lines between them stay Paragraphs.
     groups: list[tuple[bool, list[str]]] = []
     for line in lines:

@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from practice import keys
 from practice.config import BASE_SETTINGS, settings_from_env
 from practice.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -31,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings_from_env(app.instance_path))
     if test_config:
         app.config.update(test_config)
+    keys.init_app(app)  # sessions and CSRF tokens signed with their own derived keys
 
     if app.config.get("TRUSTED_PROXIES"):
         # Behind a reverse proxy: take the client's address and scheme from the proxy's

@@ -1,7 +1,8 @@
 """Small secrets kept encrypted in the database (two-factor secrets), with a key that is not
 in the database: a copied database or backup alone does not give them away.
 
-AES-256-GCM with a key derived from SECRET_KEY (HKDF-SHA256, one key per purpose). Each
+AES-256-GCM with a key derived from SECRET_KEY (practice.keys: HKDF-SHA256, one key per
+purpose, the purpose being one of that module's labels). Each
 value is bound to the row it belongs to (the associated data), so a sealed value copied onto
 another counselor's row does not open. Stored as "v1:" + base64url(nonce + ciphertext + tag).
 
@@ -15,9 +16,9 @@ import base64
 import os
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from practice.keys import derive_key
 
 PREFIX = "v1:"
 _NONCE_BYTES = 12
@@ -27,15 +28,9 @@ class Unreadable(Exception):
     """A sealed value that does not open: another SECRET_KEY, another row, or damaged."""
 
 
-def _key(secret_key: str, purpose: str) -> bytes:
-    return HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=f"practice:{purpose}".encode()
-    ).derive(secret_key.encode("utf-8"))
-
-
 def seal(value: str, *, secret_key: str, purpose: str, bound_to: str) -> str:
     nonce = os.urandom(_NONCE_BYTES)
-    sealed = AESGCM(_key(secret_key, purpose)).encrypt(
+    sealed = AESGCM(derive_key(secret_key, purpose)).encrypt(
         nonce, value.encode("utf-8"), bound_to.encode("utf-8")
     )
     return PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
@@ -50,7 +45,7 @@ def open_sealed(stored: str, *, secret_key: str, purpose: str, bound_to: str) ->
         raise Unreadable("not a sealed value")
     try:
         raw = base64.urlsafe_b64decode(stored[len(PREFIX) :].encode("ascii"))
-        plain = AESGCM(_key(secret_key, purpose)).decrypt(
+        plain = AESGCM(derive_key(secret_key, purpose)).decrypt(
             raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], bound_to.encode("utf-8")
         )
     except (InvalidTag, ValueError) as error:

@@ -15,7 +15,7 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from sqlalchemy import delete, select, update
 
-from practice import sealed
+from practice import keys, sealed
 from practice.auth.models import Counselor, PracticeSetting, RecoveryCode
 from practice.auth.services import AccountError
 from practice.extensions import db
@@ -29,7 +29,7 @@ REQUIRE_SETTING = "require_two_factor"
 def _sealing(counselor: Counselor) -> dict[str, str]:
     return {
         "secret_key": current_app.config["SECRET_KEY"],
-        "purpose": "totp",
+        "purpose": keys.TWO_FACTOR,
         "bound_to": f"counselor:{counselor.id}",
     }
 

@@ -4,6 +4,7 @@ from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
 from practice.exercises.models import Exercise
 from practice.homework.models import Assignment, Entry, PartnerLink
+from practice.partner.models import PartnerAccess
 from practice.sessions.models import CounselingSession
 
 __all__ = [
@@ -14,5 +15,6 @@ __all__ = [
     "Entry",
     "Exercise",
     "Partner",
+    "PartnerAccess",
     "PartnerLink",
 ]

@@ -1,0 +1,1 @@
+"""The partner's side: one personal link per partner, their home, and each homework under it."""

@@ -2,7 +2,7 @@
 
 The link is a capability: whoever holds `/h/<token>` is that partner, with no sign-in. So:
 - the token is 256 bits, derived as HMAC-SHA256(key, access id + issue time) under the
-  partner-links key (HKDF of SECRET_KEY, label "partner-links", as practice.keys names it),
+  partner-links key (practice.keys: HKDF of SECRET_KEY for this purpose alone),
   and the database stores only its SHA-256. The app can derive the token again to show the
   counselor (copy, print, email); a copy of the database alone cannot. A new link sets a new
   issue time, so the token and its hash change and the old one stops working at once.
@@ -19,15 +19,12 @@ Everything here takes explicit arguments and never commits: the caller does.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import bindparam, select, update
 
 from practice.auth.models import Counselor
@@ -35,6 +32,7 @@ from practice.couples.models import Couple, Partner
 from practice.extensions import db
 from practice.homework import links as legacy_links
 from practice.homework.models import Assignment, PartnerLink
+from practice.keys import PARTNER_LINKS, derive_key
 from practice.partner.models import PartnerAccess
 
 # The same shape check and hash as the per-assignment links: one rule for what a token is.
@@ -42,25 +40,13 @@ hash_token = legacy_links.hash_token
 well_formed = legacy_links.well_formed
 expiry_for = legacy_links.expiry_for
 
-PURPOSE = "partner-links"
-
-
-@functools.lru_cache(maxsize=8)
-def _link_key(secret_key: str) -> bytes:
-    """The partner-links key: HKDF-SHA256 of SECRET_KEY with this purpose's label (the same
-    derivation as practice.keys.derive_key(secret_key, PARTNER_LINKS))."""
-    return HKDF(
-        algorithm=hashes.SHA256(),
-        length=32,
-        salt=None,
-        info=f"practice:{PURPOSE}".encode("ascii"),
-    ).derive(secret_key.encode("utf-8"))
-
 
 def derive_token(secret_key: str, access_id: int, issued_at: datetime) -> str:
     """The token of one issue of one partner's link (43 URL-safe characters, 256 bits)."""
     message = f"partner-access\x00{access_id}\x00{issued_at.isoformat(timespec='microseconds')}"
-    digest = hmac.new(_link_key(secret_key), message.encode(), hashlib.sha256).digest()
+    digest = hmac.new(
+        derive_key(secret_key, PARTNER_LINKS), message.encode(), hashlib.sha256
+    ).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 

@@ -30,8 +30,9 @@ def load_library():
     """Sync the built-in exercises from app.config["SEED_DIR"] and commit."""
     from practice.exercises.library import sync_library
 
+    source_dir = current_app.config.get("SOURCE_DIR")
     result = sync_library(
-        Path(current_app.config["SEED_DIR"]), Path(current_app.config["SOURCE_DIR"])
+        Path(current_app.config["SEED_DIR"]), Path(source_dir) if source_dir else None
     )
     db.session.commit()
     return result

@@ -75,6 +75,9 @@ def settings_from_env(instance_path: str) -> dict:
         "HTTPS": https,
         "BASE_URL": os.environ.get("BASE_URL", "").rstrip("/"),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        # The articles the library cites are not shipped with the app; where they are (CI,
+        # library editors), `flask seed` also checks each citation against its article.
+        "SOURCE_DIR": os.environ.get("SOURCE_DIR") or None,
     }
 
 
@@ -94,5 +97,4 @@ BASE_SETTINGS: dict = {
     "RATELIMIT_SWALLOW_ERRORS": True,
     "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     "SEED_DIR": str(Path(__file__).resolve().parent.parent / "seed"),
-    "SOURCE_DIR": str(Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"),
 }

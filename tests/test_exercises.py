@@ -15,10 +15,10 @@ from practice.exercises.library import sync_library
 from practice.exercises.models import Exercise
 from practice.extensions import db
 from practice.homework.models import Assignment
+from tests.articles import SOURCE_DIR
 from tests.factories import make_counselor, make_couple
 
 SEED_DIR = Path(BASE_SETTINGS["SEED_DIR"])
-SOURCE_DIR = Path(BASE_SETTINGS["SOURCE_DIR"])
 
 
 @pytest.fixture
@@ -179,6 +179,16 @@ def test_handout_is_one_page_with_title_steps_prompts_and_source(app, signed_in,
     assert "How often: Start once, then add to it every few days" in text
     assert "8 Best Ways To Build Emotional Intimacy In A Relationship" in text
     assert "Harbor Counseling" in text
+
+
+def test_sources_show_their_short_title_on_the_page_and_the_handout(signed_in, library):
+    """Article 004 has no title line: pages and handouts show its short title from the repo."""
+    short = "Nurturing Emotional Intimacy: Communication, Empathy, Trust and Time Together"
+    page = signed_in.get("/library/active-listening").get_data(as_text=True)
+    assert short in page
+    assert "Relationships can be complicated" not in page
+    text, _ = _pdf_text(signed_in.get("/library/active-listening/handout.pdf").data)
+    assert short in text
 
 
 def test_i_statement_handout_has_the_four_parts(signed_in, library):

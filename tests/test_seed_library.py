@@ -12,16 +12,17 @@ from sqlalchemy import func, select
 
 from practice import create_app
 from practice.config import BASE_SETTINGS
-from practice.exercises.library import SeedError, read_library, sync_library
+from practice.exercises.library import SeedError, exercise_files, read_library, sync_library
 from practice.exercises.models import CATEGORIES, PROMPT_TYPES, Exercise
 from practice.exercises.services import list_library
+from practice.exercises.sources import read_source_titles
 from practice.extensions import db
 from practice.homework.models import Assignment
+from tests.articles import SOURCE_DIR, needs_articles
 from tests.factories import make_counselor, make_couple
 
 SEED_DIR = Path(BASE_SETTINGS["SEED_DIR"])
-SOURCE_DIR = Path(BASE_SETTINGS["SOURCE_DIR"])
-SEED_FILES = sorted(SEED_DIR.glob("*.toml"))
+SEED_FILES = exercise_files(SEED_DIR)
 
 
 @pytest.fixture
@@ -49,9 +50,10 @@ def _count() -> int:
 # --- the content -----------------------------------------------------------------------
 
 
+@needs_articles
 def test_source_articles_are_present():
     """The citations are checked against these files: the check must not silently skip."""
-    assert SOURCE_DIR.is_dir(), f"source articles expected at {SOURCE_DIR}"
+    assert SOURCE_DIR is not None and SOURCE_DIR.is_dir(), f"no source articles at {SOURCE_DIR}"
 
 
 def test_every_seed_file_loads():
@@ -73,9 +75,40 @@ def test_every_exercise_has_all_fields_and_cites_a_source_file(path):
     for prompt in exercise["prompts"]:
         assert prompt["type"] in PROMPT_TYPES and prompt["label"] and prompt["key"]
     assert exercise["sources"]
+    titles = read_source_titles(SEED_DIR)
     for source in exercise["sources"]:
-        assert (SOURCE_DIR / source["file"]).is_file()
+        assert source["file"] in titles
+        if SOURCE_DIR is not None:
+            assert (SOURCE_DIR / source["file"]).is_file()
         assert source["title"]
+
+
+def test_every_cited_article_has_a_short_title_in_the_repository():
+    """What pages and PDFs show for a source is in seed/sources.toml, never in the articles."""
+    titles = read_source_titles(SEED_DIR)
+    cited = {s["file"] for e in read_library(SEED_DIR, None) for s in e.fields["sources"]}
+    assert cited <= set(titles)
+    assert all(0 < len(title) <= 80 for title in titles.values()), titles
+
+
+@needs_articles
+def test_the_titles_list_names_every_article_and_no_other():
+    assert set(read_source_titles(SEED_DIR)) == {p.name for p in SOURCE_DIR.iterdir()}
+
+
+def test_a_citation_of_an_article_not_in_the_titles_list_is_refused(ctx, seed_copy):
+    (seed_copy / "sources.toml").write_text('["001_cc6e31d6aed145d0.txt"]\ntitle = "One"\n')
+    with pytest.raises(SeedError) as caught:
+        read_library(seed_copy, None)
+    assert F + 'sources[1].file: "002_ebef655a8445638b.txt" is not an article listed in ' \
+        "sources.toml" in caught.value.messages
+
+
+def test_a_missing_titles_list_is_named(ctx, seed_copy):
+    (seed_copy / "sources.toml").unlink()
+    with pytest.raises(SeedError) as caught:
+        read_library(seed_copy, None)
+    assert caught.value.messages == ["seed/sources.toml: is missing (it names the cited articles)"]
 
 
 def _prompt_types(slug: str) -> list[str]:
@@ -107,7 +140,12 @@ BREAKAGES = [
     ('type = "text"', 'type = "essay"', F + 'prompts[2].type: "essay" is not one of'),
     ('low = "Not much"', "", F + "prompts[3].low: is missing"),
     ('file = "002_ebef655a8445638b.txt"', 'file = "999.txt"', F + 'sources[1].file: "999.txt" is'),
-    ('title = "8 Best', 'title = "Nine Best', F + "sources[1].title: must be the article's first"),
+    pytest.param(
+        'title = "8 Best',
+        'title = "Nine Best',
+        F + "sources[1].title: must be the article's first",
+        marks=needs_articles,
+    ),
     ('frequency = "Start', 'frequncy = "Start', F + "frequncy: is not a field this format knows"),
     ("[[sources]]", "[[sources]", F + "is not valid TOML"),
     ('goal = "Turn', 'goal = "\\u0000Turn', F + "goal: contains control characters"),
@@ -115,8 +153,13 @@ BREAKAGES = [
 ]
 
 
+def _breakage_id(breakage) -> str:
+    values = breakage.values if hasattr(breakage, "values") else breakage
+    return values[2][len(F):]
+
+
 @pytest.mark.parametrize(
-    ("old", "new", "message"), BREAKAGES, ids=[b[2][len(F):] for b in BREAKAGES]
+    ("old", "new", "message"), BREAKAGES, ids=[_breakage_id(b) for b in BREAKAGES]
 )
 def test_a_broken_file_is_named_with_its_field_and_nothing_loads(ctx, seed_copy, old, new, message):
     path = seed_copy / "gratitude-list.toml"

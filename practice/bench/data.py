@@ -259,13 +259,15 @@ def _load_seed(seed_dir: Path) -> str:
     except ImportError:
         sync_library = None
     if sync_library is not None:
-        source_dir = Path(current_app.config.get("SOURCE_DIR") or "")
-        sync_library(seed_dir, source_dir if source_dir.is_dir() else None)
+        source_dir = current_app.config.get("SOURCE_DIR")
+        sync_library(seed_dir, Path(source_dir) if source_dir else None)
         db.session.commit()
         return "practice.exercises.library.sync_library"
     now = utcnow()
     rows = []
     for path in sorted(seed_dir.glob("*.toml")):
+        if path.name == "sources.toml":  # the cited articles' titles, not an exercise
+            continue
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         rows.append(
             {

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 
+from practice.exercises.sources import source_title
 from practice.pdf import build_document, heading, paragraph, rule, spacer, styles
 
 # Writing lines per prompt type: enough for a short answer while keeping the page to one sheet.
@@ -59,15 +61,19 @@ def _answer_space(prompt: dict[str, Any]) -> list[Any]:
     return _lines(_TEXT_LINES)
 
 
-def _citation(source: dict[str, str]) -> str:
-    title = source.get("title") or source.get("file") or ""
+def _citation(source: dict[str, str], titles: Mapping[str, str]) -> str:
+    title = source_title(source, titles)
     if len(title) > _CITATION_CHARS:
         title = title[:_CITATION_CHARS].rsplit(" ", 1)[0] + "\u2026"
     return title
 
 
 def build_handout(
-    snapshot: dict[str, Any], *, practice_name: str, page_size: str = "a4"
+    snapshot: dict[str, Any],
+    *,
+    practice_name: str,
+    source_titles: Mapping[str, str],
+    page_size: str = "a4",
 ) -> bytes:
     """PDF bytes for an exercise given as `Exercise.snapshot()`."""
     style = _compact()
@@ -91,7 +97,7 @@ def build_handout(
         if prompt.get("help"):
             story.append(paragraph(prompt["help"], style["small"]))
         story += _answer_space(prompt)
-    sources = [_citation(s) for s in snapshot.get("sources") or []]
+    sources = [_citation(s, source_titles) for s in snapshot.get("sources") or []]
     if sources:
         story += [spacer(8), paragraph("Based on: " + "; ".join(sources), style["small"])]
     return build_document(

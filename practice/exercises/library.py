@@ -23,6 +23,12 @@ from practice.exercises.models import (
     Exercise,
     build_search_text,
 )
+from practice.exercises.sources import (
+    SOURCES_FILE,
+    SourcesFileError,
+    first_lines,
+    read_source_titles,
+)
 from practice.extensions import db
 from practice.timeutil import utcnow
 
@@ -119,20 +125,21 @@ def _kind(value: object) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def source_titles(source_dir: Path | None) -> dict[str, str] | None:
-    """File name → its first non-empty line, or None when the source folder is not here."""
-    if source_dir is None or not source_dir.is_dir():
-        return None
-    titles: dict[str, str] = {}
-    for path in sorted(source_dir.iterdir()):
-        if path.is_file():
-            text = path.read_text(encoding="utf-8", errors="replace")
-            titles[path.name] = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-    return titles
+def exercise_files(seed_dir: Path) -> list[Path]:
+    """The seed files that each hold one exercise (every *.toml but the sources list)."""
+    return sorted(p for p in seed_dir.glob("*.toml") if p.name != SOURCES_FILE)
+
+
+@dataclass(frozen=True)
+class KnownSources:
+    """What a citation is checked against: the titles list, and the articles when present."""
+
+    titles: dict[str, str]
+    first_lines: dict[str, str] | None
 
 
 def validate_exercise(
-    data: dict[str, Any], *, label: str, expected_slug: str, sources: dict[str, str] | None
+    data: dict[str, Any], *, label: str, expected_slug: str, sources: KnownSources
 ) -> tuple[dict[str, Any], list[str]]:
     """Check one parsed seed file; return the cleaned fields and the problems found."""
     check = _Checker(label)
@@ -229,7 +236,7 @@ def _prompts(check: _Checker, data: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _sources(
-    check: _Checker, data: dict[str, Any], known: dict[str, str] | None
+    check: _Checker, data: dict[str, Any], known: KnownSources
 ) -> list[dict[str, str]]:
     sources = data.get("sources")
     if sources is None:
@@ -248,11 +255,15 @@ def _sources(
         title = check.text(raw, "title", f"{where}.title", limit=2000, one_line=True)
         if name and ("/" in name or "\\" in name):
             check.error(f"{where}.file", "must be a file name, not a path")
-        elif name and known is not None:
-            if name not in known:
+        elif name and name not in known.titles:
+            check.error(f"{where}.file", f'"{name}" is not an article listed in {SOURCES_FILE}')
+        elif name and known.first_lines is not None:
+            # The articles are here (SOURCE_DIR): the citation must match the article itself.
+            first_line = known.first_lines.get(name)
+            if first_line is None:
                 check.error(f"{where}.file", f'"{name}" is not a file in the source articles')
-            elif title and title != known[name]:
-                check.error(f"{where}.title", f'must be the article\'s first line: "{known[name]}"')
+            elif title and title != first_line:
+                check.error(f"{where}.title", f'must be the article\'s first line: "{first_line}"')
         cleaned.append({"file": name, "title": title})
     return cleaned
 
@@ -268,10 +279,13 @@ def read_library(seed_dir: Path, source_dir: Path | None) -> list[SeedExercise]:
     label_dir = seed_dir.name or str(seed_dir)
     if not seed_dir.is_dir():
         raise SeedError([f"{seed_dir}: the exercise library folder does not exist"])
-    paths = sorted(seed_dir.glob("*.toml"))
+    paths = exercise_files(seed_dir)
     if not paths:
         raise SeedError([f"{label_dir}/: no exercise files (*.toml) found"])
-    known = source_titles(source_dir)
+    try:
+        known = KnownSources(read_source_titles(seed_dir), first_lines(source_dir))
+    except SourcesFileError as error:
+        raise SeedError([str(error)]) from None
     messages: list[str] = []
     exercises: list[SeedExercise] = []
     for path in paths:

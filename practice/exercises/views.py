@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from io import BytesIO
+from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import (
@@ -26,6 +27,7 @@ from practice.exercises import bp, services
 from practice.exercises.forms import ExerciseForm, apply_editor_action, form_data
 from practice.exercises.handout import build_handout
 from practice.exercises.models import CATEGORIES, PROMPT_TYPES, Exercise, describe_prompt
+from practice.exercises.sources import display_titles, source_title
 from practice.extensions import db
 
 
@@ -84,12 +86,23 @@ def handout(slug: str):
     exercise = services.visible_exercise_or_404(current_user, slug)
     pdf = build_handout(
         exercise.snapshot(),
+        source_titles=_source_titles(),
         practice_name=current_app.config["PRACTICE_NAME"],
         page_size=current_app.config["PAPER_SIZE"],
     )
     return send_file(
         BytesIO(pdf), mimetype="application/pdf", download_name=f"{exercise.slug}.pdf"
     )
+
+
+def _source_titles() -> dict[str, str]:
+    return display_titles(Path(current_app.config["SEED_DIR"]))
+
+
+@bp.app_template_global("source_title")
+def source_title_for_page(source: Mapping[str, str]) -> str:
+    """A cited source as pages show it: the article's short title from seed/sources.toml."""
+    return source_title(source, _source_titles())
 
 
 def _editor_page(

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from datetime import UTC, datetime
 
 import pyotp
@@ -13,7 +14,7 @@ from flask import current_app
 from reportlab.graphics import renderSVG
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
 from practice import keys, sealed
 from practice.auth.models import Counselor, PracticeSetting, RecoveryCode
@@ -76,28 +77,54 @@ def qr_code_data_uri(text: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
-def _digits(code: str) -> str:
-    return "".join(code.split())
+def ascii_digits(code: str) -> str | None:
+    """The code as ASCII digits, spaces dropped; None if anything else is in it.
+
+    A phone set to Arabic, Persian or Hindi types the code in its own digits (٣, ۳, ३), and
+    some keyboards type fullwidth ones (３): all are decimal digits and mean the same code.
+    """
+    digits = []
+    for character in code:
+        if character.isspace():
+            continue
+        if not character.isdecimal():
+            return None
+        digits.append(str(unicodedata.decimal(character)))
+    return "".join(digits)
 
 
 def verify_code(counselor: Counselor, code: str, now: datetime) -> bool:
     """True for the code of the current 30-second step or either neighbour (clock drift),
-    never for a step already used: a code seen over a shoulder cannot be replayed."""
+    never for a step already used: a code seen over a shoulder cannot be replayed, and the
+    same code sent twice at once signs in once (see `_claim_step`)."""
     secret = secret_of(counselor)
-    if not secret:
-        return False
-    code = _digits(code)
-    if len(code) != 6 or not code.isdigit():
+    digits = ascii_digits(code)
+    if not secret or digits is None or len(digits) != 6:
         return False
     totp = pyotp.TOTP(secret)
     current = totp.timecode(now.replace(tzinfo=UTC))
     for step in (current - 1, current, current + 1):
-        if counselor.totp_last_step is not None and step <= counselor.totp_last_step:
-            continue
-        if hmac.compare_digest(totp.generate_otp(step), code):
-            counselor.totp_last_step = step
-            return True
+        if hmac.compare_digest(totp.generate_otp(step), digits):
+            return _claim_step(counselor, step)
     return False
+
+
+def _claim_step(counselor: Counselor, step: int) -> bool:
+    """Record `step` as used unless it, or a later one, already was.
+
+    One conditional UPDATE, so the database decides between two requests carrying the same
+    code: the second waits for the first's row lock, finds the step taken, and changes no
+    row. (Reading the last step and then writing it let both through.)
+    """
+    result = db.session.execute(
+        update(Counselor)
+        .where(
+            Counselor.id == counselor.id,
+            or_(Counselor.totp_last_step.is_(None), Counselor.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+    )
+    return result.rowcount == 1
 
 
 def confirm_enrolment(counselor: Counselor, code: str, now: datetime) -> list[str]:

@@ -133,9 +133,9 @@ def _writing() -> bool:
 
 
 def register_blueprints(app: Flask) -> None:
-    from practice import audit, auth, couples, dashboard, exercises, homework, sessions
+    from practice import audit, auth, couples, dashboard, exercises, homework, sessions, settings
 
-    for module in (auth, dashboard, couples, exercises, homework, sessions, audit):
+    for module in (auth, dashboard, couples, exercises, homework, sessions, audit, settings):
         app.register_blueprint(module.bp)
 
     @app.get("/healthz")
@@ -192,4 +192,6 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def practice_globals():
-        return {"practice_name": app.config["PRACTICE_NAME"]}
+        from practice.settings.services import practice_settings
+
+        return {"practice_name": practice_settings().name}

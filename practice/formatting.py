@@ -1,7 +1,7 @@
 """Display helpers used by templates (registered as Jinja filters).
 
 Dates are written in English whatever the server's locale ('Tue 3 Dec'), in the signed-in
-counselor's time zone (the practice's default zone on client pages). A page formats many
+counselor's time zone (the practice's zone on client pages). A page formats many
 dates (a feed, a history, 80 sessions), so each request works out its zone and today's date
 once (`_clock`) and every filter reuses them.
 """
@@ -36,10 +36,12 @@ def local(value: datetime | None, tz: str | None = None) -> datetime | None:
 
 def _clock() -> tuple[tzinfo, date]:
     """(display zone, today's date in it): once per request and signed-in user."""
-    from flask import current_app, g, has_request_context
+    from flask import g, has_request_context
+
+    from practice.settings.services import practice_settings
 
     if not has_request_context():
-        tz = zone(current_app.config.get("DEFAULT_TIMEZONE", "UTC"))
+        tz = zone(practice_settings().timezone)
         return tz, _today_in(tz)
     # Flask-Login keeps the user it loaded for this request in g._login_user: the clock is
     # worked out again only if that changes (signing in or out during the request).
@@ -52,7 +54,7 @@ def _clock() -> tuple[tzinfo, date]:
     if current_user and current_user.is_authenticated:
         name = current_user.timezone
     else:
-        name = current_app.config.get("DEFAULT_TIMEZONE", "UTC")
+        name = practice_settings().timezone
     tz = zone(name)
     clock = (tz, _today_in(tz))
     g._display_clock = (g.get("_login_user"), clock)

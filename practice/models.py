@@ -6,6 +6,7 @@ from practice.exercises.models import Exercise
 from practice.homework.models import Assignment, Entry, PartnerLink
 from practice.partner.models import PartnerAccess
 from practice.sessions.models import CounselingSession
+from practice.settings.models import PracticeSettings
 
 __all__ = [
     "Assignment",
@@ -17,4 +18,5 @@ __all__ = [
     "Partner",
     "PartnerAccess",
     "PartnerLink",
+    "PracticeSettings",
 ]

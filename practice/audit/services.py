@@ -53,6 +53,7 @@ ACTIONS = (
     "exercise.update",
     "exercise.delete",
     "exercise.restore",
+    "practice.update",
 )
 
 

@@ -29,6 +29,7 @@ from practice.exercises.handout import build_handout
 from practice.exercises.models import CATEGORIES, PROMPT_TYPES, Exercise, describe_prompt
 from practice.exercises.sources import display_titles, source_title
 from practice.extensions import db
+from practice.settings.services import practice_settings
 
 
 @bp.get("/")
@@ -84,11 +85,12 @@ def assign(slug: str):
 def handout(slug: str):
     """A printable one-page handout with room to write."""
     exercise = services.visible_exercise_or_404(current_user, slug)
+    practice = practice_settings()
     pdf = build_handout(
         exercise.snapshot(),
         source_titles=_source_titles(),
-        practice_name=current_app.config["PRACTICE_NAME"],
-        page_size=current_app.config["PAPER_SIZE"],
+        practice_name=practice.name,
+        page_size=practice.paper_size,
     )
     return send_file(
         BytesIO(pdf), mimetype="application/pdf", download_name=f"{exercise.slug}.pdf"

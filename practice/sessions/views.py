@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from practice.audit import services as audit
 from practice.couples.services import own_couple_or_404
 from practice.extensions import db
-from practice.pdf import PAGE_SIZES
 from practice.pdf.summary import couple_record_pdf, session_summary_pdf
 from practice.sessions import bp, services
 from practice.sessions.forms import initial_data, session_form
 from practice.sessions.models import SESSION_FORMATS
+from practice.settings.services import practice_settings
 from practice.timeutil import utcnow
 
 
@@ -24,9 +24,7 @@ def _copy(default: str = "couple") -> str:
 
 
 def _paper() -> str:
-    # A mistyped PAPER_SIZE prints on A4 rather than failing every printout.
-    size = str(current_app.config.get("PAPER_SIZE", "a4")).lower()
-    return size if size in PAGE_SIZES else "a4"
+    return practice_settings().paper_size
 
 
 def _session_form(couple, counseling_session=None):
@@ -117,7 +115,7 @@ def summary_pdf(session_id: int):
     summary = services.session_summary(counseling_session, copy)
     pdf = session_summary_pdf(
         summary,
-        practice_name=current_app.config["PRACTICE_NAME"],
+        practice_name=practice_settings().name,
         page_size=_paper(),
     )
     day = counseling_session.starts_at.date().isoformat()
@@ -150,7 +148,7 @@ def record_pdf(couple_id: int):
     record = services.couple_record(couple, copy)
     pdf = couple_record_pdf(
         record,
-        practice_name=current_app.config["PRACTICE_NAME"],
+        practice_name=practice_settings().name,
         page_size=_paper(),
     )
     audit.record_read("couple.export", couple_id=couple_id, detail=f"pdf, {copy} copy")

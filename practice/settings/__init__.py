@@ -1,0 +1,7 @@
+"""The practice's own details: name, letterhead, crisis line, paper size and time zone."""
+
+from flask import Blueprint
+
+bp = Blueprint("settings", __name__)
+
+from practice.settings import views  # noqa: E402,F401

@@ -166,7 +166,7 @@ def test_migration_runs_down_and_up_over_a_saved_practice(app_config):
         save_practice(name="Calm Harbor", timezone="Europe/Paris", logo=image_bytes())
         db.session.commit()
         db.session.remove()
-        downgrade(revision="0007_sealed_totp_secrets")
+        downgrade(revision="0008_partner_access")
         upgrade()
         assert practice_settings().saved is False  # the table came back empty
         save_practice(name="Calm Harbor", timezone="Europe/Paris")

@@ -1,7 +1,7 @@
 """the practice's details in one row: letterhead, crisis line, paper size, time zone
 
-Revision ID: 0008_practice_settings
-Revises: 0007_sealed_totp_secrets
+Revision ID: 0009_practice_settings
+Revises: 0008_partner_access
 Create Date: 2026-11-30 02:50:00
 
 Until now the practice's name, paper size and default time zone came from environment
@@ -13,8 +13,8 @@ app keeps answering from the environment, as before.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_practice_settings"
-down_revision = "0007_sealed_totp_secrets"
+revision = "0009_practice_settings"
+down_revision = "0008_partner_access"
 branch_labels = None
 depends_on = None
 

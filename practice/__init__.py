@@ -140,8 +140,10 @@ def register_blueprints(app: Flask) -> None:
 
     @app.get("/healthz")
     def healthz():
-        """Liveness for load balancers and the benchmark's baseline."""
-        return {"status": "ok"}
+        """Liveness for load balancers and the benchmark's baseline. "degraded" while the
+        shared rate-limit store does not answer (limits then count per process); the
+        reason is in the log only."""
+        return {"status": "ok" if limiter.check_store() else "degraded"}
 
     healthz.public = True  # type: ignore[attr-defined]
 

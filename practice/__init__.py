@@ -133,9 +133,20 @@ def _writing() -> bool:
 
 
 def register_blueprints(app: Flask) -> None:
-    from practice import audit, auth, couples, dashboard, exercises, homework, sessions, settings
+    from practice import (
+        audit,
+        auth,
+        couples,
+        dashboard,
+        exercises,
+        homework,
+        partner,
+        sessions,
+        settings,
+    )
 
-    for module in (auth, dashboard, couples, exercises, homework, sessions, audit, settings):
+    for module in (auth, dashboard, couples, exercises, homework, partner, sessions, audit,
+                   settings):
         app.register_blueprint(module.bp)
 
     @app.get("/healthz")

@@ -1,1 +1,7 @@
 """The partner's side: one personal link per partner, their home, and each homework under it."""
+
+from flask import Blueprint
+
+bp = Blueprint("partner", __name__)
+
+from practice.partner import views  # noqa: E402,F401

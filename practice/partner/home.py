@@ -1,0 +1,307 @@
+"""The partner's home: their current homework with progress, what waits for them, and the
+history of their entries with what their partner shared.
+
+Visibility (the same rules as each homework's page, applied across all of them): a partner
+reads their own entries; the other partner's entries marked 'partner'; the other partner's
+'after_both' entries once they have sent at least one entry to the same homework; never
+the other's 'counselor' entries, and never a private note (it is not even selected).
+
+Every function takes explicit arguments and only reads. A fixed number of statements,
+whatever the size of the history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
+from sqlalchemy.orm import aliased
+
+from practice.couples.models import Partner
+from practice.extensions import db
+from practice.homework.models import Assignment, Entry, PartnerLink
+from practice.homework.services import LiveLink, expected_entries, frequency_label
+from practice.partner.access import Access
+
+# Entries shown on the home at first; all of them are one tap away (?all=1).
+HISTORY_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class HomeworkItem:
+    """One current homework as the partner's home lists it."""
+
+    id: int
+    title: str
+    due_date: date
+    frequency: str
+    frequency_label: str
+    entry_count: int  # the partner's own entries, in all
+    this_week: int  # ... since Monday
+    expected_this_week: int
+    completed: bool
+    waiting: int  # the other partner's 'after_both' entries waiting for this partner's first
+
+    @property
+    def progress(self) -> str:
+        """'Done', 'Not started', or '2 of 3 this week' for homework done more than once."""
+        if self.frequency == "once":
+            return "Done" if self.entry_count else "Not started"
+        return f"{self.this_week} of {self.expected_this_week} this week"
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    """Something else waiting for the partner on their home (a questionnaire, say): its title,
+    a sentence, and where it opens (a path under their link)."""
+
+    title: str
+    text: str
+    path: str
+
+
+# Where other features put what waits for a partner (the progress feature's measures): each
+# is called with the partner's Access and the time, and returns WaitingItems. The home
+# shows the section only when one returns something.
+WAITING_SOURCES: list[Callable[[Access, datetime], list[WaitingItem]]] = []
+
+
+@dataclass
+class HistoryEntry:
+    id: int
+    assignment_id: int
+    title: str
+    prompts: list[dict[str, Any]]
+    partner_id: int
+    first_name: str
+    created_at: datetime
+    answers: dict[str, Any]
+    completion_note: str
+    connection_rating: int | None
+    visibility: str
+
+
+@dataclass
+class Home:
+    access: Access
+    homework: list[HomeworkItem]
+    waiting: list[WaitingItem]
+    history: list[HistoryEntry] = field(default_factory=list)
+    history_total: int = 0
+
+    @property
+    def history_hidden(self) -> int:
+        return self.history_total - len(self.history)
+
+
+def week_start(today: date) -> date:
+    return today - timedelta(days=today.weekday())
+
+
+def expected_this_week(
+    frequency: str, times_per_week: int | None, assigned_on: date, due_date: date, today: date
+) -> int:
+    """Entries asked for this week: a weekly count, or the days of this week the daily
+    homework runs (at least one, so a late start still reads '0 of 1')."""
+    if frequency == "weekly":
+        return max(times_per_week or 1, 1)
+    if frequency == "daily":
+        start, end = max(week_start(today), assigned_on), min(week_start(today) + timedelta(6),
+                                                               due_date)
+        return max((end - start).days + 1, 1)
+    return 1
+
+
+def _current_homework_statement() -> Select:
+    """The partner's open homework (active, assigned to them, still within its link's life),
+    with their entry counts (all, and since Monday) and what waits for their first entry."""
+    partner_id = bindparam("partner_id")
+    theirs, ours = aliased(Entry), aliased(Entry)
+    waiting = (
+        select(func.count(theirs.id))
+        .where(
+            theirs.assignment_id == Assignment.id,
+            theirs.partner_id != partner_id,
+            theirs.visibility == "after_both",
+            ~select(ours.id)
+            .where(ours.assignment_id == Assignment.id, ours.partner_id == partner_id)
+            .correlate(Assignment)
+            .exists(),
+        )
+        .correlate(Assignment)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            Assignment.id, Assignment.title, Assignment.due_date, Assignment.frequency,
+            Assignment.times_per_week, Assignment.created_at,
+            func.count(Entry.id).label("entry_count"),
+            func.count(case((Entry.created_at >= bindparam("week_start"), Entry.id))).label(
+                "this_week"
+            ),
+            waiting.label("waiting"),
+        )
+        .select_from(PartnerLink)
+        .join(Assignment, Assignment.id == PartnerLink.assignment_id)
+        .outerjoin(
+            Entry,
+            and_(Entry.assignment_id == Assignment.id, Entry.partner_id == partner_id),
+        )
+        .where(
+            PartnerLink.partner_id == partner_id,
+            Assignment.status == "active",
+            PartnerLink.expires_at > bindparam("now"),
+        )
+        .group_by(
+            Assignment.id, Assignment.title, Assignment.due_date, Assignment.frequency,
+            Assignment.times_per_week, Assignment.created_at,
+        )
+        .order_by(Assignment.due_date, Assignment.id)
+    )
+
+
+_CURRENT_HOMEWORK = _current_homework_statement()
+
+
+def current_homework(access: Access, now: datetime, today: date) -> list[HomeworkItem]:
+    """The partner's open homework, soonest due first (one statement)."""
+    rows = db.session.connection().execute(
+        _CURRENT_HOMEWORK,
+        {
+            "partner_id": access.partner_id,
+            "now": now,
+            "week_start": datetime.combine(week_start(today), time.min),
+        },
+    ).all()
+    items = []
+    for row in rows:
+        assigned_on = row.created_at.date()
+        expected = expected_entries(row.frequency, row.times_per_week, assigned_on, row.due_date)
+        items.append(
+            HomeworkItem(
+                id=row.id, title=row.title, due_date=row.due_date, frequency=row.frequency,
+                frequency_label=frequency_label(row.frequency, row.times_per_week),
+                entry_count=row.entry_count, this_week=row.this_week,
+                expected_this_week=expected_this_week(
+                    row.frequency, row.times_per_week, assigned_on, row.due_date, today
+                ),
+                completed=row.entry_count >= expected, waiting=row.waiting,
+            )
+        )
+    return items
+
+
+def _history_statement(limit: int | None) -> Select:
+    """Every entry of the couple's homework this partner may read, newest first, with the
+    full count (a window function)."""
+    partner_id = bindparam("partner_id")
+    mine = aliased(Entry)
+    they_wrote_too = (
+        select(mine.id)
+        .where(mine.assignment_id == Entry.assignment_id, mine.partner_id == partner_id)
+        .exists()
+    )
+    return (
+        select(
+            Entry.id, Entry.assignment_id, Assignment.title, Assignment.snapshot,
+            Entry.partner_id, Partner.display_name, Entry.created_at, Entry.answers,
+            Entry.completion_note, Entry.connection_rating, Entry.visibility,
+            func.count().over().label("total"),
+        )
+        .join(Assignment, Assignment.id == Entry.assignment_id)
+        .join(Partner, Partner.id == Entry.partner_id)
+        .where(
+            Assignment.couple_id == bindparam("couple_id"),
+            or_(
+                Entry.partner_id == partner_id,
+                Entry.visibility == "partner",
+                and_(Entry.visibility == "after_both", they_wrote_too),
+            ),
+        )
+        .order_by(Entry.created_at.desc(), Entry.id.desc())
+        .limit(limit)
+    )
+
+
+_HISTORY = {limit: _history_statement(limit) for limit in (HISTORY_SHOWN, None)}
+
+
+def history(access: Access, *, show_all: bool = False) -> tuple[list[HistoryEntry], int]:
+    """What the partner may read across all the couple's homework, newest first (the latest
+    few, or all), and how many there are in all. One statement."""
+    rows = db.session.connection().execute(
+        _HISTORY[None if show_all else HISTORY_SHOWN],
+        {"partner_id": access.partner_id, "couple_id": access.couple_id},
+    ).all()
+    entries = [
+        HistoryEntry(
+            id=row.id, assignment_id=row.assignment_id, title=row.title,
+            prompts=(row.snapshot or {}).get("prompts", []), partner_id=row.partner_id,
+            first_name=(row.display_name.split() or [row.display_name])[0],
+            created_at=row.created_at, answers=row.answers or {},
+            completion_note=row.completion_note, connection_rating=row.connection_rating,
+            visibility=row.visibility,
+        )
+        for row in rows
+    ]
+    return entries, rows[0].total if rows else 0
+
+
+def partner_home(access: Access, now: datetime, today: date, *, show_all: bool = False) -> Home:
+    """Everything the partner's home shows, in a fixed number of statements."""
+    entries, total = history(access, show_all=show_all)
+    return Home(
+        access=access,
+        homework=current_homework(access, now, today),
+        waiting=[item for source in WAITING_SOURCES for item in source(access, now)],
+        history=entries,
+        history_total=total,
+    )
+
+
+def _open_homework_statement() -> Select:
+    """One homework of the partner, as the entry form needs it, if it is theirs and open."""
+    from practice.auth.models import Counselor
+    from practice.couples.models import Couple
+
+    return (
+        select(
+            PartnerLink.id, PartnerLink.partner_id, PartnerLink.assignment_id,
+            Assignment.couple_id, Partner.display_name, Counselor.name.label("counselor_name"),
+            Assignment.title, Assignment.snapshot, Assignment.note, Assignment.due_date,
+            Assignment.frequency,
+        )
+        .join(Assignment, Assignment.id == PartnerLink.assignment_id)
+        .join(Partner, Partner.id == PartnerLink.partner_id)
+        .join(Couple, Couple.id == Assignment.couple_id)
+        .join(Counselor, Counselor.id == Couple.counselor_id)
+        .where(
+            PartnerLink.partner_id == bindparam("partner_id"),
+            PartnerLink.assignment_id == bindparam("assignment_id"),
+            Assignment.status == "active",
+            PartnerLink.expires_at > bindparam("now"),
+        )
+    )
+
+
+_OPEN_HOMEWORK = _open_homework_statement()
+
+
+def open_homework(access: Access, assignment_id: int, now: datetime) -> LiveLink | None:
+    """The homework `assignment_id` under the partner's link, or None when it is not theirs
+    (another couple's, or the other partner's alone), cancelled or closed. One statement."""
+    row = db.session.connection().execute(
+        _OPEN_HOMEWORK,
+        {"partner_id": access.partner_id, "assignment_id": assignment_id, "now": now},
+    ).one_or_none()
+    if row is None:
+        return None
+    return LiveLink(
+        id=row.id, partner_id=row.partner_id, assignment_id=row.assignment_id,
+        couple_id=row.couple_id, partner_name=row.display_name,
+        counselor_name=row.counselor_name, title=row.title, snapshot=row.snapshot,
+        note=row.note, due_date=row.due_date, frequency=row.frequency,
+    )

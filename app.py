@@ -9,10 +9,17 @@ app = create_app()
 
 if __name__ == "__main__":
     from practice.cli import prepare_database
+    from practice.local_address import addresses_to_open, is_loopback, listen_address
 
     with app.app_context():
         prepare_database()
-    port = int(os.environ.get("PORT", "5000"))
-    print(f"\n  {app.config['PRACTICE_NAME']} is running at http://127.0.0.1:{port}/")
-    print("  First time? Open that address to create the administrator account.\n")
-    app.run(host="127.0.0.1", port=port, debug=False)
+    host, port = listen_address(dict(os.environ))
+    addresses = addresses_to_open(host, port)
+    print(f"\n  {app.config['PRACTICE_NAME']} is running at {addresses[0]}")
+    for other in addresses[1:]:
+        print(f"  On a phone or another computer on this network: {other}")
+    if is_loopback(host):
+        print("  Only this computer can open it. To try partner links from a phone on the same")
+        print("  network, start it with HOST=0.0.0.0 and open the network address it prints.")
+    print("  First time? Open that address to create the administrator account.\n", flush=True)
+    app.run(host=host, port=port, debug=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from practice.audit import services as audit
@@ -12,6 +12,7 @@ from practice.couples import bp, services
 from practice.couples.forms import CoupleForm, DeleteCoupleForm
 from practice.extensions import db
 from practice.formatting import today_local
+from practice.local_address import url_is_loopback
 from practice.timeutil import utcnow
 
 
@@ -62,11 +63,18 @@ def detail(couple_id: int):
     # Render before any commit: a commit expires the loaded rows and the template would
     # reload each one (an N+1). Writes come after: what was shown is now seen.
     page = render_template(
-        "couples/detail.html", couple=couple, homework=homework, sessions=sessions
+        "couples/detail.html", couple=couple, homework=homework, sessions=sessions,
+        links_stay_on_this_computer=_links_stay_on_this_computer(),
     )
     mark_entries_seen(unseen_entry_ids(homework.current))
     audit.record_read("couple.view", couple_id=couple_id)
     return page
+
+
+def _links_stay_on_this_computer() -> bool:
+    """Whether the partner links on this page start with a loopback address (BASE_URL unset
+    and the app opened at 127.0.0.1): no partner's phone can open those."""
+    return url_is_loopback(current_app.config.get("BASE_URL") or request.host_url)
 
 
 @bp.route("/<int:couple_id>/edit", methods=["GET", "POST"])

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField
+from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import Length, Optional
 
-from practice.audit.services import ACTIONS, Filters
+from practice.audit.labels import ACTION_LABELS
+from practice.audit.services import Filters
 
 
 class AuditFilterForm(FlaskForm):
@@ -17,12 +18,14 @@ class AuditFilterForm(FlaskForm):
     counselor = SelectField("Counselor", choices=[], validators=[Optional()])
     action = SelectField(
         "Action",
-        choices=[SelectChoice("", "Any action")] + [SelectChoice(a, a) for a in ACTIONS],
+        choices=[SelectChoice("", "Any action")]
+        + [SelectChoice(code, label) for code, label in ACTION_LABELS.items()],
         validators=[Optional()],
     )
-    couple = IntegerField(
-        "Couple number",
-        validators=[Optional(), NumberRange(min=1, message="Enter a couple number like 12.")],
+    couple = StringField(
+        "Couple",
+        description="Part of a partner's name, or a couple's number such as #12.",
+        validators=[Optional(), Length(max=80, message="Type at most 80 characters.")],
     )
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])
@@ -34,10 +37,14 @@ class AuditFilterForm(FlaskForm):
             return None if field.errors else field.data
 
         counselor = valid(self.counselor)
+        couple = (valid(self.couple) or "").strip()
+        number = couple.removeprefix("#").strip()
+        by_number = number.isdigit() and number.isascii()
         return Filters(
             counselor_id=int(counselor) if counselor else None,
             action=valid(self.action) or "",
-            couple_id=valid(self.couple),
+            couple_id=int(number) if by_number else None,
+            couple_name="" if by_number else couple,
             since=valid(self.since),
             until=valid(self.until),
         )

@@ -14,47 +14,20 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, func, select
 
+from practice.audit.labels import ACTION_LABELS
 from practice.audit.models import AuditEvent
 from practice.auth.models import Counselor
+from practice.couples.models import Couple, Partner
+from practice.couples.services import partner_name_contains
 from practice.extensions import db
 
 PAGE_SIZE = 50
 USER_AGENT_LENGTH = 200
 DETAIL_LENGTH = 200
 
-# Known actions, for the filter menu. Others may be recorded; the menu is a convenience.
-ACTIONS = (
-    "sign_in",
-    "sign_in_failed",
-    "sign_out",
-    "couple.view",
-    "couple.create",
-    "couple.update",
-    "couple.archive",
-    "couple.restore",
-    "couple.export",
-    "couple.delete",
-    "homework.assign",
-    "homework.view",
-    "homework.update",
-    "homework.review",
-    "homework.cancel",
-    "link.use",
-    "link.revoke",
-    "link.reissue",
-    "link.handout",
-    "session.create",
-    "session.view",
-    "session.update",
-    "session.delete",
-    "session.export",
-    "session.print",
-    "exercise.create",
-    "exercise.update",
-    "exercise.delete",
-    "exercise.restore",
-    "practice.update",
-)
+# Known actions, for the filter menu (labels in practice.audit.labels). Others may be
+# recorded; the menu is a convenience.
+ACTIONS = tuple(ACTION_LABELS)
 
 
 def record(
@@ -118,6 +91,7 @@ class Filters:
     counselor_id: int | None = None
     action: str = ""
     couple_id: int | None = None
+    couple_name: str = ""  # part of either partner's name
     since: date | None = None
     until: date | None = None
 
@@ -131,6 +105,10 @@ def events_query(filters: Filters) -> Select:
         query = query.where(AuditEvent.action == filters.action)
     if filters.couple_id is not None:
         query = query.where(AuditEvent.couple_id == filters.couple_id)
+    if filters.couple_name.strip():
+        # Couples still on record; a deleted couple's events are found by its number.
+        named = select(Couple.id).where(partner_name_contains(filters.couple_name))
+        query = query.where(AuditEvent.couple_id.in_(named))
     if filters.since is not None:
         query = query.where(AuditEvent.at >= datetime.combine(filters.since, time.min))
     if filters.until is not None:
@@ -149,6 +127,20 @@ def list_events(filters: Filters, page: int = 1) -> tuple[list[AuditEvent], int]
         query.limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)
     ).scalars()
     return list(events), total
+
+
+def couple_names(couple_ids: Iterable[int | None]) -> dict[int, str]:
+    """'Ana Silva & Ben Okafor' for each couple id still on record, in one query."""
+    ids = sorted({couple_id for couple_id in couple_ids if couple_id})
+    names: dict[int, list[str]] = {couple_id: [] for couple_id in ids}
+    if ids:
+        for couple_id, name in db.session.execute(
+            select(Partner.couple_id, Partner.display_name)
+            .where(Partner.couple_id.in_(ids))
+            .order_by(Partner.couple_id, Partner.position)
+        ):
+            names[couple_id].append(name)
+    return {couple_id: " & ".join(parts) for couple_id, parts in names.items() if parts}
 
 
 def counselor_names() -> dict[int, str]:

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from practice.audit import bp, services
 from practice.audit.forms import AuditFilterForm
+from practice.audit.labels import ACTOR_LABELS, action_label, device
 from practice.security import admin_required
 from practice.timeutil import utcnow
 
@@ -38,6 +39,10 @@ def index():
         page=page,
         page_size=services.PAGE_SIZE,
         names=names,
+        couples=services.couple_names(event.couple_id for event in events),
+        action_label=action_label,
+        actor_labels=ACTOR_LABELS,
+        device=device,
         query=query,
     )
 

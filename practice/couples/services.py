@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, inspect, select
+from sqlalchemy import ColumnElement, Select, exists, func, inspect, select
 from sqlalchemy.orm import selectinload
 
 from practice.auth.models import Counselor
@@ -50,16 +50,18 @@ def couples_query(counselor: Counselor, *, search: str = "", status: str = "acti
     query = select(Couple).where(Couple.counselor_id == counselor.id)
     if status in ("active", "archived"):
         query = query.where(Couple.status == status)
-    search = search.strip()
-    if search:
-        pattern = f"%{_escape_like(search.lower())}%"
-        query = query.where(
-            exists().where(
-                Partner.couple_id == Couple.id,
-                func.lower(Partner.display_name).like(pattern, escape="\\"),
-            )
-        )
+    if search.strip():
+        query = query.where(partner_name_contains(search))
     return query
+
+
+def partner_name_contains(search: str) -> ColumnElement[bool]:
+    """Either partner's name contains `search`, ignoring case (also used by the audit log)."""
+    pattern = f"%{_escape_like(search.strip().lower())}%"
+    return exists().where(
+        Partner.couple_id == Couple.id,
+        func.lower(Partner.display_name).like(pattern, escape="\\"),
+    )
 
 
 def list_couples(

@@ -13,6 +13,11 @@ if __name__ == "__main__":
 
     with app.app_context():
         prepare_database()
+    from practice import jobs
+
+    # Links and reminders go out from this process: no Redis and no second command.
+    if app.config["JOBS_IN_PROCESS_WORKERS"] > 0:
+        jobs.start_in_process(app.config["JOBS_IN_PROCESS_WORKERS"])
     host, port = listen_address(dict(os.environ))
     addresses = addresses_to_open(host, port)
     print(f"\n  {app.config['PRACTICE_NAME']} is running at {addresses[0]}")

@@ -79,6 +79,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Please sign in to continue."
     login_manager.session_protection = "basic"
 
+    from practice import jobs, mail
+
+    mail.init_app(app)
+    jobs.init_app(app)
+
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)

@@ -78,6 +78,31 @@ def settings_from_env(instance_path: str) -> dict:
         # The articles the library cites are not shipped with the app; where they are (CI,
         # library editors), `flask seed` also checks each citation against its article.
         "SOURCE_DIR": os.environ.get("SOURCE_DIR") or None,
+        **mail_and_job_settings(instance_path),
+    }
+
+
+def mail_and_job_settings(instance_path: str) -> dict:
+    """Email (SMTP) and the job queue; see the README's "Email, reminders and jobs"."""
+    return {
+        # No MAIL_SERVER: the app runs as before and every "send" control says email is off.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "").strip(),
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "practice@localhost"),
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 30),
+        "MAIL_RETRY_SECONDS": _int("MAIL_RETRY_SECONDS", 60),
+        "MAIL_RETRY_HOURS": _int("MAIL_RETRY_HOURS", 24),
+        "MAIL_CLAIM_TIMEOUT_SECONDS": _int("MAIL_CLAIM_TIMEOUT_SECONDS", 300),
+        "MAIL_REQUEUE_GRACE_SECONDS": _int("MAIL_REQUEUE_GRACE_SECONDS", 60),
+        # No JOBS_REDIS_URL: the queue is a SQLite file in instance/ (one machine).
+        "JOBS_REDIS_URL": os.environ.get("JOBS_REDIS_URL", "").strip(),
+        "JOBS_SQLITE_PATH": os.environ.get("JOBS_SQLITE_PATH")
+        or str(Path(instance_path) / "jobs.db"),
+        "JOBS_IN_PROCESS_WORKERS": _int("JOBS_IN_PROCESS_WORKERS", 2),
     }
 
 

@@ -4,6 +4,7 @@ from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
 from practice.exercises.models import Exercise
 from practice.homework.models import Assignment, Entry, PartnerLink
+from practice.mail.models import OutboundEmail
 from practice.partner.models import PartnerAccess
 from practice.sessions.models import CounselingSession
 from practice.settings.models import PracticeSettings
@@ -15,6 +16,7 @@ __all__ = [
     "Couple",
     "Entry",
     "Exercise",
+    "OutboundEmail",
     "Partner",
     "PartnerAccess",
     "PartnerLink",

@@ -33,7 +33,17 @@ from practice.pdf import (
     spacer,
     styles,
 )
-from practice.pdf.text import CJK_CHINESE, CJK_JAPANESE, CJK_KOREAN, FONT_DIR, _coverage
+from practice.pdf import text as pdf_text
+from practice.pdf.text import (
+    CJK_CHINESE,
+    CJK_JAPANESE,
+    CJK_KOREAN,
+    FONT_CJK,
+    FONT_DIR,
+    FONT_EMOJI,
+    _coverage,
+    system_fonts,
+)
 
 PDF_DIR = Path(__file__).resolve().parents[1] / "practice" / "pdf"
 
@@ -79,7 +89,24 @@ def test_markup_newlines_become_breaks_and_blank_runs_collapse():
     assert safe_markup("a\n\n\n\n\nb\tc") == "a<br/><br/>b c"
 
 
-def test_markup_wraps_cjk_runs_in_a_cid_font_per_script():
+def test_markup_wraps_cjk_runs_in_the_embedded_cjk_font():
+    assert system_fonts()["fonts-wqy-microhei"], "install fonts-wqy-microhei (see README)"
+    assert safe_markup("王 中文") == (
+        f'<font name="{FONT_CJK}">王</font> <font name="{FONT_CJK}">中文</font>'
+    )
+    assert f'<font name="{FONT_CJK}">日本語です</font>' in safe_markup("日本語です")
+    assert f'<font name="{FONT_CJK}">한국어</font>' in safe_markup("한국어")
+
+
+def test_markup_wraps_emoji_in_the_emoji_font():
+    assert system_fonts()["fonts-symbola"], "install fonts-symbola (see README)"
+    assert safe_markup("a🙏b") == f'a<font name="{FONT_EMOJI}">🙏</font>b'
+    assert safe_markup("👍🏽") == f'<font name="{FONT_EMOJI}">👍</font>'  # the tone drops
+
+
+def test_without_a_cjk_font_cjk_runs_use_a_cid_font_per_script(monkeypatch):
+    pdf_text.register_fonts()
+    monkeypatch.setattr(pdf_text, "_fallbacks", [])
     assert safe_markup("王 中文") == (
         f'<font name="{CJK_CHINESE}">王</font> <font name="{CJK_CHINESE}">中文</font>'
     )
@@ -91,12 +118,11 @@ def test_markup_wraps_cjk_runs_in_a_cid_font_per_script():
 
 
 def test_markup_replaces_what_no_font_has():
-    # U+1F9E0 (brain emoji), a private-use char and astral CJK: no glyph anywhere.
-    for ch in ("\U0001f9e0", "\ue000", "\U00020000", "\U0010ffff"):
+    # An emoji newer than the emoji font, a private-use char and astral CJK: no glyph.
+    for ch in ("\U0001fae0", "\ue000", "\U00020000", "\U0010ffff"):
         assert ord(ch) not in _coverage("DejaVuSans")
         assert safe_markup(f"a{ch}b") == f"a{REPLACEMENT}b"
     # Emoji modifiers and selectors vanish instead of adding boxes.
-    assert safe_markup("👍🏽") == REPLACEMENT
     assert safe_markup("❤️") == "❤"
     # A lone surrogate (from badly decoded input) does not crash.
     assert "x" in safe_markup("\ud800x")
@@ -104,7 +130,10 @@ def test_markup_replaces_what_no_font_has():
 
 def test_bold_markup_replaces_what_only_the_regular_face_has():
     regular, bold = _coverage("DejaVuSans"), _coverage("DejaVuSans-Bold")
-    only_regular = next(cp for cp in sorted(regular - bold) if chr(cp).isalpha())
+    others = set().union(*(_coverage(name) for name in pdf_text._fallbacks))
+    only_regular = next(
+        cp for cp in sorted(regular - bold - others) if chr(cp).isalpha()
+    )
     text = f"x{chr(only_regular)}"
     assert safe_markup(text) == text
     assert safe_markup(text, bold=True) == f"x{REPLACEMENT}"
@@ -116,7 +145,8 @@ def test_markup_puts_right_to_left_runs_in_visual_order():
     # A line that starts in Hebrew is a right-to-left line: its Latin run goes to the left.
     assert safe_markup("בן-דוד כהן (נועה) room 2") == "room 2 (העונ) ןהכ דוד-ןב"
     assert safe_markup("מחיר 1,000.50 ש״ח") == "ח״ש 1,000.50 ריחמ"  # digits keep their order
-    assert safe_markup("مرحبا") == "ابحرم"
+    # Arabic letters are joined (contextual forms) and then reordered.
+    assert safe_markup("مرحبا") == "\ufe8e\ufe92\ufea3\ufeae\ufee3"
     # Vowel points stay after their letter.
     shin, vav, lamed, mem = (unicodedata.normalize("NFC", c) for c in ("שָׁ", "וֹ", "ל", "ם"))
     assert safe_markup(shin + lamed + vav + mem) == mem + vav + lamed + shin
@@ -181,7 +211,7 @@ def test_markup_breaks_only_very_long_tokens():
     url = "https://example.org/h/" + "a" * 900
     assert safe_markup(url) == url
     assert safe_markup("x" * 2000).count(" ") == 2000 // 64
-    assert safe_markup("中" * 2000) == f'<font name="{CJK_CHINESE}">{"中" * 2000}</font>'
+    assert safe_markup("中" * 2000) == f'<font name="{FONT_CJK}">{"中" * 2000}</font>'
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -236,7 +266,7 @@ def test_hostile_multilingual_text_renders_and_extracts():
     assert "Confidential" in text
     assert "Page 1 of" in text
     assert "\x00" not in text and "\x07" not in text
-    # The CID fonts carry Unicode encodings, so CJK text is searchable.
+    # The embedded fonts carry Unicode maps, so CJK text is searchable.
     for word in ("中文", "日本語", "한국어"):
         assert word in text
     # DejaVu's emoji glyph keeps its Unicode value (reportlab's own ToUnicode
@@ -244,7 +274,8 @@ def test_hostile_multilingual_text_renders_and_extracts():
     assert "😀" in text
     # Readers rebuild logical order from the visual order we draw.
     assert "שלום" in text
-    assert "مرحبا" in text
+    # Arabic is drawn in joined presentation forms, which fold back to the letters.
+    assert "مرحبا" in unicodedata.normalize("NFKC", text)
 
 
 def test_fonts_are_embedded_and_licensed():

@@ -3,22 +3,21 @@
 Glyph policy, per character (after NFC normalisation):
 
 * control and invisible format characters are dropped;
-* CJK characters (Han, kana, Hangul, CJK punctuation, full-width forms) use one
-  of reportlab's built-in CID fonts, chosen per run (see ``_cjk_font``). These
-  fonts are not embedded: the PDF viewer or printer supplies the glyphs, as
-  every mainstream viewer does for the Adobe CJK collections;
-* anything else the bundled DejaVu font has a glyph for uses DejaVu;
-* everything else (most colour emoji, rare scripts, astral CJK) becomes
-  ``REPLACEMENT`` so that no character can make rendering fail.
+* CJK characters (Han, kana, Hangul, CJK punctuation, full-width forms) use the CJK
+  TrueType font from Debian's ``fonts-wqy-microhei`` when it is installed (embedded
+  like every other font); without it, one of reportlab's built-in CID fonts, chosen per
+  run (``_cjk_font``), which the viewer must supply;
+* anything else the bundled DejaVu font has a glyph for uses DejaVu (Latin, Greek,
+  Cyrillic, Hebrew, Arabic and many symbols);
+* what DejaVu lacks (most emoji) uses Symbola from Debian's ``fonts-symbola``, a
+  monochrome font with the emoji of Unicode 9;
+* everything else becomes ``REPLACEMENT`` so that no character can make rendering fail.
 
-Right-to-left text (Hebrew, Arabic) is put in visual order here because reportlab
-only does bidi with the ``rlbidi`` extension, which is not on PyPI. A line whose
-first strong letter is right-to-left is a right-to-left line: its runs are laid out
-from the right (``_visual_rtl_base``), and ``base.paragraph`` wraps it in logical
-order before reordering each printed line, so a long Hebrew note reads from its
-first line down. Right-to-left runs inside a left-to-right line are reversed in
-place (``_visual_rtl``). Arabic letters are not joined (that needs a shaping
-engine); they print as isolated forms, which stay legible for names.
+Right-to-left text (Hebrew, Arabic) is put in visual order by python-bidi (the Unicode
+bidi algorithm) after Arabic letters are joined into their contextual forms by
+arabic-reshaper. A line whose first strong letter is right-to-left is a right-to-left
+line, and ``base.paragraph`` wraps it in logical order before reordering each printed
+line, so a long Hebrew note reads from its first line down.
 """
 
 from __future__ import annotations
@@ -45,6 +44,26 @@ CJK_KOREAN = "HYGothic-Medium"  # Adobe-Korea1: Hangul (+ KS hanja, kana)
 
 REPLACEMENT = "\u25a1"  # WHITE SQUARE; present in DejaVu Sans and Bold
 
+# Fonts from Debian packages, used for what DejaVu lacks: (name, package, candidate paths,
+# index in a collection). Looked up on this machine, never downloaded; the README and
+# .ci/run install them. A missing one only means its characters print as REPLACEMENT
+# (CJK falls back to the CID fonts).
+FONT_CJK = "WenQuanYiMicroHei"
+FONT_EMOJI = "Symbola"
+_SYSTEM_FONTS = (
+    (FONT_CJK, "fonts-wqy-microhei", ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",), 0),
+    (
+        FONT_EMOJI,
+        "fonts-symbola",
+        (
+            "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
+            "/usr/share/fonts/truetype/symbola/Symbola.ttf",
+        ),
+        0,
+    ),
+)
+_fallbacks: list[str] = []  # the system fonts found, in order of preference
+
 _register_lock = threading.Lock()
 _registered = False
 
@@ -67,8 +86,23 @@ def register_fonts() -> None:
         addMapping(FONT_REGULAR, 1, 1, FONT_BOLD)
         for name in (CJK_CHINESE, CJK_JAPANESE, CJK_KOREAN):
             pdfmetrics.registerFont(UnicodeCIDFont(name))
+        _register_system_fonts()
         ttfonts.makeToUnicodeCMap = _to_unicode_cmap
         _registered = True
+
+
+def _register_system_fonts() -> None:
+    for name, _package, paths, index in _SYSTEM_FONTS:
+        path = next((p for p in paths if Path(p).is_file()), None)
+        if path is not None:
+            pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
+            _fallbacks.append(name)
+
+
+def system_fonts() -> dict[str, bool]:
+    """Each Debian font package the PDFs use, and whether it is installed here."""
+    register_fonts()
+    return {package: name in _fallbacks for name, package, _paths, _index in _SYSTEM_FONTS}
 
 
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
@@ -108,7 +142,7 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     )
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _coverage(font_name: str) -> frozenset[int]:
     register_fonts()
     return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
@@ -200,78 +234,7 @@ def clean_text(text: object) -> str:
 # --- right-to-left ---------------------------------------------------------------
 
 _STRONG_RTL = {"R", "AL"}
-_NUMBER = {"EN", "AN"}
-# Inside an RTL run these take the run's direction (Unicode bidi rules W1-N1).
-_RUN_INNER = _STRONG_RTL | _NUMBER | {"NSM", "WS", "ES", "ET", "CS", "ON", "BN"}
-_NUMBER_INNER = {"ES", "ET", "CS"}  # "1,000.50", "+972-3": kept inside a number
-_MIRROR = dict(zip("()[]{}<>«»", ")(][}{><»«", strict=True))
-
-
-def _units(run: str) -> list[str]:
-    """Split a run into reorderable units: a letter with its marks, or a whole number."""
-    units: list[str] = []
-    i, n = 0, len(run)
-    while i < n:
-        ch = run[i]
-        bidi = unicodedata.bidirectional(ch)
-        if bidi in _NUMBER:
-            j = i + 1
-            while j < n and (
-                unicodedata.bidirectional(run[j]) in _NUMBER
-                or (
-                    unicodedata.bidirectional(run[j]) in _NUMBER_INNER
-                    and j + 1 < n
-                    and unicodedata.bidirectional(run[j + 1]) in _NUMBER
-                )
-            ):
-                j += 1
-            units.append(run[i:j])
-            i = j
-        elif bidi == "NSM" and units:
-            units[-1] += ch
-            i += 1
-        else:
-            units.append(_MIRROR.get(ch, ch))
-            i += 1
-    return units
-
-
-def _visual_rtl(line: str) -> str:
-    """Put each right-to-left run in visual order so it reads correctly in an LTR line.
-
-    A simplified Unicode bidi algorithm for a left-to-right paragraph: a run
-    starts at a Hebrew/Arabic letter and takes in spaces, punctuation and
-    numbers up to the last RTL letter or number before the next Latin letter.
-    Letters are reversed (marks stay on their letter, brackets are mirrored);
-    numbers keep their digit order. Long RTL paragraphs that wrap get their
-    lines in reverse order, which is acceptable for names and short notes.
-    """
-    if line.isascii() or not any(unicodedata.bidirectional(ch) in _STRONG_RTL for ch in line):
-        return line
-    out: list[str] = []
-    i, n = 0, len(line)
-    while i < n:
-        if unicodedata.bidirectional(line[i]) not in _STRONG_RTL:
-            out.append(line[i])
-            i += 1
-            continue
-        end = i  # last index that belongs to the run
-        brackets: list[str] = []  # open brackets inside the run
-        for j in range(i, n):
-            ch = line[j]
-            bidi = unicodedata.bidirectional(ch)
-            if bidi in _STRONG_RTL or bidi in _NUMBER or (bidi == "NSM" and end == j - 1):
-                end = j
-            elif brackets and ch == _MIRROR.get(brackets[-1]):
-                brackets.pop()
-                end = j  # a bracket pair around RTL text belongs to the run
-            elif bidi not in _RUN_INNER or (unicodedata.mirrored(ch) and ch not in _MIRROR):
-                break
-            elif ch in "([{<«":
-                brackets.append(ch)
-        out.append("".join(reversed(_units(line[i : end + 1]))))
-        i = end + 1
-    return "".join(out)
+_ARABIC_LETTERS = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 
 
 def is_rtl_line(line: str) -> bool:
@@ -285,41 +248,52 @@ def is_rtl_line(line: str) -> bool:
     return False
 
 
-def _visual_rtl_base(line: str) -> str:
-    """A right-to-left line in visual (left-to-right drawing) order.
+@lru_cache(maxsize=1)
+def _arabic_reshaper():
+    import arabic_reshaper
 
-    The line is cut into left-to-right runs (from a Latin letter to the last Latin letter
-    or number before the next Hebrew/Arabic letter: "room 2", "Zoom call") and the units
-    of everything else (letters with their marks, whole numbers, mirrored brackets); the
-    sequence is then reversed. Runs keep their own order inside.
-    """
-    segments: list[str] = []
-    i, n = 0, len(line)
-    while i < n:
-        if unicodedata.bidirectional(line[i]) == "L":
-            end = i
-            for j in range(i, n):
-                bidi = unicodedata.bidirectional(line[j])
-                if bidi == "L" or bidi in _NUMBER:
-                    end = j
-                elif bidi in _STRONG_RTL:
-                    break
-            segments.append(line[i : end + 1])
-            i = end + 1
-        else:
-            j = i
-            while j < n and unicodedata.bidirectional(line[j]) != "L":
-                j += 1
-            segments.extend(_units(line[i:j]))
-            i = j
-    return "".join(reversed(segments))
+    # Keep harakat (vowel marks): DejaVu has them as combining marks.
+    return arabic_reshaper.ArabicReshaper({"delete_harakat": False})
 
 
 def visual_line(line: str) -> str:
-    """One line of text (no newline) in the order reportlab must draw it."""
-    if line.isascii():
+    """One line of text (no newline) in the order reportlab must draw it.
+
+    Arabic letters are first replaced by their joined (contextual) presentation forms,
+    then the Unicode bidi algorithm (python-bidi) reorders the line for a base direction
+    taken from its first strong letter: numbers keep their digit order, brackets mirror.
+    """
+    if line.isascii() or not any(unicodedata.bidirectional(ch) in _STRONG_RTL for ch in line):
         return line
-    return _visual_rtl_base(line) if is_rtl_line(line) else _visual_rtl(line)
+    # python-bidi's pure-Python algorithm: unlike its Rust one it also mirrors brackets
+    # inside right-to-left runs (rule L4), so "(note)" does not print as ")note(".
+    from bidi.algorithm import get_display
+
+    if _ARABIC_LETTERS.search(line):
+        line = _arabic_reshaper().reshape(line)
+    return _marks_after_letters(get_display(line, base_dir="R" if is_rtl_line(line) else "L"))
+
+
+def _marks_after_letters(visual: str) -> str:
+    """Put each run of combining marks back after its letter.
+
+    Reversing a right-to-left run puts a letter's vowel points before it; reportlab draws
+    a mark over the glyph before it, so they must follow their letter again."""
+    out: list[str] = []
+    marks: list[str] = []
+    for ch in visual:
+        if unicodedata.category(ch) == "Mn" and unicodedata.bidirectional(ch) == "NSM":
+            marks.append(ch)
+            continue
+        out.append(ch)
+        if marks:
+            if unicodedata.bidirectional(ch) in _STRONG_RTL:
+                out.extend(reversed(marks))  # and in their first order
+            else:  # marks of a left-to-right letter were not moved: keep their place
+                out[-1:-1] = marks
+            marks = []
+    out.extend(marks)
+    return "".join(out)
 
 
 # --- markup ------------------------------------------------------------------------
@@ -345,22 +319,49 @@ def _break_long_token(match: re.Match[str]) -> str:
     return " ".join(token[i : i + 64] for i in range(0, len(token), 64))
 
 
-def _plain_markup(segment: str, covered: frozenset[int]) -> str:
-    segment = _NOT_PLAIN.sub(
-        lambda m: "".join(ch if ord(ch) in covered else REPLACEMENT for ch in m.group()),
-        segment,
+# One font per character: (font name, or None for the paragraph's own font; its coverage).
+_FontChoice = tuple[str | None, frozenset[int]]
+
+
+def _font_runs(text: str, choices: list[_FontChoice]) -> str:
+    """Markup for text whose characters each take the first font that has them."""
+    runs: list[tuple[str | None, list[str]]] = []
+    for ch in text:
+        cp = ord(ch)
+        font = next((name for name, covered in choices if cp in covered), "")
+        if font == "":
+            font, ch = None, REPLACEMENT
+        if runs and runs[-1][0] == font:
+            runs[-1][1].append(ch)
+        else:
+            runs.append((font, [ch]))
+    return "".join(
+        _escape("".join(chars)) if font is None
+        else f'<font name="{font}">{_escape("".join(chars))}</font>'
+        for font, chars in runs
     )
-    return _escape(segment)
+
+
+def _plain_markup(segment: str, choices: list[_FontChoice]) -> str:
+    """Markup for text outside CJK runs: ASCII as is, the rest font by font."""
+    out, pos = [], 0
+    for m in _NOT_PLAIN.finditer(segment):
+        out.append(_escape(segment[pos : m.start()]))
+        out.append(_font_runs(m.group(), choices))
+        pos = m.end()
+    out.append(_escape(segment[pos:]))
+    return "".join(out)
 
 
 def safe_markup(text: object, *, bold: bool = False) -> str:
     """Turn untrusted user text into Paragraph markup that is always printable.
 
     Escapes ``& < >`` (user HTML shows literally), strips control characters,
-    wraps CJK runs in ``<font name=...>``, replaces characters no font has with
-    ``REPLACEMENT``, reorders RTL text for display (``visual_line``) and turns
-    newlines into ``<br/>``. Pass ``bold=True`` when the text goes into a bold
-    style, since the bold face covers slightly fewer characters.
+    wraps CJK runs, emoji and other characters DejaVu lacks in ``<font name=...>``,
+    replaces characters no font has with ``REPLACEMENT``, reorders RTL text for
+    display (``visual_line``) and turns newlines into ``<br/>``. Pass ``bold=True``
+    when the text goes into a bold style, since the bold face covers slightly fewer
+    characters.
     """
     s = clean_text(text)
     if not s:
@@ -368,7 +369,11 @@ def safe_markup(text: object, *, bold: bool = False) -> str:
     s = _LONG_TOKEN.sub(_break_long_token, s)
     if s.isascii():  # the common case: DejaVu covers all printable ASCII
         return _escape(s).replace("\n", "<br/>")
-    covered = _coverage(FONT_BOLD if bold else FONT_REGULAR)
+    own: _FontChoice = (None, _coverage(FONT_BOLD if bold else FONT_REGULAR))
+    extra: list[_FontChoice] = [(name, _coverage(name)) for name in _fallbacks]
+    cjk = [choice for choice in extra if choice[0] == FONT_CJK]
+    others = [own, *(choice for choice in extra if choice[0] != FONT_CJK), *cjk]
+    cjk_first = [*cjk, *others[:-1]] if cjk else None
     has_kana, has_hangul = bool(_KANA.search(s)), bool(_HANGUL.search(s))
 
     parts: list[str] = []
@@ -376,11 +381,14 @@ def safe_markup(text: object, *, bold: bool = False) -> str:
         line = visual_line(line)
         markup, pos = [], 0
         for m in _CJK_RUN.finditer(line):
-            font = _cjk_font(m.group(), has_kana, has_hangul)
-            markup.append(_plain_markup(line[pos : m.start()], covered))
-            markup.append(f'<font name="{font}">{_escape(m.group())}</font>')
+            markup.append(_plain_markup(line[pos : m.start()], others))
+            if cjk_first:
+                markup.append(_font_runs(m.group(), cjk_first))
+            else:  # no CJK TrueType font here: a CID font the viewer supplies
+                font = _cjk_font(m.group(), has_kana, has_hangul)
+                markup.append(f'<font name="{font}">{_escape(m.group())}</font>')
             pos = m.end()
-        markup.append(_plain_markup(line[pos:], covered))
+        markup.append(_plain_markup(line[pos:], others))
         parts.append("".join(markup))
     return "<br/>".join(parts)
 

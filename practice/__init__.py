@@ -145,13 +145,14 @@ def register_blueprints(app: Flask) -> None:
         dashboard,
         exercises,
         homework,
+        measures,
         partner,
         sessions,
         settings,
     )
 
     for module in (auth, dashboard, couples, exercises, homework, partner, sessions, audit,
-                   settings):
+                   settings, measures):
         app.register_blueprint(module.bp)
 
     @app.get("/healthz")

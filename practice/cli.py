@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import getpass
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -27,20 +29,33 @@ def prepare_database() -> None:
 
 
 def load_library():
-    """Sync the built-in exercises from app.config["SEED_DIR"] and commit."""
+    """Sync the built-in exercises and measures from app.config["SEED_DIR"] and commit
+    (both or neither: an invalid measure file leaves the exercises unloaded too)."""
     from practice.exercises.library import sync_library
+    from practice.measures.library import MEASURES_FOLDER, sync_measures
 
+    seed_dir = Path(current_app.config["SEED_DIR"])
     source_dir = current_app.config.get("SOURCE_DIR")
-    result = sync_library(
-        Path(current_app.config["SEED_DIR"]), Path(source_dir) if source_dir else None
+    result = LoadResult(
+        sync_library(seed_dir, Path(source_dir) if source_dir else None),
+        sync_measures(seed_dir / MEASURES_FOLDER),
     )
     db.session.commit()
     return result
 
 
+@dataclass
+class LoadResult:
+    exercises: Any
+    measures: Any
+
+    def summary(self) -> str:
+        return f"{self.exercises.summary()}\n{self.measures.summary()}"
+
+
 def _refusal(error) -> str:
     lines = "\n".join(f"  {message}" for message in error.messages)
-    return f"The exercise library is invalid; nothing was loaded:\n{lines}"
+    return f"The exercise library or a measure is invalid; nothing was loaded:\n{lines}"
 
 
 def init_app(app: Flask) -> None:

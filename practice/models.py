@@ -5,6 +5,7 @@ from practice.couples.models import Couple, Partner
 from practice.exercises.models import Exercise
 from practice.homework.models import Assignment, Entry, PartnerLink
 from practice.mail.models import OutboundEmail
+from practice.measures.models import Measure, MeasureRequest, MeasureResponse, MeasureVersion
 from practice.partner.models import PartnerAccess
 from practice.sessions.models import CounselingSession
 from practice.settings.models import PracticeSettings
@@ -17,6 +18,10 @@ __all__ = [
     "Entry",
     "Exercise",
     "OutboundEmail",
+    "Measure",
+    "MeasureRequest",
+    "MeasureResponse",
+    "MeasureVersion",
     "Partner",
     "PartnerAccess",
     "PartnerLink",

@@ -138,3 +138,16 @@ def enrol_two_factor(app, email: str, when) -> tuple[str, list[str]]:
         secret = two_factor.secret_of(counselor)
         db.session.commit()
     return secret, codes
+
+
+def make_measure(counselor, title: str = "Closeness this week"):
+    """A counselor's own one-question scale (1 to 5)."""
+    from practice.measures import services
+
+    definition, problems = services.custom_definition(
+        services.new_custom_slug(), title,
+        [{"key": "item_1", "text": "How close did you feel?", "min": 1, "max": 5,
+          "low": "Distant", "high": "Close"}],
+    )
+    assert definition is not None, problems
+    return services.create_custom_measure(counselor, definition)

@@ -15,6 +15,7 @@ from sqlalchemy import select, text
 from practice.couples.models import Couple
 from practice.extensions import db
 from practice.homework.models import Entry
+from practice.measures.models import MeasureRequest
 from practice.sessions.models import CounselingSession
 from practice.timeutil import utcnow
 from tests.factories import (
@@ -23,6 +24,7 @@ from tests.factories import (
     make_counselor,
     make_couple,
     make_exercise,
+    make_measure,
 )
 
 # Endpoints without object ids that act on the signed-in counselor's own things only.
@@ -41,6 +43,8 @@ OWN_ENDPOINTS = {
     "couples.new",
     "exercises.index",
     "exercises.new",
+    "measures.index",
+    "measures.new",
 }
 # The administrator's pages: a counselor who is not the administrator gets 404.
 ADMIN_ENDPOINTS = {
@@ -61,6 +65,8 @@ CONVERTERS = {
     "session_id": "IntegerConverter",
     "counselor_id": "IntegerConverter",
     "slug": "UnicodeConverter",
+    "request_id": "IntegerConverter",
+    "measure_id": "IntegerConverter",
 }
 # A body that would pass most forms, so a missing ownership check would act, not just fail
 # validation. The status code is the main check; the database snapshot the second.
@@ -176,8 +182,14 @@ def build_practice(counselor) -> dict:
             private_notes="Private", couple_summary="Summary",
         )
         db.session.add(session)
+        scale = make_measure(owner)
+        measure_request = MeasureRequest(couple_id=couple.id, measure_id=scale.id,
+                                         cadence="weekly", starts_on=utcnow().date())
+        db.session.add(measure_request)
         db.session.flush()
         result[who] = {
+            "request_id": measure_request.id,
+            "measure_id": scale.id,
             "couple_id": couple.id,
             "assignment_id": assignment.id,
             "partner_id": partner.id,

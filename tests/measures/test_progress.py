@@ -1,0 +1,158 @@
+"""The counselor's side: asking for the CSI-4 weekly, several weeks of answers (the clock moves),
+the progress page with both lines, the cutoff, the gap and a data table; the CSV; own scales;
+and nobody else's couple or scale."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+
+from practice.extensions import db
+from practice.measures import services
+from practice.measures.charts import ChartData, ChartLine, render_svg
+from practice.measures.models import MeasureRequest
+from tests.factories import make_counselor, make_couple
+from tests.measures.conftest import answer, csi_answers, weekly_story
+
+# Eight weeks ago, so the story sits inside the page's last-year window whatever today is.
+START = services.week_start(date.today()) - timedelta(weeks=8)
+ANA = [17, 16, 15, 14, 13, 12]  # falls below the cutoff of 13.5
+BEN = [17, 17, 18, 18, 19, 19]  # the gap widens: 0, 1, 3, 4, 6, 7
+
+
+def test_a_counselor_asks_weekly_and_sees_both_lines_the_cutoff_and_the_gap(signed_in, csi, couple):
+    response = signed_in.post(
+        f"/couples/{couple.id}/measures", data={"measure_id": csi.id, "cadence": "weekly"}
+    )
+    assert response.status_code == 302
+    assert "asked every week" in signed_in.get(response.location).get_data(as_text=True)
+    request = db.session.execute(db.select(MeasureRequest)).scalar_one()
+    request.starts_on = START  # asked eight weeks ago: the clock moves through the weeks
+    db.session.commit()
+    ana, ben = couple.partners
+    for week, (a, b) in enumerate(zip(ANA, BEN, strict=True)):
+        day = START + timedelta(weeks=week, days=2)
+        answer(ana, day, csi_answers(a))
+        answer(ben, day, csi_answers(b))
+
+    page = signed_in.get(f"/couples/{couple.id}/progress")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert '<svg class="chart" role="img"' in text
+    assert "<title" in text and "<desc" in text and "Cutoff 13.5" in text
+    assert "Ana Silva (solid line, circles): 6 totals, from 17 to 12" in text
+    assert "Ben Okafor (dashed line, squares): 6 totals, from 17 to 19" in text
+    assert "style=" not in text.split("<svg", 1)[1].split("</svg>", 1)[0]
+    # The data table beside the chart: each week, both totals and the gap.
+    assert "<td>12</td><td>19</td><td>7</td>" in text
+    assert "no reliable-change figure" in text
+    assert "Funk, J. L., &amp; Rogge, R. D. (2007)" in text
+
+
+def test_the_chart_says_when_one_partner_never_answers(signed_in, csi, couple):
+    weekly_story(couple, csi, [15, 14, 16], [None, None, None], start=START)
+    text = signed_in.get(f"/couples/{couple.id}/progress").get_data(as_text=True)
+    assert "Ben Okafor has not given a total yet: the chart shows one line." in text
+    assert "Ben Okafor has no totals yet." in text  # in the chart's description too
+    assert text.count("<polyline") == 1
+
+
+def test_the_scores_download_as_csv(signed_in, csi, couple):
+    weekly_story(couple, csi, [15, 14], [18, None], start=START)
+    response = signed_in.get(f"/couples/{couple.id}/progress.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == services.CSV_HEADER
+    assert [(r[2], r[4]) for r in rows[1:]] == [
+        ("Ana Silva", "15"),
+        ("Ben Okafor", "18"),
+        ("Ana Silva", "14"),
+    ]
+
+
+def test_another_counselor_gets_404_everywhere(app, client, auth, csi, couple):
+    other = make_counselor(email="other@example.org")
+    db.session.commit()
+    request = services.request_measure(couple, csi, "weekly", START)
+    db.session.commit()
+    auth.login(other.email)
+    for url in (f"/couples/{couple.id}/progress", f"/couples/{couple.id}/progress.csv"):
+        assert client.get(url).status_code == 404
+    assert (
+        client.post(
+            f"/couples/{couple.id}/measures", data={"measure_id": csi.id, "cadence": "once"}
+        ).status_code
+        == 404
+    )
+    assert client.post(f"/couples/{couple.id}/measures/{request.id}/stop").status_code == 404
+
+
+def test_own_scales_are_checked_beside_the_field_and_visible_only_to_their_owner(
+    client, auth, signed_in, csi, couple
+):
+    bad = {
+        "title": "Closeness",
+        "items-0-text": "How close did you feel?",
+        "items-0-min": "5",
+        "items-0-max": "1",
+        "items-0-low": "Distant",
+        "items-0-high": "Close",
+    }
+    response = signed_in.post("/measures/new", data=bad)
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "Must be greater than min." in text and "How close did you feel?" in text
+
+    good = {**bad, "items-0-min": "1", "items-0-max": "5"}
+    assert signed_in.post("/measures/new", data=good).status_code == 302
+    assert "Closeness" in signed_in.get("/measures/").get_data(as_text=True)
+    own = [m for m in services.usable_measures(couple.counselor) if m.counselor_id][0]
+    assert (
+        signed_in.post(
+            f"/couples/{couple.id}/measures", data={"measure_id": own.id, "cadence": "once"}
+        ).status_code
+        == 302
+    )
+
+    auth.logout()
+    other = make_counselor(email="other@example.org")
+    mine = make_couple(other)
+    db.session.commit()
+    auth.login(other.email)
+    assert "Closeness" not in client.get("/measures/").get_data(as_text=True)
+    assert client.get(f"/measures/{own.id}/edit").status_code == 404
+    response = client.post(
+        f"/couples/{mine.id}/measures", data={"measure_id": own.id, "cadence": "once"}
+    )
+    assert response.status_code == 400  # not one of this counselor's choices
+
+
+def test_stopping_a_request_keeps_the_answers(signed_in, csi, couple):
+    weekly_story(couple, csi, [15, 14], [16, 17], start=START)
+    request = db.session.execute(db.select(MeasureRequest)).scalar_one()
+    assert signed_in.post(f"/couples/{couple.id}/measures/{request.id}/stop").status_code == 302
+    db.session.expire_all()
+    assert request.stopped_at is not None
+    assert services.waiting_for(couple.partners[0], date.today(), datetime.now()) == []
+    assert "<polyline" in signed_in.get(f"/couples/{couple.id}/progress").get_data(as_text=True)
+
+
+def test_the_chart_escapes_names_and_draws_both_styles():
+    chart = ChartData(
+        "T <b>",
+        0,
+        21,
+        date(2026, 1, 5),
+        date(2026, 3, 2),
+        [
+            ChartLine("<script>x</script>", [(date(2026, 1, 5), 10.0), (date(2026, 2, 2), 12.0)]),
+            ChartLine("Zoë 🙂", [(date(2026, 1, 5), 15.0), (date(2026, 2, 2), 20.0)]),
+        ],
+        cutoff=13.5,
+        sessions=[date(2026, 1, 19)],
+    )
+    svg = render_svg(chart)
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "Zoë 🙂" in svg
+    assert 'stroke-dasharray="6,3"' in svg  # partner 2 dashed; partner 1 solid
+    assert svg.count("<polyline") == 2

@@ -24,10 +24,11 @@ from practice.timeutil import utcnow
 def _charts(data: services.CoupleProgress) -> list[tuple[services.MeasureProgress, Markup]]:
     """Each measure with its chart as inline SVG. render_svg writes every element itself and
     escapes every piece of text (names, titles) into it: the markup is ours, not the data's."""
-    return [
-        (m, Markup(render_svg(services.chart_data(m))))  # nosec B704
-        for m in data.measures
-    ]
+    charts = []
+    for measure in data.measures:
+        svg = Markup(render_svg(services.chart_data(measure)))  # nosec B704
+        charts.append((measure, svg))
+    return charts
 
 
 def _request_form() -> RequestMeasureForm:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("measures", __name__)
 
-from practice.measures import views  # noqa: E402,F401
+from practice.measures import answering, views  # noqa: E402,F401

@@ -178,12 +178,18 @@ class Waiting:
 
 
 def waiting_for(partner: Partner, today: date, now: datetime) -> list[Waiting]:
+    return waiting_for_partner(partner.id, partner.couple_id, today, now)
+
+
+def waiting_for_partner(
+    partner_id: int, couple_id: int, today: date, now: datetime
+) -> list[Waiting]:
     """What this partner is asked to answer now, for their home: a fixed number of queries."""
-    requests = open_requests(partner.couple_id)
+    requests = open_requests(couple_id)
     if not requests:
         return []
     appointment = (
-        next_appointment(partner.couple_id, now)
+        next_appointment(couple_id, now)
         if any(r.cadence == "before_session" for r in requests)
         else None
     )
@@ -192,7 +198,7 @@ def waiting_for(partner: Partner, today: date, now: datetime) -> list[Waiting]:
         (row.request_id, row.occasion)
         for row in db.session.execute(
             select(MeasureResponse.request_id, MeasureResponse.occasion).where(
-                MeasureResponse.partner_id == partner.id,
+                MeasureResponse.partner_id == partner_id,
                 MeasureResponse.request_id.in_([r.id for r in requests]),
             )
         )
@@ -263,6 +269,12 @@ def clean_answers(definition: MeasureDefinition, form: dict[str, str]) -> dict[s
 def submit_answers(
     waiting: Waiting, partner: Partner, form: dict[str, str], submission_key: str
 ) -> tuple[MeasureResponse, bool]:
+    return submit_partner_answers(waiting, partner.id, partner.couple_id, form, submission_key)
+
+
+def submit_partner_answers(
+    waiting: Waiting, partner_id: int, couple_id: int, form: dict[str, str], submission_key: str
+) -> tuple[MeasureResponse, bool]:
     """Store a partner's answers for the occasion; returns the row and whether it replaced an
     earlier answer. A second answer for the same occasion replaces the first until the
     counselor has seen it; after that it is a new answer. The same form sent twice (a double
@@ -273,7 +285,7 @@ def submit_answers(
         select(MeasureResponse).where(MeasureResponse.submission_key == submission_key)
     ).scalar_one_or_none()
     if existing is not None:
-        if existing.partner_id != partner.id:
+        if existing.partner_id != partner_id:
             raise AnswerError({"": "This form has expired. Please reload the page."})
         return existing, False
     version = _latest_versions([waiting.request.measure_id])[waiting.request.measure_id]
@@ -285,7 +297,7 @@ def submit_answers(
         select(MeasureResponse)
         .where(
             MeasureResponse.request_id == waiting.request.id,
-            MeasureResponse.partner_id == partner.id,
+            MeasureResponse.partner_id == partner_id,
             MeasureResponse.occasion == waiting.occasion,
             MeasureResponse.seen_at.is_(None),
         )
@@ -303,8 +315,8 @@ def submit_answers(
         return unseen, True
     response = MeasureResponse(
         request_id=waiting.request.id,
-        couple_id=partner.couple_id,
-        partner_id=partner.id,
+        couple_id=couple_id,
+        partner_id=partner_id,
         measure_id=waiting.request.measure_id,
         version_id=version.id,
         occasion=waiting.occasion,
@@ -326,6 +338,16 @@ def submit_answers(
         ).scalar_one()
         return stored, False
     return response, False
+
+
+def stored_answer(submission_key: str, partner_id: int) -> MeasureResponse | None:
+    """The answer this very form stored before (a resent POST), if it was this partner's."""
+    return db.session.execute(
+        select(MeasureResponse).where(
+            MeasureResponse.submission_key == submission_key,
+            MeasureResponse.partner_id == partner_id,
+        )
+    ).scalar_one_or_none()
 
 
 # --- progress ------------------------------------------------------------------------------

@@ -147,12 +147,13 @@ def register_blueprints(app: Flask) -> None:
         homework,
         measures,
         partner,
+        passwords,
         sessions,
         settings,
     )
 
     for module in (auth, dashboard, couples, exercises, homework, partner, sessions, audit,
-                   settings, measures):
+                   settings, measures, passwords):
         app.register_blueprint(module.bp)
 
     @app.get("/healthz")

@@ -7,6 +7,7 @@ from practice.homework.models import Assignment, Entry, PartnerLink
 from practice.mail.models import OutboundEmail
 from practice.measures.models import Measure, MeasureRequest, MeasureResponse, MeasureVersion
 from practice.partner.models import PartnerAccess
+from practice.passwords.models import PasswordReset
 from practice.sessions.models import CounselingSession
 from practice.settings.models import PracticeSettings
 
@@ -25,5 +26,6 @@ __all__ = [
     "Partner",
     "PartnerAccess",
     "PartnerLink",
+    "PasswordReset",
     "PracticeSettings",
 ]

@@ -1,0 +1,7 @@
+"""Password reset: a one-time link, made by the administrator or asked for by email."""
+
+from flask import Blueprint
+
+bp = Blueprint("passwords", __name__)
+
+from practice.passwords import views  # noqa: E402,F401  (routes register on import)

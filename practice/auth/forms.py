@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import json
+
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from practice import timezones
 from practice.auth.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from practice.forms import email_address, max_length, plain_text, strip
 
@@ -65,7 +68,22 @@ class PasswordChangeForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    timezone = SelectField("Time zone", validators=[DataRequired()])
+    timezone = SelectField(
+        "Time zone",
+        validators=[DataRequired()],
+        description="Dates and times on your pages use it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        """Today's zone names grouped by region; a saved old name shows as its current one.
+        The page's script puts the browser's own zone first, matching old names it reports."""
+        if kwargs.get("timezone"):
+            kwargs["timezone"] = timezones.aliases().get(kwargs["timezone"], kwargs["timezone"])
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = timezones.choices(self.timezone.data)
+        self.timezone.render_kw = {
+            "data-browser-zone": "", "data-zone-aliases": json.dumps(timezones.aliases()),
+        }
 
 
 class TwoFactorForm(FlaskForm):

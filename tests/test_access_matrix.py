@@ -54,6 +54,7 @@ ADMIN_ENDPOINTS = {
     "auth.set_active",
     "auth.require_two_factor",
     "settings.edit",
+    "passwords.make_link",
 }
 # Ids read from the query string, per endpoint (they are object ids like the path's).
 QUERY_IDS = {"exercises.assign": ("couple_id",)}

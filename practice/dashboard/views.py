@@ -8,6 +8,7 @@ from flask_login import current_user
 from practice.dashboard import bp, services
 from practice.extensions import db
 from practice.formatting import today_local
+from practice.measures import services as measure_services
 from practice.timeutil import utcnow
 
 
@@ -15,8 +16,10 @@ from practice.timeutil import utcnow
 def index():
     """What needs the counselor's attention today (each list cut short unless ?all=1)."""
     board = services.build_dashboard(current_user, today_local())
+    progress_flags = measure_services.dashboard_flags(current_user, today_local())
     return render_template(
         "dashboard/index.html", board=board, active_couples=board.active_couples,
+        progress_flags=progress_flags,
         is_new=services.is_new, show_all=request.args.get("all") == "1",
         shown=services.SHOWN, feed_days=services.FEED_WINDOW_DAYS,
     )

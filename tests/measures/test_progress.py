@@ -156,3 +156,39 @@ def test_the_chart_escapes_names_and_draws_both_styles():
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "Zoë 🙂" in svg
     assert 'stroke-dasharray="6,3"' in svg  # partner 2 dashed; partner 1 solid
     assert svg.count("<polyline") == 2
+
+
+def test_the_dashboard_flags_a_partner_below_the_cutoff_and_a_widening_gap(signed_in, csi, couple):
+    weekly_story(couple, csi, ANA, BEN, start=START)
+    text = signed_in.get("/").get_data(as_text=True)
+    assert "Progress to look at" in text
+    assert "Ana: 12 on Couples Satisfaction Index (CSI-4), below the cutoff of 13.5" in text
+    assert "widened three times in a row, to 7 points" in text
+    assert "Ben:" not in text  # above the cutoff
+    # The CSI-4 publishes no reliable-change figure: no drop is flagged, and the page says so.
+    assert "fell from" not in text
+    assert "its authors publish no reliable-change figure, so drops are not flagged" in text
+
+
+def test_a_drop_larger_than_the_reliable_change_is_flagged(couple, ctx):
+    items = [
+        {"key": f"item_{n}", "text": f"Q{n}", "min": 0, "max": 10, "low": "no", "high": "yes"}
+        for n in (1, 2)
+    ]
+    definition, _ = services.custom_definition("own-rc", "Own", items)
+    # A scale that publishes a reliable-change figure of 4 points.
+    from dataclasses import replace
+
+    scale = services.create_custom_measure(couple.counselor, replace(definition, reliable_change=4))
+    weekly_story(couple, scale, [None, None], [None, None], start=START)
+    ana = couple.partners[0]
+    for week, total in enumerate([18, 12]):
+        answer(
+            ana,
+            START + timedelta(weeks=week, days=1),
+            {"item-item_1": str(total // 2), "item-item_2": str(total - total // 2)},
+        )
+    flags = services.dashboard_flags(couple.counselor, date.today())
+    (flag,) = flags.couples
+    assert flag.drops == ["Ana: Own fell from 18 to 12, more than its reliable change of 4"]
+    assert flags.no_reliable_change == []

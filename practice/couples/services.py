@@ -154,6 +154,7 @@ def export_record(couple: Couple, exported_at: datetime) -> dict[str, Any]:
     (private notes included: this is the counselor's record) and sessions. Link token hashes
     are left out: they are credentials, not record."""
     from practice.homework.models import Assignment
+    from practice.measures.services import export_responses
     from practice.sessions.models import CounselingSession
 
     assignments = db.session.execute(
@@ -183,6 +184,7 @@ def export_record(couple: Couple, exported_at: datetime) -> dict[str, Any]:
             for assignment in assignments
         ],
         "sessions": [_columns(session) for session in sessions],
+        "measure_answers": export_responses(couple.id),
     }
 
 

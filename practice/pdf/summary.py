@@ -59,6 +59,8 @@ class SessionSummary:
     private_notes: str = ""
     reviewed: list[ReviewedHomework] = field(default_factory=list)
     assigned: list[AssignedHomework] = field(default_factory=list)
+    # Progress charts (practice.measures.charts.ChartData: totals only), when this copy has them.
+    progress: list = field(default_factory=list)
 
     @property
     def copy_label(self) -> str:
@@ -74,6 +76,7 @@ class CoupleRecord:
     partners: list[str]
     counselor: str
     sessions: list[SessionSummary] = field(default_factory=list)
+    progress: list = field(default_factory=list)  # as SessionSummary.progress
 
     @property
     def copy_label(self) -> str:
@@ -85,6 +88,15 @@ def copy_label(copy: str, couple_name: str) -> str:
     if copy == "counselor":
         return "Counselor copy \u2014 contains private notes"
     return f"Copy for {couple_name}"
+
+
+def progress_flowables(charts: list, level: int) -> list[Flowable]:
+    """The progress charts (engineer 5's measures), drawn by their own module."""
+    if not charts:
+        return []
+    from practice.measures.charts import pdf_flowables  # here: the package imports its views
+
+    return pdf_flowables(charts, level)
 
 
 def _text_or_nothing(text: str) -> Flowable:
@@ -164,6 +176,7 @@ def session_summary_pdf(
 ) -> bytes:
     """One session summary, couple or counselor copy."""
     story = [_session_facts(summary, with_people=True), *_session_story(summary, level=2)]
+    story += progress_flowables(summary.progress, level=2)
     return build_document(
         title=f"Session summary \u00b7 {summary.copy_label}",
         subtitle=f"{summary.couple_name} \u00b7 {summary.starts_at}",
@@ -179,6 +192,7 @@ def couple_record_pdf(record: CoupleRecord, *, practice_name: str, page_size: st
     rows += [(f"Partner {i}", name) for i, name in enumerate(record.partners, start=1)]
     rows += [("Counselor", record.counselor), ("Sessions", str(len(record.sessions)))]
     story: list[Flowable] = [key_value_table(rows)]
+    story += progress_flowables(record.progress, level=2)
     if not record.sessions:
         story.append(paragraph("No sessions recorded yet.", "muted"))
     total = len(record.sessions)

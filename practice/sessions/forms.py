@@ -91,6 +91,11 @@ class SessionForm(FlaskForm):
         format=DATETIME_FORMATS,
         validators=[Optional(), _sane_year],
     )
+    include_progress = BooleanField(
+        "Include progress in the couple's copy",
+        description="The progress chart (both partners' totals only, no answers). The "
+        "counselor copy always has it.",
+    )
     private_notes = _text(
         "Private notes",
         NOTES_LIMIT,
@@ -120,6 +125,7 @@ class SessionForm(FlaskForm):
             couple_summary=self.couple_summary.data or "",
             next_steps=self.next_steps.data or "",
             next_appointment_at=local_to_utc(next_at, tz) if next_at else None,
+            include_progress=bool(self.include_progress.data),
         )
 
     def reviews(self, assignments: Iterable[Assignment]) -> dict[int, Review]:
@@ -179,6 +185,7 @@ def initial_data(
             next_steps=s.next_steps,
             next_appointment_at=utc_to_local(s.next_appointment_at, tz),
             private_notes=s.private_notes,
+            include_progress=s.include_progress,
         )
     session_id = counseling_session.id if counseling_session is not None else None
     for a in assignments:

@@ -54,6 +54,7 @@ class SessionDetails:
     couple_summary: str = ""
     next_steps: str = ""
     next_appointment_at: datetime | None = None
+    include_progress: bool = False
 
 
 @dataclass
@@ -301,6 +302,7 @@ def _apply(counseling_session: CounselingSession, details: SessionDetails) -> No
     counseling_session.couple_summary = details.couple_summary
     counseling_session.next_steps = details.next_steps
     counseling_session.next_appointment_at = details.next_appointment_at
+    counseling_session.include_progress = details.include_progress
 
 
 def record_session(
@@ -491,15 +493,21 @@ def build_summary(
 
 def session_summary(counseling_session: CounselingSession, copy: str) -> SessionSummary:
     """Load the homework of one session and build one copy of its summary."""
+    from practice.measures.services import couple_charts  # here: measures imports partner pages
     reviewed, assigned = session_homework([counseling_session])
     items = reviewed[counseling_session.id]
-    return build_summary(
+    summary = build_summary(
         counseling_session, copy, items, assigned[counseling_session.id], progress_for(items)
     )
+    # The counselor's copy always shows progress; the couple's only when ticked for the session.
+    if copy == "counselor" or counseling_session.include_progress:
+        summary.progress = couple_charts(counseling_session.couple, utcnow().date())
+    return summary
 
 
 def couple_record(couple: Couple, copy: str) -> CoupleRecord:
     """Every session of the couple, oldest first, as one printable record."""
+    from practice.measures.services import couple_charts  # here: measures imports partner pages
     sessions = list(
         db.session.execute(
             select(CounselingSession)
@@ -509,6 +517,8 @@ def couple_record(couple: Couple, copy: str) -> CoupleRecord:
     )
     reviewed, assigned = session_homework(sessions)
     progress = progress_for([a for items in reviewed.values() for a in items])
+    # The couple's copy of the record shows progress when the latest session has it ticked.
+    with_progress = copy == "counselor" or bool(sessions and sessions[-1].include_progress)
     return CoupleRecord(
         copy=copy,
         couple_name=couple.name,
@@ -517,4 +527,5 @@ def couple_record(couple: Couple, copy: str) -> CoupleRecord:
         sessions=[
             build_summary(s, copy, reviewed[s.id], assigned[s.id], progress) for s in sessions
         ],
+        progress=couple_charts(couple, utcnow().date()) if with_progress else [],
     )

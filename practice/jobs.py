@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 # Every feature module that defines tasks; imported by init_app so a worker knows them all.
 TASK_MODULES = ("practice.mail.tasks",)
 # Modules that register email kinds (outbox composers) the workers must know.
-MESSAGE_MODULES = ("practice.mail.messages",)
+MESSAGE_MODULES = ("practice.mail.messages", "practice.passwords.messages")
 
 
 class AppHuey(Huey):

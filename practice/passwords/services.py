@@ -15,6 +15,27 @@ from practice.passwords.models import PasswordReset
 from practice.timeutil import utcnow
 
 LIFETIME = timedelta(hours=1)
+EMAIL_KIND = "password_reset"
+
+
+def email_ready(config) -> bool:
+    """Reset links can be emailed: an SMTP server, and the public address links start with
+    (a worker has no request to take a host from)."""
+    return bool(config.get("MAIL_SERVER")) and bool(config.get("BASE_URL"))
+
+
+def plan_reset_email(counselor: Counselor, now: datetime | None = None) -> list[int]:
+    """An outbox row to email `counselor` a reset link (not committed); the link itself is
+    made when the worker composes the message. Returns the row ids to queue."""
+    from practice.mail import outbox
+
+    now = now or utcnow()
+    return outbox.plan([
+        outbox.Planned(
+            kind=EMAIL_KIND, dedupe_key=f"{EMAIL_KIND}:{counselor.id}:{secrets.token_hex(8)}",
+            scheduled_for=now, counselor_id=counselor.id,
+        )
+    ])
 
 
 def _hash(token: str) -> str:

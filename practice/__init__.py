@@ -148,12 +148,13 @@ def register_blueprints(app: Flask) -> None:
         measures,
         partner,
         passwords,
+        reminders,
         sessions,
         settings,
     )
 
     for module in (auth, dashboard, couples, exercises, homework, partner, sessions, audit,
-                   settings, measures, passwords):
+                   settings, measures, passwords, reminders):
         app.register_blueprint(module.bp)
 
     @app.get("/healthz")

@@ -13,9 +13,10 @@ import re
 from flask import Flask
 
 REDACTED = "[redacted]"
-# `/h/` (or a password reset link's `/password/reset/`) followed by the token, in a path,
-# a full URL or a percent-encoded URL.
-_LINK_TOKEN = re.compile(r"(/h/|/password/reset/|%2[Ff]h%2[Ff])[^/?#\s\"'&%]+")
+# `/h/` (or a password reset link's `/password/reset/`, or an email's one-click
+# `/unsubscribe/`: whoever has one can turn a partner's reminders off) followed by the
+# token, in a path, a full URL or a percent-encoded URL.
+_LINK_TOKEN = re.compile(r"(/h/|/password/reset/|/unsubscribe/|%2[Ff]h%2[Ff])[^/?#\s\"'&%]+")
 
 
 def redact(text: str) -> str:

@@ -8,6 +8,7 @@ from practice.mail.models import OutboundEmail
 from practice.measures.models import Measure, MeasureRequest, MeasureResponse, MeasureVersion
 from practice.partner.models import PartnerAccess
 from practice.passwords.models import PasswordReset
+from practice.reminders.models import ReminderPlan, ReminderPreference, ReminderSettings
 from practice.sessions.models import CounselingSession
 from practice.settings.models import PracticeSettings
 
@@ -28,4 +29,7 @@ __all__ = [
     "PartnerLink",
     "PasswordReset",
     "PracticeSettings",
+    "ReminderPlan",
+    "ReminderPreference",
+    "ReminderSettings",
 ]

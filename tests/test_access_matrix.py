@@ -55,6 +55,7 @@ ADMIN_ENDPOINTS = {
     "auth.require_two_factor",
     "settings.edit",
     "passwords.make_link",
+    "reminders.settings",
 }
 # Ids read from the query string, per endpoint (they are object ids like the path's).
 QUERY_IDS = {"exercises.assign": ("couple_id",)}

@@ -65,10 +65,29 @@ def detail(couple_id: int):
     page = render_template(
         "couples/detail.html", couple=couple, homework=homework, sessions=sessions,
         links_stay_on_this_computer=_links_stay_on_this_computer(),
+        **partner_email_context(couple, current_app.config),
     )
     mark_entries_seen(unseen_entry_ids(homework.current))
     audit.record_read("couple.view", couple_id=couple_id)
     return page
+
+
+def partner_email_context(couple, config) -> dict:
+    """What the partner cards show about email: sent, failing, opted out; one query."""
+    from practice.reminders.services import (
+        KINDS,
+        email_unavailable,
+        opted_out_since,
+        sent_by_partner,
+    )
+
+    partner_ids = [p.id for p in couple.partners]
+    return {
+        "sent_emails": sent_by_partner(partner_ids),
+        "opted_out": opted_out_since(partner_ids),
+        "email_kinds": KINDS,
+        "email_unavailable": email_unavailable(config),
+    }
 
 
 def _links_stay_on_this_computer() -> bool:

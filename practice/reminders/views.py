@@ -59,6 +59,17 @@ def send_link(couple_id: int, partner_id: int):
     return back
 
 
+def _choose(partner_id: int, couple_id: int, *, opted_out: bool) -> None:
+    """The partner turns reminders off or on: at once, audited if it changed, committed."""
+    if services.set_opted_out(partner_id, opted_out, utcnow()):
+        audit.record(
+            "reminders.opt_out" if opted_out else "reminders.resume",
+            couple_id=couple_id, object_type="partner", object_id=partner_id,
+            actor_kind="partner_link",
+        )
+    db.session.commit()
+
+
 def _unsubscribe_page(template: str, status: int = 200, **context):
     return _client_page(f"reminders/{template}.html", status, **context)
 
@@ -75,16 +86,7 @@ def unsubscribe(token: str):
     if partner is None:
         return _unsubscribe_page("unsubscribe_gone", 404)
     if request.method == "POST":
-        resume = request.form.get("resume") == "1"
-        if services.set_opted_out(partner.id, not resume, utcnow()):
-            audit.record(
-                "reminders.resume" if resume else "reminders.opt_out",
-                couple_id=partner.couple_id,
-                object_type="partner",
-                object_id=partner.id,
-                actor_kind="partner_link",
-            )
-        db.session.commit()
+        _choose(partner.id, partner.couple_id, opted_out=request.form.get("resume") != "1")
     return _unsubscribe_page(
         "unsubscribe",
         token=token,
@@ -112,16 +114,7 @@ def home_reminders(token: str):
     found = partner_access.find_access(token, utcnow())
     if found is None:
         return _client_page("homework/link_gone.html", 404)
-    turn_on = request.form.get("reminders") == "on"
-    if services.set_opted_out(found.partner_id, not turn_on, utcnow()):
-        audit.record(
-            "reminders.resume" if turn_on else "reminders.opt_out",
-            couple_id=found.couple_id,
-            object_type="partner",
-            object_id=found.partner_id,
-            actor_kind="partner_link",
-        )
-    db.session.commit()
+    _choose(found.partner_id, found.couple_id, opted_out=request.form.get("reminders") != "on")
     return redirect(url_for("partner.home", token=token) + "#reminders")
 
 

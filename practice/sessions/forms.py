@@ -156,7 +156,11 @@ def session_form(
         setattr(
             ReviewingSessionForm,
             f"remarks_{assignment.id}",
-            _text("Your remarks", 5_000, "Printed on both copies, under the homework."),
+            _text(
+                "Your remarks", 5_000,
+                "Printed on both copies under the homework once “Reviewed” is ticked; "
+                "typing a remark ticks it.",
+            ),
         )
     form = ReviewingSessionForm(data=data)
     form.set_partner_choices(couple)

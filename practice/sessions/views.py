@@ -50,6 +50,11 @@ def _session_form(couple, counseling_session=None):
             _record(action, counseling_session.couple_id, counseling_session.id)
             db.session.commit()
             flash(message, "success")
+            for title in unprinted_remarks(assignments, reviews):
+                flash(
+                    f"Your remark on “{title}” is saved but not printed: tick "
+                    "“Reviewed” to print it on both copies.", "warning",
+                )
             return redirect(url_for("sessions.detail", session_id=counseling_session.id))
         if counseling_session is None and services.same_details(clash, details):
             # The same form sent twice (double click, resend): one session, no error.
@@ -168,6 +173,15 @@ def _record(action: str, couple_id: int, session_id: int, detail: str = "") -> N
 def _record_read(action: str, couple_id: int, session_id: int, detail: str = "") -> None:
     audit.record_read(action, couple_id=couple_id, object_type="counseling_session",
                       object_id=session_id, detail=detail)
+
+
+def unprinted_remarks(assignments, reviews) -> list[str]:
+    """Titles of homework with a remark typed but "Reviewed" not ticked: the remark is kept,
+    and only reviewed homework is printed, so the counselor is told rather than surprised."""
+    return [
+        a.title for a in assignments
+        if a.id in reviews and reviews[a.id].remarks.strip() and not reviews[a.id].reviewed
+    ]
 
 
 @bp.app_template_filter("session_format")

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from practice import keys
+from practice import keys, params
 from practice.config import BASE_SETTINGS, settings_from_env
 from practice.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -19,9 +19,17 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MIN_SQLITE = (3, 35)
 
 
+class PracticeFlask(Flask):
+    def log_exception(self, exc_info) -> None:  # type: ignore[override]
+        """Unexpected errors are logged by class and code path only (log_redaction)."""
+        from practice import log_redaction
+
+        log_redaction.log_exception(self, exc_info)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app. `test_config` overrides settings from the environment."""
-    app = Flask(
+    app = PracticeFlask(
         __name__,
         instance_relative_config=True,
         template_folder="../templates",
@@ -41,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     register_extensions(app)
+    params.init_app(app)  # before the blueprints add their `<int:...>` routes
     register_blueprints(app)
     register_request_hooks(app)
     register_template_helpers(app)

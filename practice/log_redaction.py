@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
+from types import TracebackType
 
-from flask import Flask
+from flask import Flask, request
 
 REDACTED = "[redacted]"
 # `/h/` (or a password reset link's `/password/reset/`, or an email's one-click
@@ -59,3 +61,34 @@ def install(app: Flask) -> None:
     for target in [*loggers, *handlers]:
         if not any(isinstance(existing, RedactTokens) for existing in target.filters):
             target.addFilter(token_filter)
+
+
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType] | tuple[None, None, None]
+
+
+def describe_exception(exc_info: ExcInfo) -> str:
+    """An unexpected error for the log: its class (and its causes' classes) and the code it
+    went through, never its message. Messages quote what people typed: a database error
+    carries the query's parameters (a client's name in a search), a ValueError the value."""
+    exc_type, error, trace = exc_info
+    if exc_type is None or error is None:
+        return "unknown error"
+    classes = [exc_type.__name__]
+    cause = error.__cause__ or error.__context__
+    while cause is not None and len(classes) < 5:
+        classes.append(type(cause).__name__)
+        cause = cause.__cause__ or cause.__context__
+    frames = "".join(
+        f"\n  {frame.filename}:{frame.lineno} in {frame.name}"
+        for frame in traceback.extract_tb(trace)
+    )
+    return " caused by ".join(classes) + frames
+
+
+def log_exception(app: Flask, exc_info: ExcInfo) -> None:
+    """Flask's log of an unhandled error (the 500), by class only: the route's pattern
+    instead of its path (no ids, no tokens), no message, no local values."""
+    rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
+    app.logger.error(
+        "Unhandled error on %s %s: %s", request.method, rule, describe_exception(exc_info)
+    )

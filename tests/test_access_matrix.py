@@ -61,14 +61,14 @@ ADMIN_ENDPOINTS = {
 QUERY_IDS = {"exercises.assign": ("couple_id",)}
 # Converters the id map can fill, per argument name.
 CONVERTERS = {
-    "couple_id": "IntegerConverter",
-    "assignment_id": "IntegerConverter",
-    "partner_id": "IntegerConverter",
-    "session_id": "IntegerConverter",
-    "counselor_id": "IntegerConverter",
-    "slug": "UnicodeConverter",
-    "request_id": "IntegerConverter",
-    "measure_id": "IntegerConverter",
+    "couple_id": "DatabaseIdConverter",
+    "assignment_id": "DatabaseIdConverter",
+    "partner_id": "DatabaseIdConverter",
+    "session_id": "DatabaseIdConverter",
+    "counselor_id": "DatabaseIdConverter",
+    "slug": "TextConverter",
+    "request_id": "DatabaseIdConverter",
+    "measure_id": "DatabaseIdConverter",
 }
 # A body that would pass most forms, so a missing ownership check would act, not just fail
 # validation. The status code is the main check; the database snapshot the second.

@@ -7,6 +7,7 @@ from wtforms.validators import Length, Optional
 
 from practice.audit.labels import ACTION_LABELS
 from practice.audit.services import Filters
+from practice.params import MAX_ID, drop_controls
 
 
 class AuditFilterForm(FlaskForm):
@@ -36,14 +37,16 @@ class AuditFilterForm(FlaskForm):
         def valid(field):
             return None if field.errors else field.data
 
-        counselor = valid(self.counselor)
-        couple = (valid(self.couple) or "").strip()
+        # Optional() lets a blank choice (" ") through unchecked: blank means anyone.
+        counselor = (valid(self.counselor) or "").strip()
+        couple = drop_controls(valid(self.couple) or "").strip()
         number = couple.removeprefix("#").strip()
         by_number = number.isdigit() and number.isascii()
         return Filters(
             counselor_id=int(counselor) if counselor else None,
             action=valid(self.action) or "",
-            couple_id=int(number) if by_number else None,
+            # A number no id can have (ids end at 2**31-1) matches no couple: 0.
+            couple_id=(int(number) if int(number) <= MAX_ID else 0) if by_number else None,
             couple_name="" if by_number else couple,
             since=valid(self.since),
             until=valid(self.until),

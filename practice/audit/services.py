@@ -111,7 +111,7 @@ def events_query(filters: Filters) -> Select:
         query = query.where(AuditEvent.couple_id.in_(named))
     if filters.since is not None:
         query = query.where(AuditEvent.at >= datetime.combine(filters.since, time.min))
-    if filters.until is not None:
+    if filters.until is not None and filters.until < date.max:  # the last day has no next
         end = datetime.combine(filters.until + timedelta(days=1), time.min)
         query = query.where(AuditEvent.at < end)
     return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

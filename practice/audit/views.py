@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from practice.audit import bp, services
 from practice.audit.forms import AuditFilterForm
 from practice.audit.labels import ACTOR_LABELS, action_label, device
+from practice.params import MAX_PAGE, query_int
 from practice.security import admin_required
 from practice.timeutil import utcnow
 
@@ -28,7 +29,7 @@ def index():
     """Every recorded event, newest first, filtered by counselor, action, couple and dates."""
     names = services.counselor_names()
     form = _filter_form(names)
-    page = request.args.get("page", 1, type=int) or 1
+    page = query_int("page", 1, maximum=MAX_PAGE)
     events, total = services.list_events(form.filters(), page=page)
     query = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(

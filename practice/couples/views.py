@@ -13,17 +13,18 @@ from practice.couples.forms import CoupleForm, DeleteCoupleForm
 from practice.extensions import db
 from practice.formatting import today_local
 from practice.local_address import url_is_loopback
+from practice.params import MAX_PAGE, query_int, query_text
 from practice.timeutil import utcnow
 
 
 @bp.get("/")
 def index():
     """The counselor's couples, searchable by either partner's name."""
-    search = request.args.get("q", "")[:100]
+    search = query_text("q", 100)
     status = request.args.get("status", "active")
     if status not in ("active", "archived", "all"):
         status = "active"
-    page = request.args.get("page", 1, type=int) or 1
+    page = query_int("page", 1, maximum=MAX_PAGE)
     couples, total = services.list_couples(current_user, search=search, status=status, page=page)
     return render_template(
         "couples/index.html",

@@ -29,13 +29,14 @@ from practice.exercises.handout import build_handout
 from practice.exercises.models import CATEGORIES, PROMPT_TYPES, Exercise, describe_prompt
 from practice.exercises.sources import display_titles, source_title
 from practice.extensions import db
+from practice.params import query_id, query_text
 from practice.settings.services import practice_settings
 
 
 @bp.get("/")
 def index():
     """The library: built-in exercises and the counselor's own, by category or by search."""
-    search = request.args.get("q", "")[:200].strip()
+    search = query_text("q", 200)
     category = request.args.get("category", "")
     if category not in CATEGORIES:
         category = ""
@@ -76,7 +77,7 @@ def detail(slug: str):
 def assign(slug: str):
     """Send the "Assign to a couple" choice on to that couple's homework form."""
     exercise = services.visible_exercise_or_404(current_user, slug)
-    couple = own_couple_or_404(current_user, request.args.get("couple_id", 0, type=int) or 0)
+    couple = own_couple_or_404(current_user, query_id("couple_id") or 0)
     target = url_for("couples.detail", couple_id=couple.id) + "/homework/new"
     return redirect(target + "?" + urlencode({"exercise": exercise.slug}))
 

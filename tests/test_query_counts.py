@@ -16,7 +16,7 @@ from practice.bench.measure import (
     Context,
     available,
     count_statements,
-    link_form,
+    page_form,
     prepare_context,
     problem_with,
     sign_in,
@@ -52,7 +52,7 @@ def statements(app: Flask, key: str, targets: Targets) -> int:
         ctx = prepare_context(targets)
         client = app.test_client()
         sign_in(client, targets.counselor_email, TEST_PASSWORD)
-        form = link_form(client, ctx) if page.method == "POST" else None
+        form = page_form(client, page, ctx) if page.method == "POST" else None
         for _ in range(2):
             count, response = count_statements(client, page, ctx, form)
             assert problem_with(page, response) is None, (key, response.status_code)

@@ -45,6 +45,7 @@ from practice.couples.models import Couple, Partner
 from practice.exercises.models import Exercise
 from practice.extensions import db
 from practice.homework.models import Assignment, Entry, PartnerLink
+from practice.measures.models import MeasureRequest, MeasureResponse
 from practice.sessions.models import CounselingSession
 from practice.timeutil import utcnow
 
@@ -58,7 +59,12 @@ TABLES: tuple[Table, ...] = (
     Assignment.__table__,
     PartnerLink.__table__,
     Entry.__table__,
+    MeasureRequest.__table__,
+    MeasureResponse.__table__,
 )
+# Every couple is asked for the CSI-4 weekly, and both partners answered every week of the
+# last year of their care (or of all of it, when shorter).
+MEASURE_WEEKS = 52
 LINK_GRACE_DAYS = 14
 SEEN_WINDOW = timedelta(days=2)  # entries newer than this are "new since you last looked"
 
@@ -105,6 +111,7 @@ class Targets:
     link_id: int  # the first partner's link to the couple's newest homework (not yet due)
     couple_search: str  # what a counselor types into the couples search
     library_search: str
+    measure_request_id: int = 0  # the couple's weekly CSI-4 request (answered under the link)
 
 
 @dataclass
@@ -408,6 +415,7 @@ def build(
     pool = TextPool(rng)
     now = (now or utcnow()).replace(microsecond=0)
     library, library_source = load_library()
+    measure = load_measure()
     for exercise in library:
         exercise.answer_sets = [answers_for(exercise.prompts, rng, pool) for _ in range(12)]
     ids = _next_ids()
@@ -430,11 +438,13 @@ def build(
         })
         for k in range(shape.couples_per_counselor):
             couple = _add_couple(writer, ids, shape, counselor_id, k, library, rng, pool, now)
+            request_id = _add_measure_answers(writer, ids, couple, measure, rng, now)
             if targets is None:
                 targets = Targets(
                     counselor_id=counselor_id, counselor_email=email, couple_id=couple["id"],
                     session_id=couple["last_session_id"], link_id=couple["last_link_id"],
                     couple_search="an", library_search="listen",
+                    measure_request_id=request_id,
                 )
     writer.flush()
     db.session.commit()
@@ -563,7 +573,68 @@ def _add_couple(
         "id": couple_id,
         "last_session_id": session_ids[-1] if session_ids else 0,
         "last_link_id": last_link_id,
+        "partner_ids": partner_ids,
+        "start": start,
+        "end": end,
     }
+
+
+@dataclass
+class BenchMeasure:
+    measure_id: int
+    version_id: int
+    item_tops: list[tuple[str, int]]  # item key, highest answer
+
+
+def load_measure() -> BenchMeasure:
+    """The built-in CSI-4, loaded from seed/measures/ first if it is not there yet."""
+    from practice.measures.library import MEASURES_FOLDER, sync_measures
+    from practice.measures.models import Measure, MeasureVersion
+
+    sync_measures(Path(current_app.config["SEED_DIR"]) / MEASURES_FOLDER)
+    db.session.commit()
+    measure = db.session.execute(select(Measure).where(Measure.slug == "csi-4")).scalar_one()
+    version = db.session.execute(
+        select(MeasureVersion)
+        .where(MeasureVersion.measure_id == measure.id)
+        .order_by(MeasureVersion.number.desc())
+        .limit(1)
+    ).scalar_one()
+    items = [(item.key, item.max) for item in version.typed.items]
+    return BenchMeasure(measure.id, version.id, items)
+
+
+def _add_measure_answers(
+    writer: BulkWriter, ids: dict[str, int], couple: dict[str, Any], measure: BenchMeasure,
+    rng: random.Random, now: datetime,
+) -> int:
+    """The couple's weekly CSI-4 request and both partners' answers, week by week."""
+    request_id = _take(ids, "measure_request")
+    start = max(couple["start"], couple["end"] - timedelta(weeks=MEASURE_WEEKS)).date()
+    writer.add(MeasureRequest.__table__, {
+        "id": request_id, "couple_id": couple["id"], "measure_id": measure.measure_id,
+        "cadence": "weekly", "starts_on": start,
+        "created_at": datetime.combine(start, clock(9)), "stopped_at": None,
+    })
+    weeks = max(1, (couple["end"].date() - start).days // 7)
+    for partner_id in couple["partner_ids"]:
+        level = rng.uniform(0.4, 0.9)  # each partner's own satisfaction, drifting week to week
+        for week in range(weeks):
+            level = min(1.0, max(0.0, level + rng.uniform(-0.08, 0.08)))
+            answers = {key: round(top * level) for key, top in measure.item_tops}
+            occasion = start + timedelta(weeks=week)
+            at = datetime.combine(occasion, clock(rng.randint(7, 22)))
+            response_id = _take(ids, "measure_response")
+            writer.add(MeasureResponse.__table__, {
+                "id": response_id, "request_id": request_id, "couple_id": couple["id"],
+                "partner_id": partner_id, "measure_id": measure.measure_id,
+                "version_id": measure.version_id, "occasion": occasion,
+                "answers": writer.json(answers), "total": float(sum(answers.values())),
+                "score_note": "", "submission_key": f"bench-m-{response_id:016d}",
+                "created_at": at, "updated_at": at,
+                "seen_at": at + timedelta(days=1) if at < now - SEEN_WINDOW else None,
+            })
+    return request_id
 
 
 def _after_bulk_load() -> None:

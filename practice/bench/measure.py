@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,6 +35,8 @@ class Context:
 
     targets: Targets
     token: str
+    # The target partner's one personal link (PartnerAccess), for pages under it.
+    partner_token: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,16 @@ class Page:
     method: str
     path: Callable[[Context], str]
     kind: str  # "html" or "pdf": what a successful response must be
+    # A POST's form is read from this page (default: the client link page).
+    form_path: Callable[[Context], str] | None = None
 
     def url(self, ctx: Context) -> str:
         return self.path(ctx)
+
+
+def _measure_path(c: Context) -> str:
+    """The target couple's weekly measure under a partner's personal link."""
+    return f"/h/{c.partner_token or c.token}/measures/{c.targets.measure_request_id}"
 
 
 # One entry per page of the issue; a page that is not in the app yet is reported, not faked.
@@ -69,6 +79,14 @@ PAGES: tuple[Page, ...] = (
     Page(
         "library_search", "Library search", "GET",
         lambda c: f"/library/?q={c.targets.library_search}", "html",
+    ),
+    Page(
+        "progress", "Progress page (chart drawn)", "GET",
+        lambda c: f"/couples/{c.targets.couple_id}/progress", "html",
+    ),
+    Page(
+        "measure_post", "Measure answers (POST)", "POST",
+        lambda c: _measure_path(c), "html", form_path=lambda c: _measure_path(c),
     ),
 )
 PAGES_BY_KEY = {page.key: page for page in PAGES}
@@ -95,6 +113,7 @@ def token_hash(token: str) -> str:
 
 def prepare_context(targets: Targets) -> Context:
     """Give the target link a token we know (only its hash is stored, as the app does)."""
+    partner_token = _partner_token(targets)
     token = secrets.token_urlsafe(32)
     db.session.execute(
         update(PartnerLink)
@@ -102,7 +121,31 @@ def prepare_context(targets: Targets) -> Context:
         .values(token_hash=token_hash(token), revoked_at=None)
     )
     db.session.commit()
-    return Context(targets=targets, token=token)
+    return Context(targets=targets, token=token, partner_token=partner_token)
+
+
+def _partner_token(targets: Targets) -> str:
+    """A live personal link for the target couple's second partner (issued now: only hashes
+    are kept). Not the first partner's: with a personal link, their per-homework link that
+    the client link pages use would open their home instead of the homework form."""
+    from flask import current_app
+
+    from practice.couples.models import Partner
+    from practice.partner import access
+    from practice.timeutil import utcnow
+
+    partner = db.session.execute(
+        select(Partner).where(Partner.couple_id == targets.couple_id, Partner.position == 2)
+    ).scalar_one_or_none()
+    if partner is None:
+        return ""
+    now = utcnow()
+    _row, token = access.issue_access(
+        partner, secret_key=current_app.config["SECRET_KEY"], now=now,
+        expires_at=now + timedelta(days=60),
+    )
+    db.session.commit()
+    return token
 
 
 def sign_in(client: FlaskClient, email: str, password: str = BENCH_PASSWORD) -> None:
@@ -191,9 +234,14 @@ class _FormReader(HTMLParser):
             self.select = None
 
 
-def link_form(client: FlaskClient, ctx: Context) -> dict[str, str]:
-    """The client link form as a partner would submit it."""
-    response = client.get(f"/h/{ctx.token}")
+def page_form(client: FlaskClient, page: Page, ctx: Context) -> dict[str, str]:
+    """The form a POST page sends, read from the page a partner fills it on."""
+    return link_form(client, ctx, page.form_path(ctx) if page.form_path else None)
+
+
+def link_form(client: FlaskClient, ctx: Context, path: str | None = None) -> dict[str, str]:
+    """The client link form (or the form at `path`) as a partner would submit it."""
+    response = client.get(path or f"/h/{ctx.token}")
     reader = _FormReader()
     reader.feed(response.get_data(as_text=True))
     if not reader.fields:
@@ -288,14 +336,18 @@ def measure_page(
     budget_seconds: float = 120.0,
 ) -> PageResult:
     shown_path = page.url(ctx).replace(ctx.token, "<token>")
+    if ctx.partner_token:
+        shown_path = shown_path.replace(ctx.partner_token, "<token>")
     result = PageResult(page.key, page.label, page.method, shown_path, "ok")
     if not available(app, page, ctx):
         result.status = "not available"
         return result
-    form = link_form(client, ctx) if page.method == "POST" else None
+    form = page_form(client, page, ctx) if page.method == "POST" else None
     if form is not None and not any("submission" in name.lower() for name in form):
         result.notes.append("no submission key field found in the form")
-    entries_before = _entries_of_link(ctx.targets.link_id) if form is not None else 0
+    # The homework POST stores an entry each time; a measure POST replaces the week's answer.
+    counts_entries = form is not None and page.form_path is None
+    entries_before = _entries_of_link(ctx.targets.link_id) if counts_entries else 0
     for _ in range(warmup):
         response = request_page(client, page, ctx, form)
         problem = problem_with(page, response)
@@ -327,7 +379,7 @@ def measure_page(
     result.statements = round(statistics.median(counts))
     result.statements_range = [min(counts), max(counts)]
     result.response_bytes = len(response.data)
-    if form is not None:
+    if counts_entries:
         stored = _entries_of_link(ctx.targets.link_id) - entries_before
         posted = warmup + result.requests
         if stored != posted:

@@ -450,22 +450,22 @@ def couple_progress(couple: Couple, today: date) -> CoupleProgress:
     measures = []
     for measure_id in measure_ids:
         # The latest answer per partner and occasion (a re-answer after the counselor saw
-        # the first is a new answer, and the newest one is what the chart shows).
+        # the first is a new answer, and the newest one is what the chart shows). Rows come
+        # ordered by occasion, then time: later rows win.
         latest: dict[tuple[int, date], Any] = {}
         for row in responses:
             if row.measure_id == measure_id:
                 latest[(row.partner_id, row.occasion)] = row
-        series = []
-        for partner_id, name in partners:
-            line = PartnerSeries(partner_id, name)
-            for (pid, occasion), row in sorted(latest.items(), key=lambda kv: kv[0][1]):
-                if pid != partner_id:
-                    continue
-                if row.total is None:
-                    line.unscored.append((occasion, row.score_note))
-                else:
-                    line.points.append(Point(occasion, row.total))
-            series.append(line)
+        lines = {partner_id: PartnerSeries(partner_id, name) for partner_id, name in partners}
+        for (partner_id, occasion), row in latest.items():
+            line = lines.get(partner_id)
+            if line is None:
+                continue
+            if row.total is None:
+                line.unscored.append((occasion, row.score_note))
+            else:
+                line.points.append(Point(occasion, row.total))
+        series = list(lines.values())
         dates = [occasion for (_pid, occasion) in latest] + sessions
         measures.append(
             MeasureProgress(
@@ -477,28 +477,41 @@ def couple_progress(couple: Couple, today: date) -> CoupleProgress:
                 end=max(max(dates), min(dates) + timedelta(1)),
             )
         )
-    entries = db.session.execute(
-        select(Entry.partner_id, Entry.created_at, Entry.connection_rating)
+    # By day in SQL (at most two rows a day, whatever was written), by week here: weeks
+    # start on Monday in every database this way.
+    entry_day = func.date(Entry.created_at)
+    by_day = db.session.execute(
+        select(
+            Entry.partner_id,
+            entry_day.label("day"),
+            func.count().label("entries"),
+            func.sum(Entry.connection_rating).label("rating_sum"),
+            func.count(Entry.connection_rating).label("ratings"),
+        )
         .join(Assignment, Entry.assignment_id == Assignment.id)
         .where(
             Assignment.couple_id == couple.id,
             Entry.created_at >= datetime.combine(since, datetime.min.time()),
         )
+        .group_by(Entry.partner_id, entry_day)
     ).all()
-    ratings: dict[tuple[date, int], list[int]] = defaultdict(list)
+    rating_sums: dict[tuple[date, int], list[int]] = defaultdict(lambda: [0, 0])
     completed: dict[tuple[date, int], int] = defaultdict(int)
-    for row in entries:
-        week = week_start(row.created_at.date())
-        completed[(week, row.partner_id)] += 1
-        if row.connection_rating is not None:
-            ratings[(week, row.partner_id)].append(row.connection_rating)
+    for row in by_day:
+        day = row.day if isinstance(row.day, date) else date.fromisoformat(row.day)
+        week = week_start(day)
+        completed[(week, row.partner_id)] += row.entries
+        if row.ratings:
+            total = rating_sums[(week, row.partner_id)]
+            total[0] += int(row.rating_sum)
+            total[1] += row.ratings
     weeks = []
     for week in sorted({week for week, _pid in completed}):
         weeks.append(
             WeekRow(
                 week=week,
                 connection=[
-                    round(sum(r) / len(r), 1) if (r := ratings.get((week, pid))) else None
+                    round(r[0] / r[1], 1) if (r := rating_sums.get((week, pid))) else None
                     for pid, _name in partners
                 ],
                 completed=[completed.get((week, pid), 0) for pid, _name in partners],

@@ -150,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     from practice import (
         audit,
         auth,
+        caseload,
         couples,
         dashboard,
         exercises,
@@ -163,7 +164,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for module in (auth, dashboard, couples, exercises, homework, partner, sessions, audit,
-                   settings, measures, passwords, reminders):
+                   settings, measures, passwords, reminders, caseload):
         app.register_blueprint(module.bp)
 
     @app.get("/healthz")

@@ -26,6 +26,8 @@ ACTION_LABELS: dict[str, str] = {
     "couple.restore": "Restored a couple",
     "couple.export": "Exported a couple's record",
     "couple.delete": "Deleted a couple",
+    "couple.move": "Moved a couple to another counselor",
+    "counselor.deactivate": "Closed a counselor's account",
     "homework.assign": "Assigned homework",
     "homework.view": "Opened homework",
     "homework.update": "Changed homework",

@@ -105,7 +105,7 @@ def test_counselor_copy_has_everything(signed_in, session_id):
         "Qanashared",
         "Qremarks",
         "Device-free time",
-        "Fri 28 Mar 2025",
+        "Friday 28 March 2025",
         "Qassignednote",
         "Qwaitingforben",
         "Qbothdoneana",
@@ -121,7 +121,9 @@ def test_couple_copy_leaves_out_what_is_private(signed_in, session_id):
     assert response.status_code == 200
     assert "couple-copy.pdf" in response.headers["Content-Disposition"]
     text, _ = read_pdf(response.data)
-    assert "Copy for Ana Silva & Ben Okafor" in text
+    # The header names the couple, the counselor and the practice once.
+    assert text.count("Ana Silva and Ben Okafor · with Dr. Rivera") == 1
+    assert "Counselor copy" not in text
     for expected in ("Qsummaryforcouple", "Qanashared", "Gratitude list", "Qremarks"):
         assert expected in text, expected
     # Shared once both submitted: both did for "Date night", only Ana for "Weekly check-in".
@@ -129,7 +131,7 @@ def test_couple_copy_leaves_out_what_is_private(signed_in, session_id):
     assert "Qwaitingforben" not in text
     for marker in PRIVATE_MARKERS:
         assert marker not in text, marker
-    assert "Private notes" not in text and "counselor only" not in text
+    assert "PRIVATE" not in text and "counselor only" not in text and "Session notes" not in text
 
 
 def test_print_view_follows_the_same_rules(signed_in, session_id):
@@ -151,7 +153,7 @@ def test_print_view_follows_the_same_rules(signed_in, session_id):
 
 def test_unknown_copy_falls_back_to_the_couple_copy(signed_in, session_id):
     text, _ = read_pdf(signed_in.get(f"/sessions/{session_id}/summary.pdf?copy=all").data)
-    assert "Copy for Ana Silva & Ben Okafor" in text and "Qprivatenotes" not in text
+    assert "Counselor copy" not in text and "Qprivatenotes" not in text
 
 
 def test_a_session_with_nothing_in_it_renders(app, signed_in, counselor):
@@ -164,7 +166,7 @@ def test_a_session_with_nothing_in_it_renders(app, signed_in, counselor):
         assert response.status_code == 200
         text, reader = read_pdf(response.data)
         assert "Nothing recorded." in text
-        assert "No homework was reviewed in this session." in text and "No new homework." in text
+        assert "No homework was reviewed in this session." in text and "No homework is open." in text
         assert "Not booked yet." in text
         assert len(reader.pages) == 1 and "Page 1 of 1" in text
     page = signed_in.get(f"/sessions/{session_id}").get_data(as_text=True)
@@ -218,7 +220,8 @@ def test_a_50000_character_note_prints_over_several_pages(app, signed_in, counse
     assert response.status_code == 200
     text, reader = read_pdf(response.data)
     assert len(reader.pages) >= 10
-    assert text.count("Qendofnote") == 3  # summary, next steps, private notes: in full
+    # Summary, next steps, private notes and the partner's note: all in full.
+    assert text.count("Qendofnote") == 4
     assert "Qlongnote" in text and f"of {len(reader.pages)}" in text
 
 
@@ -247,7 +250,7 @@ def test_couple_record_has_every_session_oldest_first(app, signed_in, counselor,
     assert "Qfirstprivate" in text and "Qlastfocus" in text and "Gratitude list" in text
     assert len(reader.pages) >= 4
     couple_text, _ = read_pdf(signed_in.get(f"/couples/{couple_id}/record.pdf?copy=couple").data)
-    assert "Copy for Ana Silva & Ben Okafor" in couple_text and "Qsummaryforcouple" in couple_text
+    assert "Counselor copy" not in couple_text and "Qsummaryforcouple" in couple_text
     for marker in (*PRIVATE_MARKERS, "Qfirstprivate", "Qwaitingforben"):
         assert marker not in couple_text, marker
 
@@ -280,7 +283,7 @@ def test_another_counselor_gets_404_for_the_pdfs(app, client, auth, session_id):
 
 def test_renderer_needs_no_app(app):
     """The PDF module takes plain data: it renders outside any request or app context."""
-    from practice.pdf.summary import CoupleRecord, SessionSummary
+    from practice.pdf.summary import CoupleRecord, PartnerDetails, SessionSummary
 
     summary = SessionSummary(
         copy="couple",
@@ -293,7 +296,10 @@ def test_renderer_needs_no_app(app):
         attendance="Both partners",
     )
     text, _ = read_pdf(session_summary_pdf(summary, practice_name="P", page_size="letter"))
-    assert "Copy for A & B" in text and "Phone" in text
-    record = CoupleRecord(copy="counselor", couple_name="A & B", partners=["A", "B"], counselor="C")
+    assert "A and B · with C" in text and "Phone" in text
+    record = CoupleRecord(
+        copy="counselor", couple_name="A & B", partners=[PartnerDetails("A"), PartnerDetails("B")],
+        counselor="C",
+    )
     text, _ = read_pdf(couple_record_pdf(record, practice_name="P"))
     assert "No sessions recorded yet." in text

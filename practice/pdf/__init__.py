@@ -12,6 +12,7 @@ All helpers take raw user text; escaping and font fallback happen inside.
 from practice.pdf.base import (
     CELL_EXCERPT_CHARS,
     PAGE_SIZES,
+    Letterhead,
     build_document,
     bullet_list,
     data_table,
@@ -22,6 +23,7 @@ from practice.pdf.base import (
     paragraph,
     qr_code,
     rule,
+    section,
     spacer,
     styles,
 )
@@ -30,6 +32,7 @@ from practice.pdf.text import REPLACEMENT, safe_markup
 __all__ = [
     "CELL_EXCERPT_CHARS",
     "PAGE_SIZES",
+    "Letterhead",
     "REPLACEMENT",
     "build_document",
     "bullet_list",
@@ -42,6 +45,7 @@ __all__ = [
     "qr_code",
     "rule",
     "safe_markup",
+    "section",
     "spacer",
     "styles",
 ]

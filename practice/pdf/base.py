@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import itertools
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache, partial
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -24,14 +25,20 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
+    FrameBreak,
     HRFlowable,
+    Image,
+    KeepTogether,
     LongTable,
+    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus.flowables import _listWrapOn
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from practice.pdf.text import (
     FONT_BOLD,
@@ -59,7 +66,23 @@ _MARGIN_X = 20 * mm
 _FRAME_PAD = 6  # reportlab's default Frame padding; page furniture lines up with the text
 _MARGIN_TOP = 20 * mm
 _MARGIN_BOTTOM = 24 * mm  # room for the footer below the frame
+_MARGIN_BOTTOM_CRISIS = 30 * mm  # and for the crisis line above it
 _FOOTER_Y = 12 * mm
+_LOGO_MAX = (45 * mm, 18 * mm)  # width, height of the letterhead's logo box
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The practice as printed at the top of each document (plain user text).
+
+    ``crisis_line`` is printed at the foot of every page of a client-facing document;
+    ``logo`` is PNG or JPEG bytes (checked before they are stored)."""
+
+    name: str
+    address: str = ""
+    contact: str = ""
+    crisis_line: str = ""
+    logo: bytes | None = None
 
 
 def _make_styles() -> dict[str, ParagraphStyle]:
@@ -107,6 +130,12 @@ def _make_styles() -> dict[str, ParagraphStyle]:
             "cell_header", fontName=FONT_BOLD, fontSize=10, leading=13.5, spaceAfter=0
         ),
         "footer": derive("footer", fontSize=8, leading=10, textColor=MUTED, spaceAfter=0),
+        "footer_crisis": derive(
+            "footer_crisis", fontName=FONT_BOLD, fontSize=8.5, leading=11, spaceAfter=0
+        ),
+        "letterhead": derive(
+            "letterhead", fontName=FONT_BOLD, fontSize=12, leading=15, spaceAfter=1
+        ),
         "footer_center": derive(
             "footer_center",
             fontSize=8,
@@ -137,7 +166,7 @@ def _style(name: str) -> ParagraphStyle:
 
 def styles() -> dict[str, ParagraphStyle]:
     """Fresh ParagraphStyles by name: title, subtitle, h2, h3, body, item, small, muted,
-    cell, cell_header, footer*. Safe to modify; the helpers use their own copies."""
+    cell, cell_header, letterhead, footer*. Safe to modify; the helpers use their own copies."""
     return _make_styles()
 
 
@@ -383,6 +412,7 @@ def _widths(n: int, col_widths: Sequence[float] | None) -> list[str]:
 
 
 _TABLE_BASE = [
+    ("FONTNAME", (0, 0), (-1, -1), FONT_REGULAR),
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ("LEFTPADDING", (0, 0), (-1, -1), 4),
     ("RIGHTPADDING", (0, 0), (-1, -1), 4),
@@ -462,6 +492,9 @@ def qr_code(url: str, size: float = 35 * mm) -> Drawing:
     # Level M survives smudges and low-resolution printing better than the default L.
     widget = QrCodeWidget(url, barLevel="M", barWidth=size, barHeight=size)
     drawing = Drawing(size, size)
+    # The renderer sets the drawing's font even with no text in it: ours, not an
+    # unembedded Helvetica.
+    drawing.initialFontName = FONT_REGULAR
     drawing.add(widget)
     drawing.hAlign = "LEFT"
     return drawing
@@ -515,6 +548,12 @@ class _FooterCanvas(Canvas):
             p = Paragraph(str(markup), _style(style))
             _, h = p.wrap(inner * share, 40)
             p.drawOn(self, left + inner * start, _FOOTER_Y + 9 - h)
+        crisis = self._footer.get("crisis")
+        if crisis:
+            # On every page a client may be handed, above the footer rule.
+            p = Paragraph(str(crisis), _style("footer_crisis"))
+            p.wrap(inner, 40)
+            p.drawOn(self, left, _FOOTER_Y + 16)
         header = self._footer["header"]
         if page > 1 and header:
             # Running title so a loose page can be matched to its document.
@@ -524,20 +563,130 @@ class _FooterCanvas(Canvas):
         self.restoreState()
 
 
+# How much of what follows a heading must fit under it on the same page (about 3 lines).
+_FOLLOW_HEIGHT = 48
+
+
+class _KeepHeadingWithStart(KeepTogether):
+    """keepWithNext that keeps a heading with the first lines of what follows, not all of it.
+
+    reportlab's own moves the heading and the whole of the next flowable to a new page when
+    they do not fit together, so a heading over a long answer left most of a page empty."""
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803
+        dims: list[tuple[float, float]] = []
+        width, height = _listWrapOn(self._content, aW, self.canv, dims=dims)
+        self._H, self._dims, self._wrapInfo = height, dims, (aW, aH)
+        return width, 0xFFFFFF  # always split: split decides
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        content = self._content[:]
+        if aH >= self._H or not self._dims:
+            return content
+        *lead, last = self._dims
+        need = sum(h for _, h in lead) + min(last[1], _FOLLOW_HEIGHT)
+        frame = getattr(self, "_frame", None)
+        if need <= aH or (frame is not None and getattr(frame, "_atTop", False)):
+            return content
+        return [FrameBreak(), *content]
+
+
+class _Document(SimpleDocTemplate):
+    """A document whose section headings (``section``) fill its contents page and outline."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("keepTogetherClass", _KeepHeadingWithStart)
+        super().__init__(*args, **kwargs)
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab API
+        entry = getattr(flowable, "toc_entry", None)
+        if entry is None:
+            return
+        level, text = entry
+        key = f"section-{id(flowable)}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(plain_text(text, limit=120), key, level=level, closed=True)
+        self.notify("TOCEntry", (level, safe_markup(plain_text(text, limit=160)), self.page, key))
+
+
+def section(text: object, level: int = 0) -> Flowable:
+    """A heading listed on the contents page (``build_document(contents=True)``) and in the
+    PDF's outline: level 0 is a section (h2 size), 1 a subsection (h3 size)."""
+    flowable = heading(text, 2 if level == 0 else 3)
+    flowable.toc_entry = (level, str(text))
+    return flowable
+
+
+def _contents() -> list[Flowable]:
+    toc = TableOfContents(dotsMinLevel=0)
+    toc.tableStyle = TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT_REGULAR),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ])
+    toc.levelStyles = [
+        ParagraphStyle("toc0", parent=_style("body"), leftIndent=0, firstLineIndent=0,
+                       spaceBefore=4, spaceAfter=0),
+        ParagraphStyle("toc1", parent=_style("small"), fontSize=10, leading=13, leftIndent=14,
+                       firstLineIndent=0, spaceAfter=0),
+    ]
+    return [heading("Contents"), toc, PageBreak()]
+
+
+def _logo_flowable(data: bytes) -> Flowable | None:
+    try:
+        image = Image(io.BytesIO(data))
+    except Exception:  # noqa: BLE001 - a logo that will not load must not stop a printout
+        return None
+    scale = min(_LOGO_MAX[0] / image.imageWidth, _LOGO_MAX[1] / image.imageHeight, 1.0)
+    image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
+    image.hAlign = "RIGHT"
+    return image
+
+
+def _letterhead_block(letterhead: Letterhead) -> list[Flowable]:
+    """Practice name, address and contact on the left, the logo on the right."""
+    lines: list[Flowable] = [paragraph(plain_text(letterhead.name, limit=200), "letterhead")]
+    if letterhead.address.strip():
+        lines.append(paragraph(letterhead.address, "muted"))
+    if letterhead.contact.strip():
+        lines.append(paragraph(letterhead.contact, "muted"))
+    logo = _logo_flowable(letterhead.logo) if letterhead.logo else None
+    if logo is None:
+        return lines
+    table = Table([[lines, logo]], colWidths=["70%", "30%"], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT_REGULAR),  # never an unembedded Helvetica
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return [table]
+
+
 def build_document(
     *,
     title: str,
-    practice_name: str,
     story: list[Flowable],
+    practice_name: str | None = None,
+    letterhead: Letterhead | None = None,
     page_size: str = "a4",
     confidential: bool = True,
     subtitle: str | None = None,
+    contents: bool = False,
 ) -> bytes:
-    """Render ``story`` under a title block and return the PDF bytes.
+    """Render ``story`` under the practice's letterhead and a title block; return PDF bytes.
 
-    Every page gets a footer with "Confidential" (if ``confidential``), the
-    practice name and "Page X of Y". ``page_size`` is "a4" or "letter".
-    ``title``/``subtitle``/``practice_name`` are plain user text.
+    Every page gets a footer with "Confidential" (if ``confidential``), the practice name
+    and "Page X of Y", and the letterhead's crisis line when it has one. Pass a
+    ``letterhead`` or just a ``practice_name``. ``page_size`` is "a4" or "letter".
+    ``contents=True`` adds a contents page listing the story's ``section`` headings.
+    ``title``/``subtitle`` and the letterhead are plain user text.
     """
     try:
         pagesize = PAGE_SIZES[page_size.lower()]
@@ -545,33 +694,43 @@ def build_document(
         allowed = ", ".join(sorted(PAGE_SIZES))
         raise ValueError(f"page_size must be one of {allowed}, not {page_size!r}") from None
     register_fonts()
+    if letterhead is None:
+        letterhead = Letterhead(name=practice_name or "")
+    name = letterhead.name
 
-    head: list[Flowable] = []
-    if practice_name:
-        head.append(paragraph(plain_text(practice_name, limit=200), "muted"))
+    head: list[Flowable] = _letterhead_block(letterhead) if name.strip() else []
     head.append(paragraph(title, "title"))
     if subtitle:
         head.append(paragraph(subtitle, "subtitle"))
     head.append(rule())
+    if contents:
+        head.extend(_contents())
 
+    crisis = letterhead.crisis_line.strip()
     footer = {
         "left": f'<font name="{FONT_BOLD}">Confidential</font>' if confidential else "",
-        "center": safe_markup(plain_text(practice_name, limit=80)),
+        "center": safe_markup(plain_text(name, limit=80)),
         "header": safe_markup(plain_text(title, limit=110)),
+        "crisis": safe_markup(plain_text(crisis, limit=300), bold=True) if crisis else "",
     }
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = _Document(
         buf,
         pagesize=pagesize,
         leftMargin=_MARGIN_X,
         rightMargin=_MARGIN_X,
         topMargin=_MARGIN_TOP,
-        bottomMargin=_MARGIN_BOTTOM,
+        bottomMargin=_MARGIN_BOTTOM_CRISIS if crisis else _MARGIN_BOTTOM,
         title=plain_text(title, limit=300),
-        author=plain_text(practice_name, limit=300),
+        author=plain_text(name, limit=300),
         subject=plain_text(subtitle or "", limit=300),
-        creator=plain_text(practice_name, limit=300),
+        creator=plain_text(name, limit=300),
         initialFontName=FONT_REGULAR,
     )
-    doc.build(head + list(story), canvasmaker=partial(_FooterCanvas, footer=footer))
+    canvasmaker = partial(_FooterCanvas, footer=footer)
+    if contents:
+        # Two passes or more: the first finds on which page each section starts.
+        doc.multiBuild(head + list(story), canvasmaker=canvasmaker)
+    else:
+        doc.build(head + list(story), canvasmaker=canvasmaker)
     return buf.getvalue()

@@ -267,11 +267,19 @@ def visual_line(line: str) -> str:
         return line
     # python-bidi's pure-Python algorithm: unlike its Rust one it also mirrors brackets
     # inside right-to-left runs (rule L4), so "(note)" does not print as ")note(".
+    from bidi import get_display as rust_get_display
     from bidi.algorithm import get_display
 
     if _ARABIC_LETTERS.search(line):
         line = _arabic_reshaper().reshape(line)
-    return _marks_after_letters(get_display(line, base_dir="R" if is_rtl_line(line) else "L"))
+    base = "R" if is_rtl_line(line) else "L"
+    try:
+        visual = get_display(line, base_dir=base)
+    except AssertionError:
+        # It refuses a few rare right-to-left scripts (Old Hungarian...); the Rust one
+        # reorders them, without mirroring.
+        visual = rust_get_display(line, base_dir=base)
+    return _marks_after_letters(visual)
 
 
 def _marks_after_letters(visual: str) -> str:

@@ -6,7 +6,7 @@ Every query here is scoped to one counselor or to a session already checked to b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select, update
@@ -21,14 +21,7 @@ from practice.formatting import zone
 # exist yet while the two packages load each other.
 from practice.homework import services as homework_services
 from practice.homework.models import Assignment, Entry, PartnerLink
-from practice.pdf.summary import (
-    AssignedHomework,
-    CoupleRecord,
-    PartnerHomework,
-    ReviewedHomework,
-    SessionSummary,
-)
-from practice.sessions.models import ATTENDANCE, SESSION_FORMATS, CounselingSession
+from practice.sessions.models import ATTENDANCE, CounselingSession
 from practice.timeutil import utcnow
 
 COPIES = ("couple", "counselor")
@@ -78,18 +71,6 @@ def utc_to_local(value: datetime | None, tz: str | None) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone(tz)).replace(tzinfo=None)
-
-
-def printed_datetime(value: datetime | None, tz: str | None) -> str:
-    """'Tuesday 3 December 2024, 14:05': on paper the year and weekday are always spelled out."""
-    moment = utc_to_local(value, tz)
-    if moment is None:
-        return ""
-    return f"{moment:%A} {moment.day} {moment:%B %Y, %H:%M}"
-
-
-def printed_date(value: date | None) -> str:
-    return f"{value:%a} {value.day} {value:%b %Y}" if value else ""
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -261,7 +242,7 @@ def review_items(couple: Couple, assignments: list[Assignment]) -> list[ReviewIt
         ReviewItem(
             assignment=a,
             completion=[
-                (p.display_name, _completion(progress.get(a.id, {}).get(p.id)))
+                (p.display_name, completion_label(progress.get(a.id, {}).get(p.id)))
                 for p in couple.partners
             ],
             entries=[(e, entry_lines(a, e, "counselor")) for e in a.entries],
@@ -408,48 +389,13 @@ def entry_lines(assignment: Assignment, entry: Entry, copy: str) -> list[tuple[s
     return lines
 
 
-def _completion(progress: homework_services.PartnerProgress | None) -> str:
+def completion_label(progress: homework_services.PartnerProgress | None) -> str:
+    """'Completed (5 of 7)', 'Not started'...: one partner's progress on one assignment."""
     if progress is None:
         return "Not assigned"
     if progress.status == "completed" and progress.expected > 1:
         return f"Completed ({progress.entry_count} of {progress.expected})"
     return progress.label
-
-
-def _reviewed(
-    assignment: Assignment, couple: Couple, progress: dict, copy: str
-) -> ReviewedHomework:
-    entries = visible_entries(assignment, copy)
-    rows = []
-    for partner in couple.partners:
-        notes = [
-            "\n".join(f"{label}: {text}" for label, text in entry_lines(assignment, e, copy))
-            for e in entries
-            if e.partner_id == partner.id
-        ]
-        rows.append(
-            PartnerHomework(
-                partner=partner.display_name,
-                completion=_completion(progress.get(assignment.id, {}).get(partner.id)),
-                notes="\n\n".join(n for n in notes if n),
-            )
-        )
-    return ReviewedHomework(
-        title=assignment.title,
-        due=printed_date(assignment.due_date),
-        partners=rows,
-        remarks=assignment.review_remarks or "",
-    )
-
-
-def _assigned(assignment: Assignment) -> AssignedHomework:
-    snapshot = assignment.snapshot or {}
-    return AssignedHomework(
-        title=assignment.title,
-        due=printed_date(assignment.due_date),
-        goal=str(snapshot.get("goal") or ""),
-        note=assignment.note or "",
-    )
 
 
 def attendance_label(counseling_session: CounselingSession, couple: Couple) -> str:
@@ -458,74 +404,3 @@ def attendance_label(counseling_session: CounselingSession, couple: Couple) -> s
     if counseling_session.attendance in names:
         return f"{names[counseling_session.attendance]} only"
     return ATTENDANCE.get(counseling_session.attendance, counseling_session.attendance)
-
-
-def build_summary(
-    counseling_session: CounselingSession,
-    copy: str,
-    reviewed: list[Assignment],
-    assigned: list[Assignment],
-    progress: dict,
-) -> SessionSummary:
-    """The printable content of one copy of a session summary: privacy is decided here."""
-    if copy not in COPIES:
-        raise ValueError(f"copy must be one of {COPIES}, not {copy!r}")
-    couple = counseling_session.couple
-    tz = couple.counselor.timezone
-    return SessionSummary(
-        copy=copy,
-        couple_name=couple.name,
-        partners=[p.display_name for p in couple.partners],
-        counselor=couple.counselor.name,
-        starts_at=printed_datetime(counseling_session.starts_at, tz),
-        format=SESSION_FORMATS.get(counseling_session.format, counseling_session.format),
-        duration=f"{counseling_session.duration_minutes} minutes",
-        attendance=attendance_label(counseling_session, couple),
-        focus=counseling_session.focus or "",
-        couple_summary=counseling_session.couple_summary or "",
-        next_steps=counseling_session.next_steps or "",
-        next_appointment=printed_datetime(counseling_session.next_appointment_at, tz),
-        private_notes=counseling_session.private_notes if copy == "counselor" else "",
-        reviewed=[_reviewed(a, couple, progress, copy) for a in reviewed],
-        assigned=[_assigned(a) for a in assigned],
-    )
-
-
-def session_summary(counseling_session: CounselingSession, copy: str) -> SessionSummary:
-    """Load the homework of one session and build one copy of its summary."""
-    from practice.measures.services import couple_charts  # here: measures imports partner pages
-    reviewed, assigned = session_homework([counseling_session])
-    items = reviewed[counseling_session.id]
-    summary = build_summary(
-        counseling_session, copy, items, assigned[counseling_session.id], progress_for(items)
-    )
-    # The counselor's copy always shows progress; the couple's only when ticked for the session.
-    if copy == "counselor" or counseling_session.include_progress:
-        summary.progress = couple_charts(counseling_session.couple, utcnow().date())
-    return summary
-
-
-def couple_record(couple: Couple, copy: str) -> CoupleRecord:
-    """Every session of the couple, oldest first, as one printable record."""
-    from practice.measures.services import couple_charts  # here: measures imports partner pages
-    sessions = list(
-        db.session.execute(
-            select(CounselingSession)
-            .where(CounselingSession.couple_id == couple.id)
-            .order_by(CounselingSession.starts_at, CounselingSession.id)
-        ).scalars()
-    )
-    reviewed, assigned = session_homework(sessions)
-    progress = progress_for([a for items in reviewed.values() for a in items])
-    # The couple's copy of the record shows progress when the latest session has it ticked.
-    with_progress = copy == "counselor" or bool(sessions and sessions[-1].include_progress)
-    return CoupleRecord(
-        copy=copy,
-        couple_name=couple.name,
-        partners=[p.display_name for p in couple.partners],
-        counselor=couple.counselor.name,
-        sessions=[
-            build_summary(s, copy, reviewed[s.id], assigned[s.id], progress) for s in sessions
-        ],
-        progress=couple_charts(couple, utcnow().date()) if with_progress else [],
-    )

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from practice.audit import services as audit
 from practice.couples.services import own_couple_or_404
 from practice.extensions import db
 from practice.pdf.summary import couple_record_pdf, session_summary_pdf
-from practice.sessions import bp, services
+from practice.sessions import bp, printouts, services
 from practice.sessions.forms import initial_data, session_form
 from practice.sessions.models import SESSION_FORMATS
 from practice.settings.services import practice_settings
@@ -23,8 +23,16 @@ def _copy(default: str = "couple") -> str:
     return copy if copy in services.COPIES else default
 
 
-def _paper() -> str:
-    return practice_settings().paper_size
+def _summary(counseling_session, copy: str):
+    from practice.partner.views import home_url  # the partner blueprint imports sessions
+
+    return printouts.session_summary(
+        counseling_session,
+        copy,
+        secret_key=current_app.config["SECRET_KEY"],
+        now=utcnow(),
+        url_for_token=home_url,
+    )
 
 
 def _session_form(couple, counseling_session=None):
@@ -84,7 +92,7 @@ def new(couple_id: int):
 def detail(session_id: int):
     """One session as recorded, with its homework and the ways to print it."""
     counseling_session = services.own_session_or_404(current_user, session_id)
-    summary = services.session_summary(counseling_session, "counselor")
+    summary = _summary(counseling_session, "counselor")
     page = render_template(
         "sessions/detail.html", counseling_session=counseling_session, summary=summary
     )
@@ -117,11 +125,10 @@ def summary_pdf(session_id: int):
     """The printed summary: ?copy=couple (default, to hand over) or ?copy=counselor (the file)."""
     counseling_session = services.own_session_or_404(current_user, session_id)
     copy = _copy("couple")
-    summary = services.session_summary(counseling_session, copy)
+    summary = _summary(counseling_session, copy)
+    practice = practice_settings()
     pdf = session_summary_pdf(
-        summary,
-        practice_name=practice_settings().name,
-        page_size=_paper(),
+        summary, letterhead=practice.letterhead(), page_size=practice.paper_size
     )
     day = counseling_session.starts_at.date().isoformat()
     _record_read("session.export", counseling_session.couple_id, session_id, f"pdf, {copy} copy")
@@ -137,7 +144,7 @@ def print_view(session_id: int):
     """The summary as a page for printing from the browser."""
     counseling_session = services.own_session_or_404(current_user, session_id)
     copy = _copy("couple")
-    summary = services.session_summary(counseling_session, copy)
+    summary = _summary(counseling_session, copy)
     page = render_template(
         "sessions/print.html", counseling_session=counseling_session, summary=summary, copy=copy
     )
@@ -150,12 +157,9 @@ def record_pdf(couple_id: int):
     """Every session of the couple, oldest first: the counselor copy by default (the file)."""
     couple = own_couple_or_404(current_user, couple_id)
     copy = _copy("counselor")
-    record = services.couple_record(couple, copy)
-    pdf = couple_record_pdf(
-        record,
-        practice_name=practice_settings().name,
-        page_size=_paper(),
-    )
+    record = printouts.couple_record(couple, copy, now=utcnow())
+    practice = practice_settings()
+    pdf = couple_record_pdf(record, letterhead=practice.letterhead(), page_size=practice.paper_size)
     audit.record_read("couple.export", couple_id=couple_id, detail=f"pdf, {copy} copy")
     return send_file(
         BytesIO(pdf),

@@ -10,6 +10,7 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from practice.extensions import db
+from practice.pdf.base import Letterhead
 from practice.settings.models import THE_PRACTICE, PracticeSettings
 
 PAPER_SIZES = {"a4": "A4 (210 × 297 mm)", "letter": "US Letter (8.5 × 11 in)"}
@@ -38,6 +39,16 @@ class Practice:
     def contact_line(self) -> str:
         """Phone and website on one line, for a letterhead."""
         return " · ".join(part for part in (self.phone, self.website) if part)
+
+    def letterhead(self) -> Letterhead:
+        """The practice as every printout heads it (and its crisis line at every foot)."""
+        return Letterhead(
+            name=self.name,
+            address=self.address,
+            contact=self.contact_line,
+            crisis_line=self.crisis_line,
+            logo=self.logo,
+        )
 
 
 @cache

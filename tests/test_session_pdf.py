@@ -166,7 +166,8 @@ def test_a_session_with_nothing_in_it_renders(app, signed_in, counselor):
         assert response.status_code == 200
         text, reader = read_pdf(response.data)
         assert "Nothing recorded." in text
-        assert "No homework was reviewed in this session." in text and "No homework is open." in text
+        assert "No homework was reviewed in this session." in text
+        assert "No homework is open." in text
         assert "Not booked yet." in text
         assert len(reader.pages) == 1 and "Page 1 of 1" in text
     page = signed_in.get(f"/sessions/{session_id}").get_data(as_text=True)

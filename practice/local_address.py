@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
+# "Every interface": compared against, never bound to by us (the counselor sets HOST).
+ALL_INTERFACES = ("0.0.0.0", "::")  # noqa: S104  # nosec B104
 
 
 def is_loopback(hostname: str | None) -> bool:
@@ -50,13 +52,13 @@ def network_address() -> str | None:
         return None
     finally:
         probe.close()
-    return None if is_loopback(address) or address == "0.0.0.0" else address  # noqa: S104
+    return None if is_loopback(address) or address in ALL_INTERFACES else address
 
 
 def addresses_to_open(host: str, port: int) -> list[str]:
     """The addresses to print on start: where a browser on this computer, and (when listening
     beyond loopback) a phone on the same network, can open the app."""
-    if host in ("0.0.0.0", "::"):  # noqa: S104 - every interface, as the counselor asked
+    if host in ALL_INTERFACES:
         lan = network_address()
         return [f"http://127.0.0.1:{port}/"] + ([f"http://{lan}:{port}/"] if lan else [])
     shown = f"[{host}]" if ":" in host else host

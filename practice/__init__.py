@@ -54,9 +54,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_request_hooks(app)
     register_template_helpers(app)
 
-    from practice import cli, errors, log_redaction
+    from practice import cli, errors, log_redaction, static_compression
 
     errors.init_app(app)
+    static_compression.init_app(app)
     cli.init_app(app)
     log_redaction.install(app)
     return app

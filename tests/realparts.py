@@ -249,3 +249,84 @@ def _wait_for_port(port: int) -> None:
             return False
 
     wait_until(open_, 15, what=f"port {port}")
+
+
+class Host:
+    """The app under gunicorn on a free loopback port: one "host" of a multi-host setup."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.port = free_port()
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        self.process = Process(
+            [
+                gunicorn,
+                "-c",
+                "gunicorn.conf.py",
+                "--workers",
+                "1",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "60",
+            ],
+            env,
+            log,
+        )
+        wait_until(self._up, 30, 0.2, what=f"gunicorn on {self.port}")
+
+    def _up(self) -> bool:
+        assert self.process.popen.poll() is None, self.process.output()
+        try:
+            return self.get("/healthz")[0] == 200
+        except OSError:
+            return False
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def get(self, path: str, opener=None) -> tuple[int, str]:
+        return self.request("GET", path, opener=opener)
+
+    def request(self, method: str, path: str, data: dict | None = None, opener=None):
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        opener = opener or urllib.request.build_opener(NoRedirect)
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        req = urllib.request.Request(self.base + path, data=body, method=method)
+        try:
+            with opener.open(req, timeout=30) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+
+    def stop(self) -> None:
+        self.process.stop()
+
+
+class NoRedirect(__import__("urllib.request").request.HTTPRedirectHandler):
+    """Answer 3xx as they are: a test reads the Location itself."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def browser():
+    """An opener that keeps cookies and does not follow redirects (a counselor's browser).
+    Cookies are per host name, not port: one signed in on 127.0.0.1:A is sent to :B too."""
+    import http.cookiejar
+    import urllib.request
+
+    return urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect
+    )
+
+
+def csrf_token(page: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert match, page[:500]
+    return match.group(1)

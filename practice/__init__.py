@@ -9,9 +9,8 @@ from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from practice import keys, params
+from practice import keys, params, proxies
 from practice.config import BASE_SETTINGS, settings_from_env
 from practice.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -42,11 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     keys.init_app(app)  # sessions and CSRF tokens signed with their own derived keys
 
-    if app.config.get("TRUSTED_PROXIES"):
-        # Behind a reverse proxy: take the client's address and scheme from the proxy's
-        # X-Forwarded-* headers, so rate limits and the audit log see the real client.
-        hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    proxies.init_app(app)  # TRUSTED_PROXIES: X-Forwarded-* headers, and a warning without them
 
     register_extensions(app)
     params.init_app(app)  # before the blueprints add their `<int:...>` routes
@@ -208,6 +203,9 @@ def register_request_hooks(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
+        # Nothing here is for search engines, and partner pages are capabilities: a link
+        # that leaks into a public place must not be indexed (the pages carry the meta too).
+        headers["X-Robots-Tag"] = "noindex, nofollow"
         if app.config.get("HTTPS"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if request.endpoint != "static":

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import cache
 from zoneinfo import available_timezones
 
+from sqlalchemy.exc import OperationalError
+
 from practice.extensions import db
 from practice.pdf.base import Letterhead
 from practice.settings.models import THE_PRACTICE, PracticeSettings
@@ -98,7 +100,15 @@ def practice_settings() -> Practice:
         return load_practice(current_app.config)
     cached = g.get("_practice")
     if cached is None:
-        cached = g._practice = load_practice(current_app.config)
+        try:
+            cached = load_practice(current_app.config)
+        except OperationalError:
+            # The database is unreachable: the calm 503 page that says so (and gives back
+            # what was typed) still needs the practice's name. Not cached: the next
+            # template in this request tries again.
+            db.session.rollback()
+            return from_config(current_app.config)
+        g._practice = cached
     return cached
 
 

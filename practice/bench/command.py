@@ -210,6 +210,9 @@ def bench_command(
                 "warmup": warmup,
                 "pages": [vars(p) for p in pages],
             }
+            from practice.bench.sweep import measure_sweep
+
+            result["reminder_sweep"] = measure_sweep(click.echo)
             cookie_name = bench_app.config["SESSION_COOKIE_NAME"]
             cookie = client.get_cookie(cookie_name)
         finally:

@@ -110,9 +110,26 @@ def render(result: dict[str, Any]) -> str:
             f"  {page['label']:<28} {_num(page['median_ms'], 2):>10} {_num(page['p95_ms'], 2):>8} "
             f"{_num(page['statements']):>5}  {page['status']}"
         )
+    lines.extend(_sweep_lines(result.get("reminder_sweep")))
     lines.append("")
     lines.append(f"Total {result['seconds_total']:.0f} s")
     return "\n".join(lines)
+
+
+def _sweep_lines(sweep: dict[str, Any] | None) -> list[str]:
+    """The reminder sweep's rows (practice.bench.sweep)."""
+    if not sweep:
+        return []
+    if sweep.get("status") != "ok":
+        return ["", f"Reminder sweep: {sweep.get('status')}"]
+    lines = ["", f"Reminder sweep ({sweep['nothing_due']['statements']} / "
+                 f"{sweep['due']['statements']} SQL statements, median of 5)"]
+    for key, label in (("nothing_due", "nothing due"), ("due", "reminders due")):
+        row = sweep[key]
+        lines.append(f"  {label:<28} {_num(row['median_ms'], 2):>10} ms   "
+                     f"{row['planned']:,} planned at {row['moment']}")
+    lines.append(f"  per 1,000 due reminders      {_num(sweep['ms_per_1000_due'])} ms")
+    return lines
 
 
 def write_json(result: dict[str, Any], path: Path) -> None:

@@ -11,6 +11,7 @@ import logging
 import re
 import traceback
 from types import TracebackType
+from urllib.parse import unquote
 
 from flask import Flask, request
 
@@ -21,9 +22,43 @@ REDACTED = "[redacted]"
 _LINK_TOKEN = re.compile(r"(/h/|/password/reset/|/unsubscribe/|%2[Ff]h%2[Ff])[^/?#\s\"'&%]+")
 
 
-def redact(text: str) -> str:
-    """The text with every partner-link token replaced by [redacted]."""
+# Something that may be an address in a log line: up to a space, a quote or a bracket.
+_ADDRESS = re.compile(r"[^\s\"'<>]+")
+_SLASHES = re.compile(r"/{2,}")
+
+
+def _redact_plain(text: str) -> str:
     return _LINK_TOKEN.sub(lambda match: match.group(1) + REDACTED, text)
+
+
+def redact(text: str) -> str:
+    """The text with every link token replaced by [redacted].
+
+    Servers log the address as it was sent, and unusual spellings of it still reach the
+    page: `/h//TOKEN` (slashes merged), `/h%2FTOKEN` or `/%68/TOKEN` (decoded before
+    routing), a token with a percent-encoded character. So an address holding `%` or `//`
+    is also read the way the router reads it (percent-decoded, slashes merged); when that
+    form holds a token, it is logged in that form, redacted.
+    """
+    text = _redact_plain(text)
+    if "%" not in text and "//" not in text:
+        return text
+    return _ADDRESS.sub(_redact_unusual, text)
+
+
+def _redact_unusual(match: re.Match) -> str:
+    address = match.group(0)
+    if "%" not in address and "//" not in address:
+        return address
+    decoded = address
+    for _ in range(3):  # "%252F" is "%2F" is "/"
+        once = unquote(decoded)
+        if once == decoded:
+            break
+        decoded = once
+    normalized = _SLASHES.sub("/", decoded)
+    redacted = _redact_plain(normalized)
+    return redacted if redacted != normalized else address
 
 
 class RedactTokens(logging.Filter):

@@ -52,8 +52,10 @@ def measure_sweep(progress: Callable[[str], None]) -> dict[str, Any]:
     today = utcnow().date()
     due = db.session.execute(
         select(Assignment.due_date)
-        .where(text("assignment.status = 'active' AND assignment.reviewed_at IS NULL"),
-               Assignment.due_date >= today)
+        .where(
+            text("assignment.status = 'active' AND assignment.reviewed_at IS NULL"),
+            Assignment.due_date >= today,
+        )
         .group_by(Assignment.due_date)
         .order_by(func.count().desc())
         .limit(1)
@@ -63,7 +65,5 @@ def measure_sweep(progress: Callable[[str], None]) -> dict[str, Any]:
     progress("Measuring the reminder sweep …")
     idle = _runs(datetime.combine(due - timedelta(days=2), clock(12)))
     busy = _runs(datetime.combine(due - timedelta(days=1), clock(18)))
-    per_thousand = (
-        round(busy["median_ms"] / busy["planned"] * 1000, 1) if busy["planned"] else None
-    )
+    per_thousand = round(busy["median_ms"] / busy["planned"] * 1000, 1) if busy["planned"] else None
     return {"status": "ok", "nothing_due": idle, "due": busy, "ms_per_1000_due": per_thousand}

@@ -18,6 +18,7 @@ def run_once(now: datetime) -> tuple[services.SweepResult, Counter]:
     """One sweep at `now`, sending what it planned (and anything else due) in this process.
     Safe beside running workers: every send claims its row first."""
     result = services.sweep(now)
+    result.planned += services.plan_digests(now)
     db.session.commit()
     outcomes: Counter = Counter()
     for email_id in dict.fromkeys([*result.planned, *outbox.due_ids(now)]):

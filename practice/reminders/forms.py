@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from practice.reminders.models import FIRST_HOUR, LAST_HOUR, RULES
 
@@ -19,3 +19,24 @@ class ReminderSettingsForm(FlaskForm):
         validators=[DataRequired("Write a subject line."), Length(max=120)],
         description="Keep it neutral: partners' inboxes may be seen by others.",
     )
+    digest_enabled = BooleanField(
+        "Send each counselor a daily digest",
+        description="At 08:00 in the counselor's time zone: counts of new entries, homework "
+        "due this week and overdue, with a sign-in link. No client names or content.",
+    )
+
+
+class ReminderChoiceForm(FlaskForm):
+    """The assign form's reminder fields: `practice.homework.forms.AssignForm` inherits
+    them. The view presets the practice's defaults."""
+
+    reminder_rule = SelectField("Remind each partner", choices=RULES)
+    reminder_hour = SelectField("At (the partner's local time)", choices=HOURS, coerce=int)
+    email_links = BooleanField("Email each partner their link now", default=True)
+
+    def validate_reminder_rule(self, field_) -> None:
+        frequency = getattr(self, "frequency", None)
+        if field_.data == "daily_nudge" and frequency is not None and frequency.data == "once":
+            raise ValidationError(
+                "A daily nudge is for daily or weekly homework: choose another reminder."
+            )

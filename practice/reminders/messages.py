@@ -132,3 +132,38 @@ REMINDER_KINDS: dict[str, Callable] = {
     kind: composer(kind)(_compose_reminder)
     for kind in ("reminder_day_before", "reminder_due_day", "reminder_daily_nudge")
 }
+
+
+@composer("digest")
+def compose_digest(row: OutboundEmail, now: datetime) -> Composed:
+    """The counselor's morning counts: new entries, homework due this week, overdue. No
+    client names or content: a sign-in link leads to them."""
+    from practice.dashboard.services import build_dashboard
+
+    counselor = db.session.get(Counselor, row.counselor_id) if row.counselor_id else None
+    if counselor is None or not counselor.active:
+        return Skip("the counselor's account is closed")
+    if not services.reminder_settings().digest_enabled:
+        return Skip("digests turned off")
+    today = services.local(now, services.zone(counselor.timezone)).date()
+    board = build_dashboard(counselor, today)
+    counts = {
+        "new_entries": board.new_entries,
+        "due_this_week": len(board.due_this_week),
+        "overdue": len(board.overdue),
+    }
+    if not any(counts.values()):
+        return Skip("nothing to report")
+    practice_name = load_practice(current_app.config).name
+    context = {
+        "practice_name": practice_name,
+        "counselor_name": counselor.name,
+        "sign_in": external_url("auth.login"),
+        **counts,
+    }
+    return Message(
+        to=counselor.email,
+        subject=f"Your daily summary from {practice_name}",
+        text=render_template("reminders/email/digest.txt", **context),
+        html=render_template("reminders/email/digest.html", **context),
+    )

@@ -40,6 +40,7 @@ KINDS = {
     "reminder_due_day": "Reminder, on the due day",
     "reminder_daily_nudge": "Reminder, nothing done yet today",
     "mail_test": "Test email",
+    "digest": "Daily digest",
 }
 
 
@@ -58,12 +59,15 @@ def reminder_settings() -> ReminderSettings:
     )
 
 
-def save_reminder_settings(*, default_rule: str, default_hour: int, subject: str) -> None:
+def save_reminder_settings(
+    *, default_rule: str, default_hour: int, subject: str, digest_enabled: bool
+) -> None:
     row = db.session.get(ReminderSettings, 1)
     if row is None:
         row = ReminderSettings(id=1)
         db.session.add(row)
     row.default_rule, row.default_hour, row.subject = default_rule, default_hour, subject
+    row.digest_enabled = digest_enabled
 
 
 def email_unavailable(config: Mapping) -> str | None:
@@ -146,6 +150,32 @@ def request_link_email(partner: Partner, now: datetime) -> int | None:
         ]
     )
     return ids[0] if ids else None
+
+
+def after_assigning(
+    assignment_id: int,
+    partners: list[Partner],
+    *,
+    rule: str,
+    hour: int,
+    email_links: bool,
+    config: Mapping,
+    now: datetime,
+) -> list[int]:
+    """New homework: its reminder rule, and (if asked and possible) an email with each
+    chosen partner's link. Returns the outbox rows to queue once committed."""
+    from practice.partner.access import token_for_partner
+
+    set_plan(assignment_id, rule, hour)
+    if not email_links or email_unavailable(config):
+        return []
+    ids = []
+    for partner in partners:
+        if partner.email and token_for_partner(partner.id, config["SECRET_KEY"], now):
+            email_id = request_link_email(partner, now)
+            if email_id is not None:
+                ids.append(email_id)
+    return ids
 
 
 # ---------------------------------------------------------------------------- the sweep
@@ -277,6 +307,30 @@ def sweep(now: datetime) -> SweepResult:
         )
     result.planned = outbox.plan(planned)
     return result
+
+
+def plan_digests(now: datetime) -> list[int]:
+    """Each active counselor's daily digest, from 08:00 in their zone (once a day), when the
+    practice has digests on. Two statements whatever the data."""
+    if not reminder_settings().digest_enabled:
+        return []
+    planned = []
+    for counselor_id, timezone in db.session.execute(
+        select(Counselor.id, Counselor.timezone).where(Counselor.active.is_(True))
+    ):
+        tz = zone(timezone)
+        here = local(now, tz)
+        if quiet(here):
+            continue
+        planned.append(
+            outbox.Planned(
+                kind="digest",
+                dedupe_key=f"digest:{counselor_id}:{here.date():%Y%m%d}",
+                scheduled_for=utc_moment(here.date(), FIRST_HOUR, tz),
+                counselor_id=counselor_id,
+            )
+        )
+    return outbox.plan(planned)
 
 
 # ---------------------------------------------------------------------------- opting out

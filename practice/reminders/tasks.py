@@ -17,6 +17,7 @@ def sweep_reminders() -> None:
     """Every minute: plan the reminders now due and queue them for sending."""
     if services.email_unavailable(current_app.config):
         return
-    result = services.sweep(utcnow())
+    now = utcnow()
+    planned = [*services.sweep(now).planned, *services.plan_digests(now)]
     db.session.commit()
-    queue_delivery(result.planned)
+    queue_delivery(planned)

@@ -64,7 +64,9 @@ def _choose(partner_id: int, couple_id: int, *, opted_out: bool) -> None:
     if services.set_opted_out(partner_id, opted_out, utcnow()):
         audit.record(
             "reminders.opt_out" if opted_out else "reminders.resume",
-            couple_id=couple_id, object_type="partner", object_id=partner_id,
+            couple_id=couple_id,
+            object_type="partner",
+            object_id=partner_id,
             actor_kind="partner_link",
         )
     db.session.commit()
@@ -129,6 +131,7 @@ def settings():
             default_rule=form.default_rule.data,
             default_hour=form.default_hour.data,
             subject=form.subject.data.strip(),
+            digest_enabled=form.digest_enabled.data,
         )
         audit.record("reminders.settings")
         db.session.commit()

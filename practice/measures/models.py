@@ -101,7 +101,12 @@ class MeasureResponse(db.Model):
     they were given. Only the counselor sees it; never the other partner."""
 
     __table_args__ = (
-        Index("ix_measure_response_couple_occasion", "couple_id", "occasion"),
+        # Covering for the dashboard's flags (each partner's latest totals across a caseload)
+        # and the progress page: read from the index alone, never the answers (migration 0014).
+        Index(
+            "ix_measure_response_couple_latest",
+            "couple_id", "occasion", "measure_id", "partner_id", "total", "created_at",
+        ),
         Index("ix_measure_response_request_partner", "request_id", "partner_id", "occasion"),
     )
 

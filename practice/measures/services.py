@@ -32,8 +32,8 @@ from practice.timeutil import utcnow
 # The progress page and its chart show the last year; the CSV and JSON export have it all.
 PROGRESS_WEEKS = 52
 # The dashboard reads each partner's latest few totals, within this window.
-FLAG_WINDOW_DAYS = 180
-FLAG_LATEST = 8
+FLAG_WINDOW_DAYS = 84  # twelve weeks: four weekly gaps and then some
+FLAG_LATEST = 6  # enough for three widenings in a row (four shared occasions)
 
 
 class AnswerError(Exception):
@@ -408,6 +408,7 @@ class CoupleProgress:
     weeks: list[WeekRow]
     sessions: list[date]
     requests: list[MeasureRequest]
+    unseen: bool = False  # answers the counselor has not been shown yet
 
     @property
     def session_weeks(self) -> set[date]:
@@ -441,6 +442,7 @@ def couple_progress(couple: Couple, today: date) -> CoupleProgress:
             MeasureResponse.total,
             MeasureResponse.score_note,
             MeasureResponse.created_at,
+            MeasureResponse.seen_at,
         )
         .where(MeasureResponse.couple_id == couple.id, MeasureResponse.occasion >= since)
         .order_by(MeasureResponse.occasion, MeasureResponse.created_at)
@@ -523,6 +525,7 @@ def couple_progress(couple: Couple, today: date) -> CoupleProgress:
         weeks=weeks,
         sessions=sessions,
         requests=open_requests(couple.id),
+        unseen=any(row.seen_at is None for row in responses),
     )
 
 
@@ -550,9 +553,13 @@ def couple_charts(couple: Couple, today: date) -> list[ChartData]:
 
 
 def mark_seen(couple_id: int, now: datetime) -> int:
-    """The counselor saw the couple's answers: later answers for the same occasions are new."""
+    """The counselor saw the couple's answers: later answers for the same occasions are new.
+
+    The reads are committed first so the UPDATE opens a fresh transaction: on SQLite a
+    deferred transaction that read and then writes can fail at once under concurrency."""
     from sqlalchemy import update
 
+    db.session.commit()
     result = db.session.execute(
         update(MeasureResponse)
         .where(MeasureResponse.couple_id == couple_id, MeasureResponse.seen_at.is_(None))

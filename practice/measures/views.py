@@ -54,9 +54,9 @@ def progress(couple_id: int):
         cadences=CADENCES,
     )
     # What was shown is now seen: an answer given after this for the same occasion is new.
-    services.mark_seen(couple.id, utcnow())
+    if data.unseen:
+        services.mark_seen(couple.id, utcnow())
     audit.record_read("couple.progress", couple_id=couple_id)
-    db.session.commit()
     return page
 
 

@@ -124,6 +124,10 @@ def test_one_partners_answers_never_reach_the_other_partners_pages(client, asked
     assert client.post(ben_path, data=ben_form).status_code == 200
     totals = sorted(r.total for r in db.session.execute(select(MeasureResponse)).scalars())
     assert totals == [7, 20]
+    # Nor into any email: answering queues none (emails carry links, never answers).
+    from practice.mail.models import OutboundEmail
+
+    assert db.session.execute(select(func.count()).select_from(OutboundEmail)).scalar_one() == 0
 
 
 def test_another_couples_measure_or_an_unknown_link_is_the_kind_page(client, asked, csi):

@@ -150,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
         couples,
         dashboard,
         exercises,
+        exports,
         homework,
         measures,
         partner,
@@ -160,7 +161,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for module in (auth, dashboard, couples, exercises, homework, partner, sessions, audit,
-                   settings, measures, passwords, reminders, caseload):
+                   settings, measures, passwords, reminders, caseload, exports):
         app.register_blueprint(module.bp)
 
     @app.get("/healthz")

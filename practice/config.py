@@ -103,6 +103,8 @@ def mail_and_job_settings(instance_path: str) -> dict:
         "JOBS_SQLITE_PATH": os.environ.get("JOBS_SQLITE_PATH")
         or str(Path(instance_path) / "jobs.db"),
         "JOBS_IN_PROCESS_WORKERS": _int("JOBS_IN_PROCESS_WORKERS", 2),
+        # How long a built full-record PDF is kept before it is deleted.
+        "EXPORT_KEEP_MINUTES": _int("EXPORT_KEEP_MINUTES", 30),
     }
 
 

@@ -39,7 +39,7 @@ from huey.storage import RedisStorage, SqliteStorage
 logger = logging.getLogger(__name__)
 
 # Every feature module that defines tasks; imported by init_app so a worker knows them all.
-TASK_MODULES = ("practice.mail.tasks", "practice.reminders.tasks")
+TASK_MODULES = ("practice.mail.tasks", "practice.reminders.tasks", "practice.exports.tasks")
 # Modules that register email kinds (outbox composers) the workers must know.
 MESSAGE_MODULES = (
     "practice.mail.messages",

@@ -3,6 +3,7 @@
 from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
 from practice.exercises.models import Exercise
+from practice.exports.models import RecordExport
 from practice.homework.models import Assignment, Entry, PartnerLink
 from practice.mail.models import OutboundEmail
 from practice.measures.models import Measure, MeasureRequest, MeasureResponse, MeasureVersion
@@ -29,6 +30,7 @@ __all__ = [
     "PartnerLink",
     "PasswordReset",
     "PracticeSettings",
+    "RecordExport",
     "ReminderPlan",
     "ReminderPreference",
     "ReminderSettings",

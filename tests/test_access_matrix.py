@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select, text
 
 from practice.couples.models import Couple
+from practice.exports.models import RecordExport
 from practice.extensions import db
 from practice.homework.models import Entry
 from practice.measures.models import MeasureRequest
@@ -69,6 +70,7 @@ CONVERTERS = {
     "slug": "TextConverter",
     "request_id": "DatabaseIdConverter",
     "measure_id": "DatabaseIdConverter",
+    "export_id": "DatabaseIdConverter",
 }
 # A body that would pass most forms, so a missing ownership check would act, not just fail
 # validation. The status code is the main check; the database snapshot the second.
@@ -188,6 +190,11 @@ def build_practice(counselor) -> dict:
         measure_request = MeasureRequest(couple_id=couple.id, measure_id=scale.id,
                                          cadence="weekly", starts_on=utcnow().date())
         db.session.add(measure_request)
+        export = RecordExport(
+            couple_id=couple.id, counselor_id=owner.id, status="ready", progress=100,
+            pdf=b"%PDF-1.4 test", pages=1, expires_at=utcnow() + timedelta(hours=1),
+        )
+        db.session.add(export)
         db.session.flush()
         result[who] = {
             "request_id": measure_request.id,
@@ -198,6 +205,7 @@ def build_practice(counselor) -> dict:
             "session_id": session.id,
             "slug": own_exercise.slug,
             "counselor_id": owner.id,
+            "export_id": export.id,
         }
     db.session.commit()
     return result

@@ -120,7 +120,15 @@ def day(app, signed_in, counselor):
     }).status_code == 302
     assert c.get(f"{session_url}/summary.pdf?copy=counselor").mimetype == "application/pdf"
     assert c.get(f"{session_url}/print?copy=couple").status_code == 200
-    assert c.get(f"/couples/{couple_id}/record.pdf").mimetype == "application/pdf"
+    # The full record is built by a worker; here its service stands in for the worker.
+    assert c.post(f"/couples/{couple_id}/record", data={"copy": "counselor"}).status_code == 302
+    with app.app_context():
+        from practice.exports import services as exports
+        from practice.exports.models import RecordExport
+
+        export_id = db.session.execute(select(RecordExport.id)).scalar_one()
+        exports.build_export(export_id, now=utcnow(), keep=timedelta(minutes=5))
+    assert c.get(f"/record-exports/{export_id}.pdf").mimetype == "application/pdf"
     assert c.post(f"{session_url}/delete").status_code == 302
     return {"couple_id": couple_id, "assignment_id": assignment_id, "tokens": tokens,
             "exercise_id": exercise_id, "partner_ids": partner_ids, "counselor_id": counselor.id,
@@ -180,7 +188,9 @@ def test_each_action_leaves_its_event(app, day):
         assert by_action[action][0].object_id == day["session_id"], action
     assert by_action["session.export"][0].detail == "pdf, counselor copy"
     assert by_action["session.print"][0].detail == "couple copy"
-    assert [e.detail for e in by_action["couple.export"]] == ["json", "pdf, counselor copy"]
+    assert [e.detail for e in by_action["couple.export"]] == [
+        "json", "pdf full record, counselor copy"
+    ]
 
 
 def test_no_event_holds_a_token_a_note_or_a_name(app, day):

@@ -152,7 +152,7 @@ def test_export_is_audited(app, signed_in, full_couple):
 def test_couple_page_offers_export_pdf_and_delete(signed_in, full_couple):
     page = signed_in.get(f"/couples/{full_couple}").get_data(as_text=True)
     assert f'href="/couples/{full_couple}/export.json"' in page
-    assert f'href="/couples/{full_couple}/record.pdf"' in page
+    assert f'href="/couples/{full_couple}/record"' in page
     assert f'href="/couples/{full_couple}/delete"' in page
 
 

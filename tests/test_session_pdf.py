@@ -233,6 +233,17 @@ def test_paper_size_setting(app, signed_in, session_id, paper, width):
     assert round(float(reader.pages[0].mediabox.width)) == width
 
 
+def record_of(app, couple_id: int, copy: str) -> bytes:
+    """The full record as its background job lays it out (see tests/exports for the job)."""
+    from practice.couples.models import Couple
+    from practice.sessions.printouts import couple_record
+    from practice.timeutil import utcnow
+
+    with app.app_context():
+        record = couple_record(db.session.get(Couple, couple_id), copy, now=utcnow())
+        return couple_record_pdf(record, practice_name="Harbor Counseling")
+
+
 def test_couple_record_has_every_session_oldest_first(app, signed_in, counselor, session_id):
     with app.app_context():
         couple = services.own_session_or_404(db.session.merge(counselor), session_id).couple
@@ -240,9 +251,7 @@ def test_couple_record_has_every_session_oldest_first(app, signed_in, counselor,
         add_session(couple, datetime(2025, 4, 4, 9, 0), focus="Qlastfocus")
         db.session.commit()
         couple_id = couple.id
-    response = signed_in.get(f"/couples/{couple_id}/record.pdf")  # the counselor's file copy
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
-    text, reader = read_pdf(response.data)
+    text, reader = read_pdf(record_of(app, couple_id, "counselor"))  # the counselor's file
     assert "Counselor copy — contains private notes" in text and "Sessions 3" in text
     first = text.index("Session 1 of 3: Friday 10 January 2025, 09:00")
     second = text.index("Session 2 of 3: Friday 14 March 2025, 15:30")
@@ -250,7 +259,7 @@ def test_couple_record_has_every_session_oldest_first(app, signed_in, counselor,
     assert first < second < third
     assert "Qfirstprivate" in text and "Qlastfocus" in text and "Gratitude list" in text
     assert len(reader.pages) >= 4
-    couple_text, _ = read_pdf(signed_in.get(f"/couples/{couple_id}/record.pdf?copy=couple").data)
+    couple_text, _ = read_pdf(record_of(app, couple_id, "couple"))
     assert "Counselor copy" not in couple_text and "Qsummaryforcouple" in couple_text
     for marker in (*PRIVATE_MARKERS, "Qfirstprivate", "Qwaitingforben"):
         assert marker not in couple_text, marker
@@ -260,7 +269,7 @@ def test_record_of_a_couple_without_sessions_renders(app, signed_in, counselor):
     with app.app_context():
         couple_id = make_couple(db.session.merge(counselor)).id
         db.session.commit()
-    text, _ = read_pdf(signed_in.get(f"/couples/{couple_id}/record.pdf").data)
+    text, _ = read_pdf(record_of(app, couple_id, "counselor"))
     assert "No sessions recorded yet." in text
 
 

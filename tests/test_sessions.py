@@ -138,7 +138,7 @@ def test_couple_page_lists_sessions_most_recent_first(app, signed_in, couple_id)
         old_id, new_id = old.id, new.id
     page = signed_in.get(f"/couples/{couple_id}").get_data(as_text=True)
     assert f"/couples/{couple_id}/sessions/new" in page and "Record a session" in page
-    assert f"/couples/{couple_id}/record.pdf" in page
+    assert f"/couples/{couple_id}/record" in page
     assert page.index(f"/sessions/{new_id}") < page.index(f"/sessions/{old_id}")
     assert page.index("Second meeting") < page.index("First meeting")
 
@@ -459,7 +459,7 @@ def _build_history(couple_id: int, n: int) -> int:
         "/sessions/{sid}/edit",
         "/sessions/{sid}/summary.pdf?copy=counselor",
         "/sessions/{sid}/print",
-        "/couples/{cid}/record.pdf",
+        "/couples/{cid}/record",
         "/couples/{cid}/sessions/new",
     ],
 )

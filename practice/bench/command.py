@@ -213,6 +213,10 @@ def bench_command(
             from practice.bench.sweep import measure_sweep
 
             result["reminder_sweep"] = measure_sweep(click.echo)
+            click.echo("The full record as a background job …")
+            from practice.bench.export import measure_record_export
+
+            result["record_export"] = measure_record_export(bench_app, client, targets.couple_id)
             cookie_name = bench_app.config["SESSION_COOKIE_NAME"]
             cookie = client.get_cookie(cookie_name)
         finally:

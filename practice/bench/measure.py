@@ -73,8 +73,8 @@ PAGES: tuple[Page, ...] = (
         lambda c: f"/sessions/{c.targets.session_id}/summary.pdf?copy=counselor", "pdf",
     ),
     Page(
-        "record_pdf", "Couple's full record PDF", "GET",
-        lambda c: f"/couples/{c.targets.couple_id}/record.pdf", "pdf",
+        "record_page", "Full record page (background job)", "GET",
+        lambda c: f"/couples/{c.targets.couple_id}/record", "html",
     ),
     Page(
         "library_search", "Library search", "GET",

@@ -101,6 +101,17 @@ def render(result: dict[str, Any]) -> str:
             )
         lines.append(f"  Peak worker memory (VmHWM): {_num(load.get('worker_peak_rss_mb'))} MB")
     lines.append("")
+    export = result.get("record_export")
+    if export:
+        lines.append(
+            f"Full record as a background job: {export.get('status')}, ready in "
+            f"{export.get('seconds_to_ready')} s ({export.get('pages')} pages, "
+            f"{export.get('pdf_kb')} KB); starting it took {export.get('start_request_ms')} ms; "
+            f"meanwhile {export.get('requests_meanwhile')} requests answered "
+            f"{export.get('statuses_meanwhile')}, p50 {export.get('latency_p50_ms')} ms, "
+            f"max {export.get('latency_max_ms')} ms"
+        )
+        lines.append("")
     inproc = result["in_process"]
     lines.append(f"In process (Flask test client), {inproc['requests']} requests after "
                  f"{inproc['warmup']} warm-up")

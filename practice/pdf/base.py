@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
@@ -596,11 +597,28 @@ class _KeepHeadingWithStart(KeepTogether):
 class _Document(SimpleDocTemplate):
     """A document whose section headings (``section``) fill its contents page and outline."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, on_progress: Callable[[float], None] | None = None,
+        expected_flowables: int = 1, **kwargs: object,
+    ) -> None:
         kwargs.setdefault("keepTogetherClass", _KeepHeadingWithStart)
         super().__init__(*args, **kwargs)
+        self._on_progress = on_progress
+        self._expected = max(expected_flowables, 1)
+        self._passes = 0
+        self._drawn = 0
+
+    def build(self, *args: object, **kwargs: object) -> None:
+        self._passes += 1
+        self._drawn = 0
+        super().build(*args, **kwargs)
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab API
+        if self._on_progress is not None:
+            # A contents page takes two passes (the first finds the page numbers).
+            self._drawn += 1
+            done = min(self._drawn / self._expected, 1.0)
+            self._on_progress(min((self._passes - 1 + done) / 2, 0.99))
         entry = getattr(flowable, "toc_entry", None)
         if entry is None:
             return
@@ -669,6 +687,11 @@ def _letterhead_block(letterhead: Letterhead) -> list[Flowable]:
     return [table]
 
 
+def page_count(pdf: bytes) -> int:
+    """Pages in a PDF we made (reportlab writes one ``/Type /Page`` object per page)."""
+    return len(re.findall(rb"/Type /Page\b(?!s)", pdf))
+
+
 def build_document(
     *,
     title: str,
@@ -679,6 +702,7 @@ def build_document(
     confidential: bool = True,
     subtitle: str | None = None,
     contents: bool = False,
+    on_progress: Callable[[float], None] | None = None,
 ) -> bytes:
     """Render ``story`` under the practice's letterhead and a title block; return PDF bytes.
 
@@ -686,6 +710,7 @@ def build_document(
     and "Page X of Y", and the letterhead's crisis line when it has one. Pass a
     ``letterhead`` or just a ``practice_name``. ``page_size`` is "a4" or "letter".
     ``contents=True`` adds a contents page listing the story's ``section`` headings.
+    ``on_progress(fraction)`` is called as the layout goes (for background builds).
     ``title``/``subtitle`` and the letterhead are plain user text.
     """
     try:
@@ -726,6 +751,8 @@ def build_document(
         subject=plain_text(subtitle or "", limit=300),
         creator=plain_text(name, limit=300),
         initialFontName=FONT_REGULAR,
+        on_progress=on_progress,
+        expected_flowables=len(head) + len(story),
     )
     canvasmaker = partial(_FooterCanvas, footer=footer)
     if contents:

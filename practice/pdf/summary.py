@@ -8,6 +8,7 @@ wrote is printed in full and flows across pages; nothing is cut to fit a table c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reportlab.lib import colors
@@ -449,6 +450,7 @@ def couple_record_pdf(
     practice_name: str | None = None,
     letterhead: Letterhead | None = None,
     page_size: str = "a4",
+    on_progress: Callable[[float], None] | None = None,
 ) -> bytes:
     """Everything kept about a couple, with a contents page: the couple, their goals, every
     homework with all its entries, every session, and what other features add."""
@@ -495,4 +497,5 @@ def couple_record_pdf(
         story=story,
         page_size=page_size,
         contents=True,
+        on_progress=on_progress,
     )

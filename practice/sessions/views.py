@@ -10,7 +10,7 @@ from flask_login import current_user
 from practice.audit import services as audit
 from practice.couples.services import own_couple_or_404
 from practice.extensions import db
-from practice.pdf.summary import couple_record_pdf, session_summary_pdf
+from practice.pdf.summary import session_summary_pdf
 from practice.sessions import bp, printouts, services
 from practice.sessions.forms import initial_data, session_form
 from practice.sessions.models import SESSION_FORMATS
@@ -154,18 +154,10 @@ def print_view(session_id: int):
 
 @bp.get("/couples/<int:couple_id>/record.pdf")
 def record_pdf(couple_id: int):
-    """Every session of the couple, oldest first: the counselor copy by default (the file)."""
-    couple = own_couple_or_404(current_user, couple_id)
-    copy = _copy("counselor")
-    record = printouts.couple_record(couple, copy, now=utcnow())
-    practice = practice_settings()
-    pdf = couple_record_pdf(record, letterhead=practice.letterhead(), page_size=practice.paper_size)
-    audit.record_read("couple.export", couple_id=couple_id, detail=f"pdf, {copy} copy")
-    return send_file(
-        BytesIO(pdf),
-        mimetype="application/pdf",
-        download_name=f"couple-{couple_id}-record-{copy}-copy.pdf",
-    )
+    """The full record is made in the background now (it can take a while): old links and
+    bookmarks lead to the page that makes it."""
+    own_couple_or_404(current_user, couple_id)
+    return redirect(url_for("exports.index", couple_id=couple_id))
 
 
 def _record(action: str, couple_id: int, session_id: int, detail: str = "") -> None:

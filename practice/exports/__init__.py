@@ -1,0 +1,7 @@
+"""The couple's full record as a PDF built in the background, kept a short while."""
+
+from flask import Blueprint
+
+bp = Blueprint("exports", __name__)
+
+from practice.exports import views  # noqa: E402,F401

@@ -1,7 +1,7 @@
 """full-record exports built in the background, kept a short while
 
-Revision ID: 0014_record_exports
-Revises: 0013_reminders
+Revision ID: 0015_record_exports
+Revises: 0014_measure_flags_index
 Create Date: 2026-11-30 03:40:00
 
 A couple's full record of many sessions takes longer to lay out than a request should wait.
@@ -13,8 +13,8 @@ the PDF is deleted and the row says it expired.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_record_exports"
-down_revision = "0013_reminders"
+revision = "0015_record_exports"
+down_revision = "0014_measure_flags_index"
 branch_labels = None
 depends_on = None
 

@@ -1,11 +1,20 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Form, FormField, StringField, TextAreaField, ValidationError
+from wtforms import (
+    EmailField,
+    Form,
+    FormField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, Optional
 
 from practice.couples.services import PartnerDetails
 from practice.forms import email_address, max_length, normalize_newlines, plain_text, strip
+from practice.settings.services import time_zones
 
 
 class PartnerForm(Form):
@@ -26,6 +35,12 @@ class PartnerForm(Form):
         filters=[strip],
         validators=[Optional(), max_length(40), plain_text],
         description="For example: she/her, he/him, they/them.",
+    )
+    # Reminder emails go out at this zone's local hours (practice.reminders).
+    timezone = SelectField(
+        "Time zone for reminders",
+        choices=lambda: {"": "Same as the counselor's"} | {z: z for z in time_zones()},
+        default="",
     )
 
     def details(self) -> PartnerDetails:

@@ -43,6 +43,7 @@ def new():
     form = CoupleForm()
     if form.validate_on_submit():
         couple = services.create_couple(current_user, form.partner_details(), form.goals.data or "")
+        _save_partner_zones(couple, form)
         audit.record("couple.create", couple_id=couple.id)
         db.session.commit()
         flash(f"{couple.name} added.", "success")
@@ -91,6 +92,15 @@ def partner_email_context(couple, config) -> dict:
     }
 
 
+def _save_partner_zones(couple, form: CoupleForm) -> None:
+    """Each partner's time zone for reminders (kept by practice.reminders)."""
+    from practice.reminders.services import set_timezone
+
+    db.session.flush()  # a new couple's partners get their ids
+    for partner, subform in zip(couple.partners, (form.partner1, form.partner2), strict=True):
+        set_timezone(partner.id, subform.form.timezone.data or None)
+
+
 def _links_stay_on_this_computer() -> bool:
     """Whether the partner links on this page start with a loopback address (BASE_URL unset
     and the app opened at 127.0.0.1): no partner's phone can open those."""
@@ -102,13 +112,18 @@ def edit(couple_id: int):
     couple = services.own_couple_or_404(current_user, couple_id)
     form = CoupleForm(obj=None)
     if request.method == "GET":
+        from practice.reminders.services import partner_zones as zones_of
+
+        partner_zones = zones_of([p.id for p in couple.partners])
         form.goals.data = couple.goals
         for partner, subform in zip(couple.partners, (form.partner1, form.partner2), strict=True):
             subform.form.display_name.data = partner.display_name
             subform.form.email.data = partner.email
             subform.form.pronouns.data = partner.pronouns
+            subform.form.timezone.data = partner_zones.get(partner.id) or ""
     if form.validate_on_submit():
         changed = services.update_couple(couple, form.partner_details(), form.goals.data or "")
+        _save_partner_zones(couple, form)
         audit.record("couple.update", couple_id=couple.id, detail=", ".join(changed))
         db.session.commit()
         flash("Changes saved.", "success")

@@ -384,8 +384,25 @@ def set_opted_out(partner_id: int, opted_out: bool, now: datetime) -> bool:
     return True
 
 
+def partner_zones(partner_ids: list[int]) -> dict[int, str]:
+    """The partners' own time zones (those who have one), in one query."""
+    if not partner_ids:
+        return {}
+    rows = db.session.execute(
+        select(ReminderPreference.partner_id, ReminderPreference.timezone).where(
+            ReminderPreference.partner_id.in_(partner_ids),
+            ReminderPreference.timezone.is_not(None),
+        )
+    ).all()
+    return dict(rows)
+
+
 def set_timezone(partner_id: int, timezone: str | None) -> None:
-    preference(partner_id).timezone = timezone or None
+    """The partner's own zone, or None for their counselor's (no row is made for that)."""
+    row = db.session.get(ReminderPreference, partner_id)
+    if row is None and not timezone:
+        return
+    (row or preference(partner_id)).timezone = timezone or None
 
 
 # ---------------------------------------------------------------------------- couple page

@@ -20,6 +20,8 @@ def test_setup_creates_administrator_and_then_disappears(app, client):
     response = client.post(
         "/setup",
         data={
+            "practice-practice_name": "Calm Harbor Counseling",
+            "practice-timezone": "Europe/Paris",
             "name": "Maya Cohen",
             "email": "Maya@Example.org ",
             "password": "a long enough phrase",
@@ -33,11 +35,34 @@ def test_setup_creates_administrator_and_then_disappears(app, client):
         assert counselor.is_admin
         assert counselor.password_hash.startswith("$argon2id$")
         assert "a long enough phrase" not in counselor.password_hash
+        # The practice's name and zone were asked for, saved, and the administrator's zone.
+        from practice.settings.services import practice_settings
+
+        practice = practice_settings()
+        assert (practice.name, practice.timezone, practice.saved) == (
+            "Calm Harbor Counseling", "Europe/Paris", True)
+        assert counselor.timezone == "Europe/Paris"
     # Signed in straight away.
     assert client.get("/").status_code == 200
     # The setup page is gone for good, for everyone.
     assert client.get("/setup").status_code == 404
     assert app.test_client().post("/setup", data={}).status_code == 404
+
+
+def test_setup_asks_for_the_practice_name_and_time_zone(app, client):
+    page = client.get("/setup").get_data(as_text=True)
+    assert "Practice name" in page and "Practice time zone" in page
+    assert 'value="Harbor Counseling"' in page  # the environment's name, as a suggestion
+    response = client.post("/setup", data={
+        "practice-practice_name": "", "practice-timezone": "Mars/Base",
+        "name": "Maya", "email": "maya@example.org", "password": "a long enough phrase",
+    })
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Enter the practice&#39;s name." in page and "Not a valid choice" in page
+    assert 'value="maya@example.org"' in page
+    with app.app_context():
+        assert db.session.execute(select(Counselor)).scalar_one_or_none() is None
 
 
 @pytest.mark.parametrize(
@@ -50,6 +75,7 @@ def test_setup_creates_administrator_and_then_disappears(app, client):
     ],
 )
 def test_setup_rejects_bad_input_and_keeps_what_was_typed(client, data, field_message):
+    data = {"practice-practice_name": "Harbor", "practice-timezone": "UTC", **data}
     response = client.post("/setup", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 200

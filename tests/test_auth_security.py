@@ -68,7 +68,8 @@ def test_common_password_list_is_shipped_with_its_licence_notice():
 def test_setup_refuses_a_common_password_beside_the_field(app, client):
     response = client.post(
         "/setup",
-        data={"name": "Maya Cohen", "email": "maya@example.org", "password": "123456789012"},
+        data={"name": "Maya Cohen", "email": "maya@example.org", "password": "123456789012",
+              "practice-practice_name": "Harbor", "practice-timezone": "UTC"},
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200

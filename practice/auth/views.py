@@ -186,25 +186,40 @@ def keepalive():
 @public
 def setup():
     """First run only: create the practice administrator. Gone once anyone exists."""
+    from practice.settings.forms import PracticeNameAndZoneForm
+    from practice.settings.services import practice_settings, save_practice
+
     if services.any_counselor_exists():
         abort(404)
     form = CounselorForm()
-    if form.validate_on_submit():
+    # The practice's name and time zone are asked first, not taken silently from the
+    # environment (which only suggests them).
+    current = practice_settings()
+    practice_form = PracticeNameAndZoneForm(
+        prefix="practice",
+        data=None if request.method == "POST" else
+        {"practice_name": current.name, "timezone": current.timezone},
+    )
+    practice_ok = practice_form.validate_on_submit()
+    if form.validate_on_submit() and practice_ok:
         try:
             counselor = services.create_counselor(
                 email=form.email.data,
                 name=form.name.data,
                 password=form.password.data,
                 is_admin=True,
+                timezone=practice_form.timezone.data,
             )
         except services.AccountError as error:
             _apply_errors(form, error)
         else:
+            save_practice(name=practice_form.practice_name.data,
+                          timezone=practice_form.timezone.data)
             db.session.commit()
             start_session(counselor)
             flash("Welcome. Your practice is ready: add your first couple.", "success")
             return redirect(url_for("couples.new"))
-    return render_template("auth/setup.html", form=form)
+    return render_template("auth/setup.html", form=form, practice_form=practice_form)
 
 
 def _submitted_email() -> str:

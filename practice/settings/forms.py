@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import json
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
+from practice import timezones
 from practice.forms import max_length, normalize_newlines, plain_text, strip
-from practice.settings.services import PAPER_SIZES, LogoError, check_logo, time_zones
+from practice.settings.services import PAPER_SIZES, LogoError, check_logo
 
 
 def _logo(form: PracticeSettingsForm, field: FileField) -> None:
@@ -38,8 +41,13 @@ class PracticeNameAndZoneForm(FlaskForm):
     )
 
     def __init__(self, *args, **kwargs) -> None:
+        """The same zone picker as the account page (today's names grouped by region; the
+        page's script puts the browser's zone first)."""
         super().__init__(*args, **kwargs)
-        self.timezone.choices = list(time_zones())
+        self.timezone.choices = timezones.choices(self.timezone.data)
+        self.timezone.render_kw = {
+            "data-browser-zone": "", "data-zone-aliases": json.dumps(timezones.aliases()),
+        }
 
 
 class PracticeSettingsForm(PracticeNameAndZoneForm):

@@ -153,16 +153,24 @@ def register_blueprints(app: Flask) -> None:
         exports,
         homework,
         measures,
-        partner,
         passwords,
         reminders,
         sessions,
         settings,
     )
+    from practice.partner import views as partner_views
 
-    for module in (auth, dashboard, couples, exercises, homework, partner, sessions, audit,
+    for module in (auth, dashboard, couples, exercises, homework, partner_views, sessions, audit,
                    settings, measures, passwords, reminders, caseload, exports):
         app.register_blueprint(module.bp)
+    # The couple page's sections and the couple's record, in page order.
+    from practice.couples import parts
+    from practice.homework import couple_part as homework_part
+    from practice.measures import couple_part as measures_part
+    from practice.sessions import couple_part as sessions_part
+
+    for part in (homework_part.PART, sessions_part.PART, measures_part.PART):
+        parts.register(app, part)
 
     @app.get("/healthz")
     def healthz():

@@ -98,7 +98,7 @@ def make_assignment(couple: Couple, exercise=None, *, due_in_days: int = 7, **fi
     from flask import current_app
 
     from practice.homework import links
-    from practice.homework.services import create_assignment
+    from practice.homework.assigning import create_assignment
     from practice.timeutil import utcnow
 
     exercise = exercise or make_exercise()

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from practice.extensions import db
-from practice.homework import views
 from practice.homework.models import Assignment
+from practice.partner import views
 from tests.factories import make_assignment, make_couple
 
 

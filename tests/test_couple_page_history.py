@@ -9,8 +9,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from practice.extensions import db
-from practice.homework import services
+from practice.homework import read
 from practice.homework.models import Entry
+from practice.partner import services as partner_services
 from practice.timeutil import utcnow
 from tests.factories import make_assignment, make_counselor, make_couple, make_exercise
 
@@ -41,7 +42,7 @@ def test_current_homework_in_full_older_on_lines_and_on_their_own_pages(
         exercise = make_exercise()
         current, _ = make_assignment(couple, exercise, due_in_days=3, note="Current one")
         ana = couple.partners[0]
-        for n in range(services.LATEST_ENTRIES + 4):
+        for n in range(read.LATEST_ENTRIES + 4):
             add_entry(current, ana, f"current note {n}", minutes_ago=100 - n)
         older = [old_assignment(couple, exercise, weeks) for weeks in range(4, 4 + 12)]
         add_entry(older[-1], ana, "the oldest homework's entry", minutes_ago=60 * 24 * 120)
@@ -51,9 +52,9 @@ def test_current_homework_in_full_older_on_lines_and_on_their_own_pages(
     page = signed_in.get(f"/couples/{couple_id}").get_data(as_text=True)
     # The latest entries of current homework, newest first; the rest one click away.
     shown = re.findall(r"current note (\d+)", page)
-    newest = services.LATEST_ENTRIES + 3
-    assert shown == [str(n) for n in range(newest, newest - services.LATEST_ENTRIES, -1)]
-    total = services.LATEST_ENTRIES + 4
+    newest = read.LATEST_ENTRIES + 3
+    assert shown == [str(n) for n in range(newest, newest - read.LATEST_ENTRIES, -1)]
+    total = read.LATEST_ENTRIES + 4
     assert f"Show all {total} entries" in page
     assert f'href="/homework/{current_id}"' in page
     # Older homework: counted, the latest few listed, every one reachable.
@@ -99,7 +100,7 @@ def test_entries_read_on_the_assignment_page_are_seen(app, signed_in, counselor)
         couple = make_couple(counselor)
         exercise = make_exercise()
         assignment, _ = make_assignment(couple, exercise, due_in_days=3)
-        for n in range(services.LATEST_ENTRIES + 2):
+        for n in range(read.LATEST_ENTRIES + 2):
             add_entry(assignment, couple.partners[0], f"n{n}", minutes_ago=50 - n)
         db.session.commit()
         couple_id, assignment_id = couple.id, assignment.id
@@ -157,15 +158,15 @@ def test_client_page_shows_the_latest_entries_and_all_on_request(app, client, co
         couple = make_couple(counselor)
         assignment, tokens = make_assignment(couple, make_exercise(), frequency="daily")
         ana = couple.partners[0]
-        total = services.HISTORY_SHOWN + 3
+        total = partner_services.HISTORY_SHOWN + 3
         for n in range(total):
             add_entry(assignment, ana, f"day {n} went fine", minutes_ago=10_000 - n)
         db.session.commit()
         path = f"/h/{tokens[ana.id]}"
     page = client.get(path).get_data(as_text=True)
     shown = [int(n) for n in re.findall(r"day (\d+) went fine", page)]
-    assert shown == list(range(total - 1, total - 1 - services.HISTORY_SHOWN, -1))
-    assert f"Showing the latest {services.HISTORY_SHOWN} of {total} entries" in page
+    assert shown == list(range(total - 1, total - 1 - partner_services.HISTORY_SHOWN, -1))
+    assert f"Showing the latest {partner_services.HISTORY_SHOWN} of {total} entries" in page
     assert 'href="?all=1#history-heading"' in page
     everything = client.get(f"{path}?all=1").get_data(as_text=True)
     assert [int(n) for n in re.findall(r"day (\d+) went fine", everything)] == list(

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from practice.extensions import db
-from practice.homework import links, services
+from practice.homework import links
+from practice.homework import progress as progress_of
 from practice.homework.models import Assignment, Entry, PartnerLink
 from practice.sessions.models import CounselingSession
 from practice.timeutil import utcnow
@@ -102,7 +103,7 @@ def test_assign_one_partner_weekly_tied_to_a_session(app, signed_in, setup):
         assignment = db.session.execute(select(Assignment)).scalar_one()
         assert assignment.session_id == session_id and assignment.times_per_week == 3
         assert [link.partner_id for link in assignment.links] == [setup["partners"][1]]
-        progress = services.assignment_progress([assignment])[assignment.id]
+        progress = progress_of.assignment_progress([assignment])[assignment.id]
         assert list(progress) == [setup["partners"][1]]
         assert progress[setup["partners"][1]].expected == 3
         assert progress[setup["partners"][1]].status == "not_started"
@@ -319,12 +320,12 @@ def test_expected_entries():
     from datetime import date
 
     start = date(2025, 3, 3)
-    assert services.expected_entries("once", None, start, start + timedelta(days=10)) == 1
-    assert services.expected_entries("daily", None, start, start + timedelta(days=7)) == 7
-    assert services.expected_entries("daily", None, start, start) == 1
-    assert services.expected_entries("weekly", 3, start, start + timedelta(days=14)) == 6
-    assert services.expected_entries("weekly", 2, start, start + timedelta(days=3)) == 2
-    assert services.expected_entries("daily", None, start, start + timedelta(days=900)) == 60
+    assert progress_of.expected_entries("once", None, start, start + timedelta(days=10)) == 1
+    assert progress_of.expected_entries("daily", None, start, start + timedelta(days=7)) == 7
+    assert progress_of.expected_entries("daily", None, start, start) == 1
+    assert progress_of.expected_entries("weekly", 3, start, start + timedelta(days=14)) == 6
+    assert progress_of.expected_entries("weekly", 2, start, start + timedelta(days=3)) == 2
+    assert progress_of.expected_entries("daily", None, start, start + timedelta(days=900)) == 60
 
 
 def test_assignment_progress_counts_in_constant_queries(app, counselor):
@@ -345,7 +346,7 @@ def test_assignment_progress_counts_in_constant_queries(app, counselor):
         statements = []
         event.listen(db.engine, "before_cursor_execute",
                      lambda *args: statements.append(args[2]))
-        progress = services.assignment_progress(made)
+        progress = progress_of.assignment_progress(made)
         assert len(statements) == 1
         ana, ben = couple.partners[0].id, couple.partners[1].id
         assert progress[made[0].id][ana].status == "not_started"

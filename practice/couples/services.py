@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
+from practice.couples.parts import CouplePart
 from practice.extensions import db
 from practice.timeutil import utcnow
 
@@ -140,7 +142,7 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
-def _columns(row: Any, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+def record_columns(row: Any, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Every column of a row: a new column is exported without anyone remembering to."""
     return {
         column.key: _plain(getattr(row, column.key))
@@ -149,69 +151,38 @@ def _columns(row: Any, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
     }
 
 
-def export_record(couple: Couple, exported_at: datetime) -> dict[str, Any]:
-    """The couple's complete record for the counselor: partners, homework with every entry
-    (private notes included: this is the counselor's record) and sessions. Link token hashes
-    are left out: they are credentials, not record."""
-    from practice.homework.models import Assignment
-    from practice.measures.services import export_responses
-    from practice.sessions.models import CounselingSession
-
-    assignments = db.session.execute(
-        select(Assignment)
-        .where(Assignment.couple_id == couple.id)
-        .options(selectinload(Assignment.links), selectinload(Assignment.entries))
-        .order_by(Assignment.created_at, Assignment.id)
-    ).scalars()
-    sessions = db.session.execute(
-        select(CounselingSession)
-        .where(CounselingSession.couple_id == couple.id)
-        .order_by(CounselingSession.starts_at, CounselingSession.id)
-    ).scalars()
-    return {
+def export_record(
+    couple: Couple, exported_at: datetime, parts: Iterable[CouplePart]
+) -> dict[str, Any]:
+    """The couple's complete record for the counselor: partners, then each part's share
+    (homework with every entry, private notes included: this is the counselor's record;
+    sessions). Credentials such as link token hashes are left out by the parts."""
+    record: dict[str, Any] = {
         "format": RECORD_FORMAT,
         "exported_at": _plain(exported_at),
-        "couple": {"name": couple.name, **_columns(couple)},
-        "partners": [_columns(partner) for partner in couple.partners],
-        "assignments": [
-            {
-                **_columns(assignment),
-                "links": [
-                    _columns(link, exclude=frozenset({"token_hash"})) for link in assignment.links
-                ],
-                "entries": [_columns(entry) for entry in assignment.entries],
-            }
-            for assignment in assignments
-        ],
-        "sessions": [_columns(session) for session in sessions],
-        "measure_answers": export_responses(couple.id),
+        "couple": {"name": couple.name, **record_columns(couple)},
+        "partners": [record_columns(partner) for partner in couple.partners],
     }
+    for part in parts:
+        record.update(part.export(couple))
+    return record
 
 
-def delete_couple(couple: Couple) -> dict[str, int]:
+def delete_couple(couple: Couple, parts: Iterable[CouplePart]) -> dict[str, int]:
     """Delete the couple and everything of theirs for good (not committed).
 
     The database cascades do the work (partners, links, entries, assignments, sessions),
     so nothing is left behind whichever way a row hangs off the couple. Returns how many
     of each there were, for the audit log.
     """
-    from practice.homework.models import Assignment, Entry
-    from practice.sessions.models import CounselingSession
-
-    counts = {
-        "partners": len(couple.partners),
-        "assignments": _count(select(Assignment.id).where(Assignment.couple_id == couple.id)),
-        "entries": _count(
-            select(Entry.id).join(Assignment).where(Assignment.couple_id == couple.id)
-        ),
-        "sessions": _count(
-            select(CounselingSession.id).where(CounselingSession.couple_id == couple.id)
-        ),
-    }
+    counts = {"partners": len(couple.partners)}
+    for part in parts:
+        counts.update(part.count(couple))
     db.session.delete(couple)
     db.session.flush()
     return counts
 
 
-def _count(query: Select) -> int:
+def count_rows(query: Select) -> int:
+    """How many rows `query` finds."""
     return db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()

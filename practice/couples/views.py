@@ -8,10 +8,9 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_login import current_user
 
 from practice.audit import services as audit
-from practice.couples import bp, services
+from practice.couples import bp, parts, services
 from practice.couples.forms import CoupleForm, DeleteCoupleForm
 from practice.extensions import db
-from practice.formatting import today_local
 from practice.local_address import url_is_loopback
 from practice.params import MAX_PAGE, query_int, query_text
 from practice.timeutil import utcnow
@@ -54,22 +53,19 @@ def new():
 @bp.get("/<int:couple_id>")
 def detail(couple_id: int):
     """The hub for one couple: partners, goals, homework and sessions."""
-    from practice.homework.services import couple_homework, mark_entries_seen, unseen_entry_ids
-    from practice.sessions.services import SESSIONS_SHOWN, couple_sessions
-
     couple = services.own_couple_or_404(current_user, couple_id)
-    homework = couple_homework(couple, today_local())
-    sessions = couple_sessions(
-        couple, None if request.args.get("sessions") == "all" else SESSIONS_SHOWN
-    )
+    sections = [part.section(couple, request.args) for part in parts.registered(current_app)]
+    context = {key: value for section in sections for key, value in section.context.items()}
     # Render before any commit: a commit expires the loaded rows and the template would
-    # reload each one (an N+1). Writes come after: what was shown is now seen.
+    # reload each one (an N+1). Writes come after (e.g. what was shown is now seen).
     page = render_template(
-        "couples/detail.html", couple=couple, homework=homework, sessions=sessions,
+        "couples/detail.html", couple=couple, **context,
         links_stay_on_this_computer=_links_stay_on_this_computer(),
         **partner_email_context(couple, current_app.config),
     )
-    mark_entries_seen(unseen_entry_ids(homework.current))
+    for section in sections:
+        if section.after_render is not None:
+            section.after_render()
     audit.record_read("couple.view", couple_id=couple_id)
     return page
 
@@ -157,7 +153,9 @@ def export(couple_id: int):
     """The couple's complete record as a JSON file, for the counselor's own records."""
     couple = services.own_couple_or_404(current_user, couple_id)
     now = utcnow()
-    record = services.export_record(couple, exported_at=now)
+    record = services.export_record(
+        couple, exported_at=now, parts=parts.registered(current_app)
+    )
     body = json.dumps(record, ensure_ascii=False, indent=2)
     audit.record_read("couple.export", couple_id=couple_id, detail="json")
     return Response(
@@ -178,7 +176,7 @@ def delete(couple_id: int):
     form = DeleteCoupleForm(couple.name)
     if form.validate_on_submit():
         name = couple.name
-        counts = services.delete_couple(couple)
+        counts = services.delete_couple(couple, parts.registered(current_app))
         # Counts only: the log outlives the couple and must hold nothing personal.
         detail = ", ".join(f"{number} {kind}" for kind, number in counts.items())
         audit.record("couple.delete", couple_id=couple_id, detail=detail)

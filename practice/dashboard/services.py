@@ -18,7 +18,7 @@ from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
 from practice.extensions import db
 from practice.homework.models import Assignment, Entry
-from practice.homework.services import PartnerProgress, assignment_progress
+from practice.homework.progress import PartnerProgress, assignment_progress
 from practice.timeutil import utcnow
 
 FEED_SIZE = 20

@@ -21,6 +21,8 @@ import hmac
 import re
 from datetime import date, datetime, time, timedelta
 
+from flask import current_app, url_for
+
 from practice.homework.models import PartnerLink
 
 # token_urlsafe alphabet; derived tokens are 43 characters. Anything else is not ours.
@@ -67,3 +69,12 @@ def shown_token(link: PartnerLink, secret_key: str) -> str | None:
         return None
     token = derive_token(secret_key, link.id, link.issued_at)
     return token if hmac.compare_digest(hash_token(token), link.token_hash) else None
+
+
+def partner_address(token: str) -> str:
+    """The full address a partner opens with a token (their home, or a link of before):
+    BASE_URL when set (printed and emailed links must not depend on how the counselor reached
+    the app), else the address of this request."""
+    path = url_for("partner.home", token=token)
+    base = current_app.config.get("BASE_URL")
+    return f"{base}{path}" if base else url_for("partner.home", token=token, _external=True)

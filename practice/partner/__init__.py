@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("partner", __name__)
-
-from practice.partner import views  # noqa: E402,F401

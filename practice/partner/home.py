@@ -23,8 +23,10 @@ from sqlalchemy.orm import aliased
 from practice.couples.models import Partner
 from practice.extensions import db
 from practice.homework.models import Assignment, Entry, PartnerLink
-from practice.homework.services import LiveLink, expected_entries, frequency_label
+from practice.homework.progress import expected_entries
+from practice.homework.read import frequency_label
 from practice.partner.access import Access
+from practice.partner.services import LiveLink
 
 # Entries shown on the home at first; all of them are one tap away (?all=1).
 HISTORY_SHOWN = 10

@@ -1,57 +1,62 @@
-"""The partner's pages under their one link: the home (/h/<token>) and each homework
-(/h/<token>/homework/<id>). No sign-in: the token in the address is the capability."""
+"""The partner's pages, opened with their private link and no account: the home (/h/<token>)
+and each homework under it (/h/<token>/homework/<id>). The token in the address is the
+capability."""
 
 from __future__ import annotations
 
-import inspect
+import hashlib
+import json
+import secrets
+import threading
+from collections import OrderedDict
 
-from flask import current_app, request, url_for
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from flask import current_app, render_template, request, url_for
+from sqlalchemy.exc import SQLAlchemyError
 
+from practice.audit import services as audit
 from practice.extensions import csrf, db, limiter
 from practice.formatting import today_local
-from practice.homework import views as homework_views
-from practice.homework.forms import I_PARTS, EntryForm, new_submission_key
+from practice.homework.answers import readable_answers
+from practice.homework.links import partner_address
 from practice.homework.models import VISIBILITIES
-from practice.homework.services import (
-    existing_entry,
-    partner_history,
-    record_entry,
-    submission_key_taken,
-    waiting_for_both,
-)
 from practice.partner import access as partner_access
-from practice.partner import bp
+from practice.partner import bp, services
+from practice.partner.forms import I_PARTS, EntryForm
 from practice.partner.home import open_homework, partner_home
+from practice.partner.services import LiveLink
 from practice.security import link_limit, public
 from practice.timeutil import utcnow
 
 
-def home_url(token: str) -> str:
-    """The full address of a partner's home: BASE_URL when set (printed and emailed links must
-    not depend on how the counselor reached the app), else this request's address."""
-    path = url_for("partner.home", token=token)
-    base = current_app.config.get("BASE_URL")
-    return f"{base}{path}" if base else url_for("partner.home", token=token, _external=True)
-
-
 @bp.app_context_processor
 def partner_helpers():
-    return {"home_url": home_url}
+    return {"home_url": partner_address}
+
+
+@bp.context_processor
+def partner_page_helpers():
+    return {"readable_answers": readable_answers}
+
+
+def _partner_page(template: str, status: int = 200, **context):
+    response = current_app.make_response((render_template(template, **context), status))
+    # The token is in the address: never send it to another site as a referrer.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _gone():
     """Unknown, expired, turned off, or not this partner's: one kind page for all of them."""
-    return homework_views._client_page("homework/link_gone.html", 404)
+    return _partner_page("partner/link_gone.html", 404)
 
 
-def _partner_page(*args, **kwargs):
-    return homework_views._client_page(*args, **kwargs)
+# The token is the capability: a partner has no session to forge requests with, and a stale
+# CSRF token must never throw away what they typed. Hence csrf.exempt on every partner page.
 
 
 @bp.route("/h/<token>", methods=["GET", "POST"])
 @public
-@csrf.exempt  # the token is the capability; see homework.views.client
+@csrf.exempt
 @limiter.limit("60 per minute")
 @link_limit
 def home(token: str):
@@ -62,7 +67,7 @@ def home(token: str):
     if found is None:
         # Until assigning gives every partner their one link, a per-homework link of a
         # partner who has none yet still opens that homework's page as before.
-        return inspect.unwrap(homework_views.client)(token)
+        return _homework_of_legacy_link(token)
     if request.method == "POST":
         if found.legacy_assignment_id is None:
             return _gone()
@@ -79,7 +84,7 @@ def home(token: str):
 
 @bp.route("/h/<token>/homework/<int:assignment_id>", methods=["GET", "POST"])
 @public
-@csrf.exempt  # the token is the capability; see homework.views.client
+@csrf.exempt
 @limiter.limit("60 per minute")
 @link_limit
 def homework(token: str, assignment_id: int):
@@ -92,10 +97,34 @@ def homework(token: str, assignment_id: int):
     return _homework(token, found, assignment_id)
 
 
+@bp.route("/h/<path:token>", methods=["GET", "POST"])
+@public
+@csrf.exempt
+@limiter.limit("60 per minute")
+@link_limit
+def unknown(token: str):
+    """Any other address under /h/ gets the same kind page as an unknown link."""
+    return _gone()
+
+
 def _homework(token: str, found: partner_access.Access, assignment_id: int):
     link = open_homework(found, assignment_id, utcnow())
     if link is None:
         return _gone()
+    waiting = services.waiting_for_both(link.assignment_id, link.partner_id)
+    return _entry_page(link, waiting, back_url=url_for("partner.home", token=token))
+
+
+def _homework_of_legacy_link(token: str):
+    """The page a per-homework link of before opens, for a partner without their one link."""
+    link = services.find_live_link(token, utcnow(), with_waiting=request.method == "GET")
+    if link is None:
+        return _gone()
+    return _entry_page(link, link.waiting)
+
+
+def _entry_page(link: LiveLink, waiting: int, **extra):
+    """One homework's page: GET shows it (and changes nothing), POST saves an entry."""
     prompts = link.snapshot.get("prompts", [])
     # Plain values, not ORM objects: after a failed save the session is rolled back, and the
     # page must still render from memory even if the database is gone.
@@ -111,48 +140,94 @@ def _homework(token: str, found: partner_access.Access, assignment_id: int):
         "i_parts": I_PARTS,
         "visibilities": VISIBILITIES,
         "today": today_local(),
-        "back_url": url_for("partner.home", token=token),
+        **extra,
     }
     if request.method == "GET":
         return _partner_page(
-            "homework/client.html", form=EntryForm.blank(prompts),
-            blank_form=homework_views._blank_form_parts(link.assignment_id, context),
-            history=partner_history(
-                link.assignment_id, link.partner_id, homework_views._history_limit()
+            "partner/client.html", form=EntryForm.blank(prompts),
+            blank_form=_blank_form_parts(link.assignment_id, context),
+            history=services.partner_history(
+                link.assignment_id, link.partner_id, _history_limit()
             ),
-            waiting=waiting_for_both(link.assignment_id, link.partner_id), **context,
+            waiting=waiting, **context,
         )
     form = EntryForm.from_post(prompts, request.form)
     if request.form.get("add") or request.form.get("remove"):
-        # The no-JavaScript "Add another item" / "Remove": show the page again, keeping all.
-        return _partner_page("homework/client.html", form=form, history=[], waiting=0, **context)
+        # The no-JavaScript "Add another item" / "Remove": show the page again, keeping everything.
+        return _partner_page("partner/client.html", form=form, history=[], waiting=0, **context)
     submission = form.validate()
     if submission is None:
-        return _partner_page("homework/client.html", form=form, history=[], waiting=0, **context)
+        return _partner_page("partner/client.html", form=form, history=[], waiting=0, **context)
     try:
-        # "Taken?" before "ours?": a row seen once stays visible, so a double tap committed
-        # in between is found as ours, never mistaken for a tampered key and saved twice.
-        repeat = False
-        if submission_key_taken(submission.submission_key):
-            repeat = existing_entry(link, submission.submission_key) is not None
-            if not repeat:
-                submission.submission_key = new_submission_key()  # tampered key: still save
-        if not repeat:
-            record_entry(link, submission)
-            homework_views._record_link_use(link)
-            db.session.commit()
-    except IntegrityError:
-        # Two clicks raced: the other request stored this very form. Anything else is an error.
-        db.session.rollback()
-        if existing_entry(link, submission.submission_key) is None:
-            return homework_views._save_failed(form, context)
+        if services.save_entry(link, submission):
+            _record_link_use(link)
+        db.session.commit()
     except SQLAlchemyError as error:
         db.session.rollback()
         # Only the error's class: its message carries SQL parameters, i.e. what the client wrote.
         current_app.logger.error("Saving a homework entry failed: %s", type(error).__name__)
-        return homework_views._save_failed(form, context)
+        return _save_failed(form, context)
     return _partner_page(
-        "homework/saved.html",
-        history=partner_history(link.assignment_id, link.partner_id, None),
-        waiting=waiting_for_both(link.assignment_id, link.partner_id), **context,
+        "partner/saved.html",
+        history=services.partner_history(link.assignment_id, link.partner_id, None),
+        waiting=services.waiting_for_both(link.assignment_id, link.partner_id), **context,
+    )
+
+
+# The blank exercise form is the bulk of a client page and depends only on the assignment's
+# snapshot, so it is rendered once and reused: an LRU per app, keyed by the assignment and a
+# hash of its snapshot (an edited snapshot gets a fresh render). Only blank forms are cached;
+# a re-render after a POST shows what was typed and errors, so it always renders in full.
+# The per-request submission key goes into a slot no escaped text can contain.
+_FORM_CACHE_SIZE = 512
+_KEY_SLOT = f"submission-key-slot-{secrets.token_hex(16)}"
+_form_cache_lock = threading.Lock()
+
+
+def _blank_form_parts(assignment_id: int, context: dict) -> tuple[str, str]:
+    """The blank entry form for this assignment, from the cache when rendered before, split
+    around the submission key's slot: the page puts the key between the two halves, where
+    Jinja escapes it like any other value."""
+    snapshot = context["snapshot"]
+    digest = hashlib.sha256(
+        json.dumps(snapshot, sort_keys=True, default=str).encode()
+    ).hexdigest()
+    key = (assignment_id, digest)
+    cache: OrderedDict = current_app.extensions.setdefault("client_form_cache", OrderedDict())
+    with _form_cache_lock:
+        html = cache.get(key)
+        if html is not None:
+            cache.move_to_end(key)
+    if html is None:
+        form = EntryForm.blank(snapshot.get("prompts", []))
+        form.submission_key = _KEY_SLOT
+        before, _, after = render_template(
+            "partner/_client_form.html", form=form, snapshot=snapshot,
+            i_parts=context["i_parts"], visibilities=context["visibilities"],
+        ).partition(_KEY_SLOT)
+        html = (before, after)
+        with _form_cache_lock:
+            cache[key] = html
+            while len(cache) > _FORM_CACHE_SIZE:
+                cache.popitem(last=False)
+    return html
+
+
+def _history_limit() -> int | None:
+    """The latest few earlier entries, or all of them with ?all=1."""
+    return None if request.args.get("all") == "1" else services.HISTORY_SHOWN
+
+
+def _record_link_use(link: LiveLink) -> None:
+    """Who used a link is the link itself: its id is recorded, never its token."""
+    audit.record(
+        "link.use", couple_id=link.couple_id, object_type="partner_link",
+        object_id=link.id, actor_kind="partner_link",
+    )
+
+
+def _save_failed(form: EntryForm, context: dict):
+    """The database refused: say so plainly and give everything back to send again."""
+    return _partner_page(
+        "partner/client.html", 503, form=form, history=[], waiting=0, save_failed=True, **context
     )

@@ -16,11 +16,9 @@ from practice.auth.models import Counselor
 from practice.couples.models import Couple
 from practice.extensions import db
 from practice.formatting import zone
-
-# A module import, not names: homework.services imports sessions.models, so names may not
-# exist yet while the two packages load each other.
-from practice.homework import services as homework_services
+from practice.homework.answers import readable_answers
 from practice.homework.models import Assignment, Entry, PartnerLink
+from practice.homework.progress import PartnerProgress, assignment_progress
 from practice.sessions.models import ATTENDANCE, CounselingSession
 from practice.timeutil import utcnow
 
@@ -221,9 +219,9 @@ def session_homework(
 
 def progress_for(
     assignments: list[Assignment],
-) -> dict[int, dict[int, homework_services.PartnerProgress]]:
+) -> dict[int, dict[int, PartnerProgress]]:
     """Each partner's progress on each assignment (the homework feature's single definition)."""
-    return homework_services.assignment_progress(assignments) if assignments else {}
+    return assignment_progress(assignments) if assignments else {}
 
 
 @dataclass
@@ -378,7 +376,7 @@ def entry_lines(assignment: Assignment, entry: Entry, copy: str) -> list[tuple[s
     prompts = (assignment.snapshot or {}).get("prompts") or []
     lines = [
         (answer.label, answer.text or "; ".join(answer.items))
-        for answer in homework_services.readable_answers(prompts, entry.answers or {})
+        for answer in readable_answers(prompts, entry.answers or {})
     ]
     if entry.connection_rating:
         lines.append(("Connection", f"{entry.connection_rating} of 5"))
@@ -389,7 +387,7 @@ def entry_lines(assignment: Assignment, entry: Entry, copy: str) -> list[tuple[s
     return lines
 
 
-def completion_label(progress: homework_services.PartnerProgress | None) -> str:
+def completion_label(progress: PartnerProgress | None) -> str:
     """'Completed (5 of 7)', 'Not started'...: one partner's progress on one assignment."""
     if progress is None:
         return "Not assigned"

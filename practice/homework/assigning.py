@@ -1,0 +1,158 @@
+"""Homework commands: assigning, changing, reviewing and cancelling it, and its links.
+
+Everything here takes explicit arguments and never commits: the caller does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from practice.auth.models import Counselor
+from practice.couples.models import Couple, Partner
+from practice.exercises.models import Exercise
+from practice.extensions import db
+from practice.homework import links
+from practice.homework.models import Assignment, Entry, PartnerLink
+from practice.sessions.models import CounselingSession
+from practice.timeutil import utcnow
+
+
+def assignable_exercises(counselor: Counselor) -> list[Exercise]:
+    """Built-in exercises and the counselor's own, not retired, by title."""
+    return list(
+        db.session.execute(
+            select(Exercise)
+            .where(
+                or_(Exercise.counselor_id.is_(None), Exercise.counselor_id == counselor.id),
+                Exercise.retired_at.is_(None),
+            )
+            .order_by(func.lower(Exercise.title), Exercise.id)
+        ).scalars()
+    )
+
+
+def couple_session_choices(couple: Couple) -> list[CounselingSession]:
+    return list(
+        db.session.execute(
+            select(CounselingSession)
+            .where(CounselingSession.couple_id == couple.id)
+            .order_by(CounselingSession.starts_at.desc())
+        ).scalars()
+    )
+
+
+def create_assignment(
+    *,
+    couple: Couple,
+    exercise: Exercise,
+    partners: Iterable[Partner],
+    due_date: date,
+    frequency: str,
+    times_per_week: int | None,
+    note: str,
+    session_id: int | None,
+    secret_key: str,
+    grace_days: int,
+) -> Assignment:
+    """Assign a frozen copy of `exercise` and give each chosen partner a link (not committed)."""
+    now = utcnow()
+    assignment = Assignment(
+        couple=couple,
+        exercise=exercise,
+        session_id=session_id,
+        title=exercise.title,
+        snapshot=exercise.snapshot(),
+        note=note,
+        due_date=due_date,
+        frequency=frequency,
+        times_per_week=times_per_week if frequency == "weekly" else None,
+        status="active",
+        created_at=now,
+    )
+    db.session.add(assignment)
+    for partner in partners:
+        assignment.links.append(
+            PartnerLink(partner=partner, expires_at=links.expiry_for(due_date, grace_days))
+        )
+    db.session.flush()  # link ids feed the tokens
+    for link in assignment.links:
+        links.issue(link, secret_key, now)
+    return assignment
+
+
+def own_assignment(counselor: Counselor, assignment_id: int) -> Select[tuple[Assignment]]:
+    """The counselor's assignment with its couple, partners and links (none for anyone else's):
+    views take it with `db.one_or_404`."""
+    return (
+        select(Assignment)
+        .join(Couple)
+        .where(Assignment.id == assignment_id, Couple.counselor_id == counselor.id)
+        .options(
+            joinedload(Assignment.couple).selectinload(Couple.partners),
+            selectinload(Assignment.links).joinedload(PartnerLink.partner),
+        )
+    )
+
+
+def assignment_link(assignment: Assignment, partner_id: int) -> Select[tuple[PartnerLink]]:
+    """The assigned partner's link of an assignment the caller already holds."""
+    return (
+        select(PartnerLink)
+        .where(PartnerLink.assignment_id == assignment.id, PartnerLink.partner_id == partner_id)
+        .options(joinedload(PartnerLink.partner))
+    )
+
+
+def update_assignment(assignment: Assignment, due_date: date, note: str, grace_days: int) -> None:
+    """New due date and note; live links follow the due date so they do not die early."""
+    assignment.due_date = due_date
+    assignment.note = note
+    for link in assignment.links:
+        if link.revoked_at is None:
+            link.expires_at = links.expiry_for(due_date, grace_days)
+
+
+def cancel_assignment(assignment: Assignment) -> None:
+    """Cancelled homework keeps its entries; its links stop working."""
+    assignment.status = "cancelled"
+    assignment.cancelled_at = utcnow()
+
+
+def review_assignment(assignment: Assignment, remarks: str) -> None:
+    assignment.reviewed_at = utcnow()
+    assignment.review_remarks = remarks
+
+
+def revoke_link(link: PartnerLink) -> None:
+    if link.revoked_at is None:
+        link.revoked_at = utcnow()
+
+
+def reissue_link(link: PartnerLink, secret_key: str, grace_days: int) -> str:
+    """A new token for the partner; the old link is dead from now on."""
+    link.revoked_at = None
+    link.expires_at = max(
+        links.expiry_for(link.assignment.due_date, grace_days),
+        links.expiry_for(utcnow().date(), grace_days),
+    )
+    return links.issue(link, secret_key, utcnow())
+
+
+
+def mark_entries_seen(entry_ids: list[int]) -> None:
+    """Mark entries the counselor has just been shown as seen. The caller commits.
+
+    The reads are committed first so the UPDATE opens a fresh transaction: on SQLite a
+    deferred transaction that read and then writes can fail at once under concurrency."""
+    if not entry_ids:
+        return
+    db.session.commit()
+    db.session.execute(
+        update(Entry)
+        .where(Entry.id.in_(entry_ids), Entry.seen_at.is_(None))
+        .values(seen_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )

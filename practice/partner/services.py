@@ -1,0 +1,267 @@
+"""What a partner's page reads and writes: the live link, their entry, what they may read."""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+
+from practice.auth.models import Counselor
+from practice.couples.models import Couple, Partner
+from practice.extensions import db
+from practice.homework import links
+from practice.homework.models import Assignment, Entry, PartnerLink
+from practice.timeutil import utcnow
+
+
+@dataclass(frozen=True)
+class LiveLink:
+    """What a client page needs of a live link, as plain values: nothing to lazy-load, and the
+    page still renders from memory after a failed save rolled the session back."""
+
+    id: int
+    partner_id: int
+    assignment_id: int
+    couple_id: int
+    partner_name: str
+    counselor_name: str
+    title: str
+    snapshot: dict[str, Any]
+    note: str | None
+    due_date: date
+    frequency: str
+    # The other partner's 'after_both' entries waiting for this partner's first (asked for
+    # only by the page that shows it: saving must not read more than it needs).
+    waiting: int = 0
+
+    @property
+    def first_name(self) -> str:
+        return (self.partner_name.split() or [self.partner_name])[0]
+
+
+def _live_link_statement(with_waiting: bool) -> Select:
+    """One row per token: the link, its assignment, partner and counselor (and what waits)."""
+    theirs, ours = aliased(Entry), aliased(Entry)
+    waiting = (
+        select(func.count(theirs.id))
+        .where(
+            theirs.assignment_id == PartnerLink.assignment_id,
+            theirs.partner_id != PartnerLink.partner_id,
+            theirs.visibility == "after_both",
+            ~select(ours.id)
+            .where(
+                ours.assignment_id == PartnerLink.assignment_id,
+                ours.partner_id == PartnerLink.partner_id,
+            )
+            .correlate(PartnerLink)
+            .exists(),
+        )
+        .scalar_subquery()
+    )
+    return (
+        select(
+            PartnerLink.id, PartnerLink.partner_id, PartnerLink.assignment_id,
+            PartnerLink.revoked_at, PartnerLink.expires_at, Assignment.status,
+            Assignment.couple_id, Partner.display_name, Counselor.name.label("counselor_name"),
+            Assignment.title, Assignment.snapshot, Assignment.note, Assignment.due_date,
+            Assignment.frequency, *([waiting.label("waiting")] if with_waiting else []),
+        )
+        .join(Assignment, Assignment.id == PartnerLink.assignment_id)
+        .join(Partner, Partner.id == PartnerLink.partner_id)
+        .join(Couple, Couple.id == Assignment.couple_id)
+        .join(Counselor, Counselor.id == Couple.counselor_id)
+        .where(PartnerLink.token_hash == bindparam("token_hash"))
+    )
+
+
+# Built once: constructing the statement cost more than running it.
+_LIVE_LINK = {flag: _live_link_statement(flag) for flag in (False, True)}
+
+
+def find_live_link(token: str, now: datetime, *, with_waiting: bool = False) -> LiveLink | None:
+    """The link a client token opens, or None if unknown, expired, revoked or cancelled.
+    Reads only: opening a link changes nothing. One query."""
+    if not links.well_formed(token):
+        return None
+    # Core execution on the session's connection (same transaction): plain rows need none of
+    # the ORM's per-statement work, which was most of this page's database time.
+    row = db.session.connection().execute(
+        _LIVE_LINK[with_waiting], {"token_hash": links.hash_token(token)}
+    ).one_or_none()
+    if row is None or row.revoked_at is not None or row.expires_at <= now or (
+        row.status != "active"
+    ):
+        return None
+    return LiveLink(
+        id=row.id, partner_id=row.partner_id, assignment_id=row.assignment_id,
+        couple_id=row.couple_id, partner_name=row.display_name,
+        counselor_name=row.counselor_name, title=row.title, snapshot=row.snapshot,
+        note=row.note, due_date=row.due_date, frequency=row.frequency,
+        waiting=row.waiting if with_waiting else 0,
+    )
+
+
+@dataclass
+class Submission:
+    """A validated client entry, ready to store."""
+
+    submission_key: str
+    answers: dict[str, Any]
+    completion_note: str
+    connection_rating: int | None
+    visibility: str
+    private_note: str
+
+
+def new_submission_key() -> str:
+    """The key a blank form carries, so that sending it twice stores one entry."""
+    return secrets.token_urlsafe(24)
+
+
+def _entry_with_key(link: LiveLink, submission_key: str) -> Entry | None:
+    """The entry this partner already saved with this form, if any (double submit)."""
+    return db.session.execute(
+        select(Entry).where(
+            Entry.submission_key == submission_key,
+            Entry.assignment_id == link.assignment_id,
+            Entry.partner_id == link.partner_id,
+        )
+    ).scalar_one_or_none()
+
+
+def _key_taken(submission_key: str) -> bool:
+    return (
+        db.session.execute(
+            select(Entry.id).where(Entry.submission_key == submission_key)
+        ).first()
+        is not None
+    )
+
+
+def save_entry(link: LiveLink, submission: Submission) -> bool:
+    """Store the partner's entry unless this very form was stored already; True when a new
+    entry was added. Flushes (a lost race shows here); the caller commits.
+
+    A form sent twice (a double tap, a retry after a timeout) carries the same submission key,
+    so the second send finds the first's entry and stores nothing. A key already used by
+    someone else's entry was tampered with: the entry is still saved, under a fresh key."""
+    # "Taken?" before "ours?": a row seen once stays visible, so a double tap committed
+    # in between is found as ours, never mistaken for a tampered key and saved twice.
+    if _key_taken(submission.submission_key):
+        if _entry_with_key(link, submission.submission_key) is not None:
+            return False
+        submission.submission_key = new_submission_key()
+    entry = Entry(
+        assignment_id=link.assignment_id,
+        partner_id=link.partner_id,
+        answers=submission.answers,
+        completion_note=submission.completion_note,
+        connection_rating=submission.connection_rating,
+        visibility=submission.visibility,
+        private_note=submission.private_note,
+        submission_key=submission.submission_key,
+        created_at=utcnow(),
+    )
+    db.session.add(entry)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Two sends raced: the other request stored this very form. Anything else is an error.
+        db.session.rollback()
+        if _entry_with_key(link, submission.submission_key) is None:
+            raise
+        return False
+    return True
+
+
+# Entries on the client page: a phone on a slow connection gets the latest few; months of
+# daily homework are one tap away (?all=1).
+HISTORY_SHOWN = 5
+
+
+@dataclass
+class History:
+    """What a partner may read of an assignment's entries, newest first, and how many in all."""
+
+    entries: list[dict[str, Any]]  # id, partner_id, created_at, answers, completion_note,
+    # connection_rating, visibility, display_name and first_name (the author's)
+    total: int
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.entries)
+
+
+@functools.lru_cache(maxsize=8)
+def _history_statement(limit: int | None) -> Select:
+    """partner_history's query, built once per limit (building it cost more than running it)."""
+    assignment_id, partner_id = bindparam("assignment_id"), bindparam("partner_id")
+    they_wrote_too = (
+        select(Entry.id)
+        .where(Entry.assignment_id == assignment_id, Entry.partner_id == partner_id)
+        .exists()
+    )
+    return (
+        select(
+            Entry.id, Entry.partner_id, Entry.created_at, Entry.answers, Entry.completion_note,
+            Entry.connection_rating, Entry.visibility, Partner.display_name,
+            func.count().over().label("total"),
+        )
+        .join(Partner, Partner.id == Entry.partner_id)
+        .where(
+            Entry.assignment_id == assignment_id,
+            or_(
+                Entry.partner_id == partner_id,
+                Entry.visibility == "partner",
+                and_(Entry.visibility == "after_both", they_wrote_too),
+            ),
+        )
+        .order_by(Entry.created_at.desc(), Entry.id.desc())
+        .limit(limit)
+    )
+
+
+def partner_history(
+    assignment_id: int, partner_id: int, limit: int | None = HISTORY_SHOWN
+) -> History:
+    """What this partner may read: their own entries, and the other partner's entries shared
+    with them, the latest `limit` (all with None). Sharing rules: 'partner' entries are
+    visible at once; an 'after_both' entry by the other partner is visible once THIS partner
+    has submitted at least one entry to the same assignment (so neither answer colours the
+    other); 'counselor' entries never. Private notes are never selected. One query whatever
+    the history: plain rows (no ORM objects to build), each carrying the full count (a
+    window function)."""
+    rows = db.session.connection().execute(  # Core, as find_live_link
+        _history_statement(limit), {"assignment_id": assignment_id, "partner_id": partner_id}
+    ).all()
+    entries = [
+        row._asdict() | {"first_name": (row.display_name.split() or [row.display_name])[0]}
+        for row in rows
+    ]
+    return History(entries=entries, total=rows[0].total if rows else 0)
+
+
+def waiting_for_both(assignment_id: int, partner_id: int) -> int:
+    """How many 'after_both' entries of the other partner wait for this partner's first entry."""
+    return db.session.execute(
+        select(func.count(Entry.id)).where(
+            Entry.assignment_id == assignment_id,
+            Entry.partner_id != partner_id,
+            Entry.visibility == "after_both",
+            ~select(Entry.id)
+            .where(Entry.assignment_id == assignment_id, Entry.partner_id == partner_id)
+            .exists(),
+        )
+    ).scalar_one()

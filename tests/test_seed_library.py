@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from practice import create_app
 from practice.config import BASE_SETTINGS
+from practice.exercises.format import PROMPT_TYPES
 from practice.exercises.library import SeedError, exercise_files, read_library, sync_library
-from practice.exercises.models import CATEGORIES, PROMPT_TYPES, Exercise
+from practice.exercises.models import CATEGORIES, Exercise
 from practice.exercises.services import list_library
 from practice.exercises.sources import read_source_titles
 from practice.extensions import db

@@ -207,7 +207,7 @@ class TextPool:
 
 
 def answers_for(prompts: list[dict[str, Any]], rng: random.Random, pool: TextPool) -> dict:
-    """Answers shaped like the prompt types (see practice/exercises/models.py PROMPT_TYPES)."""
+    """Answers shaped like the prompt types (see practice/exercises/format.py)."""
     answers: dict[str, Any] = {}
     for prompt in prompts:
         kind = prompt.get("type")

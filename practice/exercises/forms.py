@@ -9,7 +9,15 @@ from wtforms import FieldList, Form, FormField, HiddenField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, ValidationError
 
-from practice.exercises.models import CATEGORIES, LIMITS, PROMPT_TYPES
+from practice.exercises.format import (
+    LIMITS,
+    LIST_ITEMS,
+    PROMPT_CLASSES,
+    PROMPT_TYPES,
+    Prompt,
+    list_items_problem,
+)
+from practice.exercises.models import CATEGORIES
 from practice.exercises.services import ExerciseFields
 from practice.forms import max_length, normalize_newlines, plain_text, strip
 
@@ -57,8 +65,10 @@ class PromptForm(Form):
     def validate_items(self, field) -> None:
         if self.type.data != "list":
             return
-        if not (field.data or "").isdigit() or not 1 <= int(field.data) <= 10:
-            raise ValidationError("Enter a whole number from 1 to 10.")
+        digits = (field.data or "").isdigit()
+        if not digits or list_items_problem(int(field.data)):
+            low, high = LIST_ITEMS
+            raise ValidationError(f"Enter a whole number from {low} to {high}.")
 
     def validate_low(self, field) -> None:
         self._scale_label(field)
@@ -76,18 +86,16 @@ class PromptForm(Form):
             raise ValidationError(f"Keep this to {limit:,} characters or fewer.")
         plain_text(self, field)
 
-    def prompt(self) -> dict[str, Any]:
-        """The stored shape of this prompt (keys are assigned by the service)."""
-        kind = self.type.data if self.type.data in PROMPT_TYPES else "text"
-        prompt: dict[str, Any] = {"key": self.key.data or "", "type": kind,
-                                  "label": self.label.data}
-        if self.help.data:
-            prompt["help"] = self.help.data
-        if kind == "list":
-            prompt["items"] = int(self.items.data)
-        if kind == "scale":
-            prompt["low"], prompt["high"] = self.low.data, self.high.data
-        return prompt
+    def prompt(self) -> Prompt:
+        """This prompt as its type (keys are assigned by the service)."""
+        cls = PROMPT_CLASSES.get(self.type.data, PROMPT_CLASSES["text"])
+        extra: dict[str, Any] = {}
+        if "items" in cls.extra_keys:
+            extra["items"] = int(self.items.data)
+        if "low" in cls.extra_keys:
+            extra["low"], extra["high"] = self.low.data, self.high.data
+        return cls(key=self.key.data or "", label=self.label.data, help=self.help.data or "",
+                   **extra)
 
 
 class ExerciseForm(FlaskForm):
@@ -174,12 +182,9 @@ def form_data(fields: ExerciseFields) -> dict[str, Any]:
     """Initial form values from stored fields (editing, copying)."""
     prompts = []
     for prompt in fields.prompts:
-        row = {"type": prompt.get("type", "text"), "key": prompt.get("key", ""),
-               "label": prompt.get("label", ""), "help": prompt.get("help", "")}
-        if prompt.get("type") == "list":
-            row["items"] = str(prompt.get("items", 3))
-        if prompt.get("type") == "scale":
-            row["low"], row["high"] = prompt.get("low", ""), prompt.get("high", "")
+        row = {"type": prompt.type, "key": prompt.key, "label": prompt.label, "help": prompt.help}
+        stored = prompt.to_json()
+        row |= {name: str(stored[name]) for name in prompt.extra_keys}
         prompts.append(row)
     return {
         "title": fields.title,

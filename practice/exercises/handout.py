@@ -8,6 +8,17 @@ from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 
+from practice.exercises.format import (
+    I_PARTS,
+    SCALE_POINTS,
+    ExerciseContent,
+    IStatementPrompt,
+    ListPrompt,
+    Prompt,
+    ScalePrompt,
+    Source,
+    YesNoPrompt,
+)
 from practice.exercises.sources import source_title
 from practice.pdf import build_document, heading, paragraph, rule, spacer, styles
 
@@ -40,69 +51,68 @@ def _lines(count: int) -> list[Any]:
     return story
 
 
-def _answer_space(prompt: dict[str, Any]) -> list[Any]:
-    kind = prompt.get("type")
-    if kind == "list":
+def _answer_space(prompt: Prompt) -> list[Any]:
+    if isinstance(prompt, ListPrompt):
         story: list[Any] = []
-        for number in range(1, int(prompt.get("items") or 1) + 1):
+        for number in range(1, prompt.items + 1):
             story += [paragraph(f"{number}.", _compact()["small"]), rule()]
         return story
-    if kind == "i_statement":
+    if isinstance(prompt, IStatementPrompt):
         story = []
-        for part in ("I feel", "when", "because", "I need"):
+        for _, part in I_PARTS:
             story += [paragraph(f"{part} \u2026", _compact()["small"]), rule()]
         return story
-    if kind == "scale":
-        circles = "\u2003".join(f"\u25cb {n}" for n in range(1, 6))
-        low, high = prompt.get("low", ""), prompt.get("high", "")
-        return [paragraph(f"{low}\u2003{circles}\u2003{high}", _compact()["body"])]
-    if kind == "yes_no":
+    if isinstance(prompt, ScalePrompt):
+        circles = "\u2003".join(f"\u25cb {n}" for n in SCALE_POINTS)
+        return [paragraph(f"{prompt.low}\u2003{circles}\u2003{prompt.high}", _compact()["body"])]
+    if isinstance(prompt, YesNoPrompt):
         return [paragraph("\u25cb Yes\u2003\u2003\u25cb No", _compact()["body"])]
     return _lines(_TEXT_LINES)
 
 
-def _citation(source: dict[str, str], titles: Mapping[str, str]) -> str:
-    title = source_title(source, titles)
+def _citation(source: Source, titles: Mapping[str, str]) -> str:
+    title = source_title({"file": source.file, "title": source.title}, titles)
     if len(title) > _CITATION_CHARS:
         title = title[:_CITATION_CHARS].rsplit(" ", 1)[0] + "\u2026"
     return title
 
 
+
 def build_handout(
-    snapshot: dict[str, Any],
+    exercise: ExerciseContent,
     *,
     practice_name: str,
     source_titles: Mapping[str, str],
     page_size: str = "a4",
 ) -> bytes:
-    """PDF bytes for an exercise given as `Exercise.snapshot()`."""
+    """PDF bytes for an exercise."""
     style = _compact()
     story: list[Any] = []
     timing = " \u00b7 ".join(
-        f"{label}: {snapshot[key]}"
-        for label, key in (("How often", "frequency"), ("How long", "duration"))
-        if snapshot.get(key)
+        f"{label}: {value}"
+        for label, value in (("How often", exercise.frequency), ("How long", exercise.duration))
+        if value
     )
     if timing:
         story.append(paragraph(timing, style["label"]))
-    if snapshot.get("why"):
-        story += [heading("Why it helps", 3), paragraph(snapshot["why"], style["body"])]
+    if exercise.why:
+        story += [heading("Why it helps", 3), paragraph(exercise.why, style["body"])]
     story.append(heading("Steps", 3))
-    for number, step in enumerate(snapshot.get("steps") or [], start=1):
+    for number, step in enumerate(exercise.steps, start=1):
         story.append(paragraph(f"{number}.\u00a0{step}", style["step"]))
-    if snapshot.get("prompts"):
+    if exercise.prompts:
         story.append(heading("Your answers", 3))
-    for prompt in snapshot.get("prompts") or []:
-        story.append(paragraph(prompt.get("label", ""), style["label"]))
-        if prompt.get("help"):
-            story.append(paragraph(prompt["help"], style["small"]))
+    for prompt in exercise.prompts:
+        story.append(paragraph(prompt.label, style["label"]))
+        if prompt.help:
+            story.append(paragraph(prompt.help, style["small"]))
         story += _answer_space(prompt)
-    sources = [_citation(s, source_titles) for s in snapshot.get("sources") or []]
+    sources = [_citation(s, source_titles) for s in exercise.sources]
     if sources:
         story += [spacer(8), paragraph("Based on: " + "; ".join(sources), style["small"])]
     return build_document(
-        title=snapshot.get("title", ""),
-        subtitle=snapshot.get("goal") or None,
+        title=exercise.title,
+        subtitle=exercise.goal or None,
         practice_name=practice_name,
         story=story,
         page_size=page_size,

@@ -16,13 +16,9 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from practice.exercises.models import (
-    CATEGORIES,
-    LIMITS,
-    PROMPT_TYPES,
-    Exercise,
-    build_search_text,
-)
+from practice.exercises.checks import Problems, kind_of
+from practice.exercises.format import LIMITS, read_prompts
+from practice.exercises.models import CATEGORIES, Exercise, build_search_text
 from practice.exercises.sources import (
     SOURCES_FILE,
     SourcesFileError,
@@ -33,8 +29,6 @@ from practice.extensions import db
 from practice.timeutil import utcnow
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-PROMPT_KEY = re.compile(r"^[a-z0-9_]+$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Words the library's own URLs use after /library/: a seed with such a slug would be shadowed.
 RESERVED_SLUGS = frozenset({"new"})
 
@@ -42,13 +36,6 @@ TOP_LEVEL_KEYS = frozenset(
     {"slug", "title", "category", "goal", "why", "steps", "frequency", "duration", "prompts",
      "sources"}
 )
-PROMPT_KEYS = {
-    "text": frozenset({"key", "type", "label", "help"}),
-    "list": frozenset({"key", "type", "label", "help", "items"}),
-    "i_statement": frozenset({"key", "type", "label", "help"}),
-    "scale": frozenset({"key", "type", "label", "help", "low", "high"}),
-    "yes_no": frozenset({"key", "type", "label", "help"}),
-}
 STEPS_RANGE = (3, 8)
 PROMPTS_RANGE = (1, 5)
 
@@ -79,52 +66,6 @@ class SyncResult:
         return text + "."
 
 
-class _Checker:
-    """Collects messages for one file, each naming the file and the field."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.messages: list[str] = []
-
-    def error(self, where: str, what: str) -> None:
-        self.messages.append(f"{self.label}: {where}: {what}" if where else f"{self.label}: {what}")
-
-    def text(
-        self, data: dict[str, Any], key: str, where: str, *, limit: int, required: bool = True,
-        one_line: bool = False,
-    ) -> str:
-        """A stripped string field, or "" after recording what is wrong with it."""
-        if key not in data:
-            if required:
-                self.error(where, "is missing")
-            return ""
-        value = data[key]
-        if not isinstance(value, str):
-            self.error(where, f"must be text, not {_kind(value)}")
-            return ""
-        value = value.strip()
-        if required and not value:
-            self.error(where, "must not be empty")
-        elif len(value) > limit:
-            self.error(where, f"is {len(value):,} characters; keep it to {limit:,} or fewer")
-        elif _CONTROL.search(value):
-            self.error(where, "contains control characters")
-        elif one_line and "\n" in value:
-            self.error(where, "must be a single line")
-        return value
-
-    def unknown_keys(self, data: dict[str, Any], allowed: frozenset[str], where: str) -> None:
-        for key in sorted(set(data) - allowed):
-            place = f"{where}.{key}" if where else key
-            self.error(place, "is not a field this format knows (check the spelling)")
-
-
-def _kind(value: object) -> str:
-    return {
-        bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a table",
-    }.get(type(value), type(value).__name__)
-
-
 def exercise_files(seed_dir: Path) -> list[Path]:
     """The seed files that each hold one exercise (every *.toml but the sources list)."""
     return sorted(p for p in seed_dir.glob("*.toml") if p.name != SOURCES_FILE)
@@ -142,7 +83,7 @@ def validate_exercise(
     data: dict[str, Any], *, label: str, expected_slug: str, sources: KnownSources
 ) -> tuple[dict[str, Any], list[str]]:
     """Check one parsed seed file; return the cleaned fields and the problems found."""
-    check = _Checker(label)
+    check = Problems(label)
     check.unknown_keys(data, TOP_LEVEL_KEYS, "")
     slug = check.text(data, "slug", "slug", limit=LIMITS["slug"], one_line=True)
     if slug and not SLUG.match(slug):
@@ -160,19 +101,21 @@ def validate_exercise(
         check.error("category", f'"{category}" is not one of: {", ".join(CATEGORIES)}')
     cleaned["category"] = category
     cleaned["steps"] = _steps(check, data)
-    cleaned["prompts"] = _prompts(check, data)
+    cleaned["prompts"] = [
+        p.to_json() for p in read_prompts(check, data.get("prompts"), PROMPTS_RANGE)
+    ]
     cleaned["sources"] = _sources(check, data, sources)
     return cleaned, check.messages
 
 
-def _steps(check: _Checker, data: dict[str, Any]) -> list[str]:
+def _steps(check: Problems, data: dict[str, Any]) -> list[str]:
     steps = data.get("steps")
     low, high = STEPS_RANGE
     if steps is None:
         check.error("steps", "is missing")
         return []
     if not isinstance(steps, list):
-        check.error("steps", f"must be a list of sentences, not {_kind(steps)}")
+        check.error("steps", f"must be a list of sentences, not {kind_of(steps)}")
         return []
     if not low <= len(steps) <= high:
         check.error("steps", f"has {len(steps)} steps; write from {low} to {high}")
@@ -182,61 +125,8 @@ def _steps(check: _Checker, data: dict[str, Any]) -> list[str]:
     ]
 
 
-def _prompts(check: _Checker, data: dict[str, Any]) -> list[dict[str, Any]]:
-    prompts = data.get("prompts")
-    low, high = PROMPTS_RANGE
-    if prompts is None:
-        check.error("prompts", "is missing (add at least one [[prompts]] table)")
-        return []
-    if not isinstance(prompts, list) or not all(isinstance(p, dict) for p in prompts):
-        check.error("prompts", "must be [[prompts]] tables")
-        return []
-    if not low <= len(prompts) <= high:
-        check.error("prompts", f"has {len(prompts)} prompts; write from {low} to {high}")
-    cleaned: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for n, raw in enumerate(prompts, start=1):
-        where = f"prompts[{n}]"
-        key = check.text(raw, "key", f"{where}.key", limit=LIMITS["prompt_key"], one_line=True)
-        if key and not PROMPT_KEY.match(key):
-            check.error(f"{where}.key", "use lowercase letters, digits and _ only")
-        elif key in seen:
-            check.error(f"{where}.key", f'"{key}" is used by an earlier prompt; use unique keys')
-        seen.add(key)
-        kind = check.text(raw, "type", f"{where}.type", limit=20)
-        prompt: dict[str, Any] = {"key": key, "type": kind}
-        prompt["label"] = check.text(
-            raw, "label", f"{where}.label", limit=LIMITS["prompt_label"], one_line=True
-        )
-        help_text = check.text(
-            raw, "help", f"{where}.help", limit=LIMITS["prompt_help"], required=False,
-            one_line=True,
-        )
-        if help_text:
-            prompt["help"] = help_text
-        if kind and kind not in PROMPT_TYPES:
-            check.error(f"{where}.type", f'"{kind}" is not one of: {", ".join(PROMPT_TYPES)}')
-        elif kind:
-            check.unknown_keys(raw, PROMPT_KEYS[kind], where)
-        if kind == "list":
-            items = raw.get("items")
-            if items is None:
-                check.error(f"{where}.items", "is missing (how many items to list, 1 to 10)")
-            elif isinstance(items, bool) or not isinstance(items, int) or not 1 <= items <= 10:
-                check.error(f"{where}.items", "must be a whole number from 1 to 10")
-            else:
-                prompt["items"] = items
-        if kind == "scale":
-            for end in ("low", "high"):
-                prompt[end] = check.text(
-                    raw, end, f"{where}.{end}", limit=LIMITS["scale_label"], one_line=True
-                )
-        cleaned.append(prompt)
-    return cleaned
-
-
 def _sources(
-    check: _Checker, data: dict[str, Any], known: KnownSources
+    check: Problems, data: dict[str, Any], known: KnownSources
 ) -> list[dict[str, str]]:
     sources = data.get("sources")
     if sources is None:

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from practice.exercises.format import ExerciseContent
 from practice.extensions import db
 from practice.timeutil import utcnow
 
@@ -19,46 +20,9 @@ CATEGORIES = {
     "reflection": "Reflection",
 }
 
-PROMPT_TYPES = {
-    "text": "Free text",
-    "list": "A list of items",
-    "i_statement": "\u201cI\u201d statement (I feel / when / because / I need)",
-    "scale": "A 1\u20135 scale",
-    "yes_no": "Yes or no",
-}
-
-# Longest text each field takes: the String columns' sizes, and sane bounds for the rest.
-LIMITS = {
-    "slug": 140,
-    "title": 120,
-    "category": 40,
-    "goal": 200,
-    "why": 5000,
-    "step": 1000,
-    "frequency": 80,
-    "duration": 80,
-    "prompt_key": 40,
-    "prompt_label": 300,
-    "prompt_help": 500,
-    "scale_label": 60,
-}
-
-
 def build_search_text(title: str, goal: str, steps: list[str]) -> str:
     """What library search matches against: title, goal and steps, lower-cased."""
     return "\n".join([title, goal, *steps]).lower()
-
-
-def describe_prompt(prompt: dict[str, Any]) -> str:
-    """A prompt's type in plain words, with its details (how many items, the scale's ends)."""
-    kind = prompt.get("type")
-    if kind == "list":
-        count = prompt.get("items") or 1
-        return f"A list of {count} item{'s' if count != 1 else ''}"
-    if kind == "scale":
-        low, high = prompt.get("low", ""), prompt.get("high", "")
-        return f"A 1\u20135 scale, from \u201c{low}\u201d (1) to \u201c{high}\u201d (5)"
-    return PROMPT_TYPES.get(kind, "Free text")
 
 
 class Exercise(db.Model):
@@ -76,8 +40,7 @@ class Exercise(db.Model):
     goal: Mapped[str] = mapped_column(String(200))
     why: Mapped[str] = mapped_column(Text, default="")
     steps: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # Each prompt: {"key", "type", "label", "help"?, "items"? (list: how many, 1-10),
-    # "low"/"high"? (scale: labels of 1 and 5)}
+    # Each prompt as `practice.exercises.format.Prompt.to_json()` gives it.
     prompts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     frequency: Mapped[str] = mapped_column(String(80), default="")
     duration: Mapped[str] = mapped_column(String(80), default="")
@@ -102,18 +65,7 @@ class Exercise(db.Model):
 
     def snapshot(self) -> dict[str, Any]:
         """The exercise as it is now, copied into homework so later edits do not change it."""
-        return {
-            "slug": self.slug,
-            "title": self.title,
-            "category": self.category,
-            "goal": self.goal,
-            "why": self.why,
-            "steps": list(self.steps),
-            "prompts": [dict(p) for p in self.prompts],
-            "frequency": self.frequency,
-            "duration": self.duration,
-            "sources": [dict(s) for s in self.sources],
-        }
+        return ExerciseContent.of(self).to_json()
 
     def __repr__(self) -> str:
         return f"<Exercise {self.slug}>"

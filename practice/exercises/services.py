@@ -6,12 +6,14 @@ import re
 import secrets
 import string
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from sqlalchemy import Select, exists, func, or_, select
 
 from practice.auth.models import Counselor
+from practice.exercises.format import LIMITS, PROMPT_KEY, Prompt, parse_prompts
 from practice.exercises.models import CATEGORIES, Exercise, build_search_text
 from practice.extensions import db
 from practice.timeutil import utcnow
@@ -31,7 +33,7 @@ class ExerciseFields:
     steps: list[str] = field(default_factory=list)
     frequency: str = ""
     duration: str = ""
-    prompts: list[dict[str, Any]] = field(default_factory=list)
+    prompts: list[Prompt] = field(default_factory=list)
 
     @classmethod
     def of(cls, exercise: Exercise) -> ExerciseFields:
@@ -43,7 +45,7 @@ class ExerciseFields:
             steps=list(exercise.steps),
             frequency=exercise.frequency,
             duration=exercise.duration,
-            prompts=[dict(p) for p in exercise.prompts],
+            prompts=parse_prompts(exercise.prompts),
         )
 
 
@@ -115,33 +117,32 @@ def new_slug(title: str) -> str:
             return slug
 
 
-def _with_keys(prompts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _with_keys(prompts: list[Prompt]) -> list[Prompt]:
     """Keep each prompt's key when valid and unique; give the others a fresh one.
 
     Keys tie answers to prompts in homework snapshots, so an edit should not rename them.
     """
     used: set[str] = set()
-    result = []
+    kept: list[str] = []
     for prompt in prompts:
-        key = prompt.get("key") or ""
-        if not re.fullmatch(r"[a-z0-9_]{1,40}", key) or key in used:
+        key = prompt.key
+        if not (PROMPT_KEY.fullmatch(key) and len(key) <= LIMITS["prompt_key"]) or key in used:
             key = ""
-        prompt = {**prompt, "key": key}
         used.add(key)
-        result.append(prompt)
+        kept.append(key)
     counter = 1
-    for prompt in result:
-        if not prompt["key"]:
+    for index, key in enumerate(kept):
+        if not key:
             while f"prompt_{counter}" in used:
                 counter += 1
-            prompt["key"] = f"prompt_{counter}"
-            used.add(prompt["key"])
-    return result
+            kept[index] = f"prompt_{counter}"
+            used.add(kept[index])
+    return [replace(prompt, key=key) for prompt, key in zip(prompts, kept, strict=True)]
 
 
 def _apply(exercise: Exercise, fields: ExerciseFields) -> None:
-    values = asdict(fields)
-    values["prompts"] = _with_keys(fields.prompts)
+    values = {f.name: getattr(fields, f.name) for f in dataclass_fields(fields)}
+    values["prompts"] = [prompt.to_json() for prompt in _with_keys(fields.prompts)]
     for name, value in values.items():
         setattr(exercise, name, value)
     exercise.search_text = build_search_text(fields.title, fields.goal, fields.steps)

@@ -24,9 +24,10 @@ from practice.audit import services as audit
 from practice.couples.models import Couple
 from practice.couples.services import couples_query, own_couple_or_404
 from practice.exercises import bp, services
+from practice.exercises.format import PROMPT_TYPES, ExerciseContent, parse_prompts
 from practice.exercises.forms import ExerciseForm, apply_editor_action, form_data
 from practice.exercises.handout import build_handout
-from practice.exercises.models import CATEGORIES, PROMPT_TYPES, Exercise, describe_prompt
+from practice.exercises.models import CATEGORIES, Exercise
 from practice.exercises.sources import display_titles, source_title
 from practice.extensions import db
 from practice.params import query_id, query_text
@@ -69,7 +70,7 @@ def detail(slug: str):
         exercise=exercise,
         original=services.based_on(current_user, exercise),
         couples=couples,
-        describe_prompt=describe_prompt,
+        prompts=parse_prompts(exercise.prompts),
     )
 
 
@@ -88,7 +89,7 @@ def handout(slug: str):
     exercise = services.visible_exercise_or_404(current_user, slug)
     practice = practice_settings()
     pdf = build_handout(
-        exercise.snapshot(),
+        ExerciseContent.from_json(exercise.snapshot()),
         source_titles=_source_titles(),
         practice_name=practice.name,
         page_size=practice.paper_size,

@@ -10,9 +10,9 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from practice.couples.models import Couple, Partner
+from practice.exercises.format import Answer, parse_prompts, readable_answers
 from practice.extensions import db
 from practice.homework import links
-from practice.homework.answers import Answer, readable_answers
 from practice.homework.models import FREQUENCIES, VISIBILITIES, Assignment, Entry, PartnerLink
 from practice.homework.progress import PartnerProgress, assignment_progress
 from practice.timeutil import utcnow
@@ -178,7 +178,7 @@ def _entry_views(
     query: a window function numbers each assignment's entries."""
     if not assignments:
         return {}
-    prompts = {a.id: a.snapshot.get("prompts", []) for a in assignments}
+    prompts = {a.id: parse_prompts(a.snapshot.get("prompts")) for a in assignments}
     rank = (
         func.row_number()
         .over(

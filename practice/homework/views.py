@@ -9,10 +9,10 @@ from flask_login import current_user
 
 from practice.audit import services as audit
 from practice.couples.services import own_couple_or_404
+from practice.exercises.format import readable_answers
 from practice.extensions import db
 from practice.formatting import day, today_local
 from practice.homework import assigning, bp, links, read
-from practice.homework.answers import readable_answers
 from practice.homework.forms import AssignForm, AssignmentEditForm, ReviewForm
 from practice.homework.links import partner_address
 from practice.pdf.link_handout import render_link_handout

@@ -21,6 +21,7 @@ from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from practice.couples.models import Partner
+from practice.exercises.format import Prompt, parse_prompts
 from practice.extensions import db
 from practice.homework.models import Assignment, Entry, PartnerLink
 from practice.homework.progress import expected_entries
@@ -76,7 +77,7 @@ class HistoryEntry:
     id: int
     assignment_id: int
     title: str
-    prompts: list[dict[str, Any]]
+    prompts: list[Prompt]
     partner_id: int
     first_name: str
     created_at: datetime
@@ -241,7 +242,7 @@ def history(access: Access, *, show_all: bool = False) -> tuple[list[HistoryEntr
     entries = [
         HistoryEntry(
             id=row.id, assignment_id=row.assignment_id, title=row.title,
-            prompts=(row.snapshot or {}).get("prompts", []), partner_id=row.partner_id,
+            prompts=parse_prompts((row.snapshot or {}).get("prompts")), partner_id=row.partner_id,
             first_name=(row.display_name.split() or [row.display_name])[0],
             created_at=row.created_at, answers=row.answers or {},
             completion_note=row.completion_note, connection_rating=row.connection_rating,

@@ -14,14 +14,14 @@ from flask import current_app, render_template, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
 from practice.audit import services as audit
+from practice.exercises.format import I_PARTS, ExerciseContent, readable_answers
 from practice.extensions import csrf, db, limiter
 from practice.formatting import today_local
-from practice.homework.answers import readable_answers
 from practice.homework.links import partner_address
 from practice.homework.models import VISIBILITIES
 from practice.partner import access as partner_access
 from practice.partner import bp, services
-from practice.partner.forms import I_PARTS, EntryForm
+from practice.partner.forms import EntryForm
 from practice.partner.home import open_homework, partner_home
 from practice.partner.services import LiveLink
 from practice.security import link_limit, public
@@ -125,7 +125,8 @@ def _homework_of_legacy_link(token: str):
 
 def _entry_page(link: LiveLink, waiting: int, **extra):
     """One homework's page: GET shows it (and changes nothing), POST saves an entry."""
-    prompts = link.snapshot.get("prompts", [])
+    exercise = ExerciseContent.from_json(link.snapshot)
+    prompts = exercise.prompts
     # Plain values, not ORM objects: after a failed save the session is rolled back, and the
     # page must still render from memory even if the database is gone.
     context = {
@@ -133,7 +134,7 @@ def _entry_page(link: LiveLink, waiting: int, **extra):
         "first_name": link.first_name,
         "counselor_name": link.counselor_name,
         "title": link.title,
-        "snapshot": link.snapshot,
+        "snapshot": exercise,
         "note": link.note,
         "due_date": link.due_date,
         "frequency": link.frequency,
@@ -190,7 +191,7 @@ def _blank_form_parts(assignment_id: int, context: dict) -> tuple[str, str]:
     Jinja escapes it like any other value."""
     snapshot = context["snapshot"]
     digest = hashlib.sha256(
-        json.dumps(snapshot, sort_keys=True, default=str).encode()
+        json.dumps(snapshot.to_json(), sort_keys=True, default=str).encode()
     ).hexdigest()
     key = (assignment_id, digest)
     cache: OrderedDict = current_app.extensions.setdefault("client_form_cache", OrderedDict())
@@ -199,7 +200,7 @@ def _blank_form_parts(assignment_id: int, context: dict) -> tuple[str, str]:
         if html is not None:
             cache.move_to_end(key)
     if html is None:
-        form = EntryForm.blank(snapshot.get("prompts", []))
+        form = EntryForm.blank(snapshot.prompts)
         form.submission_key = _KEY_SLOT
         before, _, after = render_template(
             "partner/_client_form.html", form=form, snapshot=snapshot,

@@ -14,9 +14,9 @@ from sqlalchemy.orm import selectinload
 
 from practice.auth.models import Counselor
 from practice.couples.models import Couple
+from practice.exercises.format import parse_prompts, readable_answers
 from practice.extensions import db
 from practice.formatting import zone
-from practice.homework.answers import readable_answers
 from practice.homework.models import Assignment, Entry, PartnerLink
 from practice.homework.progress import PartnerProgress, assignment_progress
 from practice.sessions.models import ATTENDANCE, CounselingSession
@@ -373,7 +373,7 @@ def visible_entries(assignment: Assignment, copy: str) -> list[Entry]:
 def entry_lines(assignment: Assignment, entry: Entry, copy: str) -> list[tuple[str, str]]:
     """An entry as (label, text) lines in the exercise's prompt order; private_note only
     on the counselor copy."""
-    prompts = (assignment.snapshot or {}).get("prompts") or []
+    prompts = parse_prompts((assignment.snapshot or {}).get("prompts"))
     lines = [
         (answer.label, answer.text or "; ".join(answer.items))
         for answer in readable_answers(prompts, entry.answers or {})

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from practice.exercises.library import _Checker
+from practice.exercises.checks import Problems
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ITEM_KEY = re.compile(r"^[a-z0-9_]+$")
@@ -206,7 +206,7 @@ class MeasureDefinition:
         )
 
 
-def _number(check: _Checker, data: dict[str, Any], key: str, where: str) -> float | None:
+def _number(check: Problems, data: dict[str, Any], key: str, where: str) -> float | None:
     value = data.get(key)
     if value is None:
         return None
@@ -216,7 +216,7 @@ def _number(check: _Checker, data: dict[str, Any], key: str, where: str) -> floa
     return float(value)
 
 
-def _whole(check: _Checker, data: dict[str, Any], key: str, where: str) -> int | None:
+def _whole(check: Problems, data: dict[str, Any], key: str, where: str) -> int | None:
     value = data.get(key)
     if value is None:
         check.error(where, "is missing")
@@ -231,7 +231,7 @@ def _whole(check: _Checker, data: dict[str, Any], key: str, where: str) -> int |
     return value
 
 
-def _item(check: _Checker, raw: Any, n: int, seen: set[str]) -> MeasureItem | None:
+def _item(check: Problems, raw: Any, n: int, seen: set[str]) -> MeasureItem | None:
     where = f"items[{n}]"
     if not isinstance(raw, dict):
         check.error(where, "must be an [[items]] table")
@@ -284,7 +284,7 @@ def parse_measure(
     data: dict[str, Any], *, label: str, expected_slug: str | None = None
 ) -> tuple[MeasureDefinition | None, list[str]]:
     """Check one measure (a parsed file or a form's fields); the definition, or the problems."""
-    check = _Checker(label)
+    check = Problems(label)
     check.unknown_keys(data, TOP_LEVEL_KEYS, "")
     slug = check.text(data, "slug", "slug", limit=LIMITS["slug"], one_line=True)
     if slug and not SLUG.match(slug):

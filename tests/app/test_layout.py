@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PRACTICE = Path(__file__).resolve().parent.parent / "practice"
+PRACTICE = Path(__file__).resolve().parents[2] / "practice"
 
 
 def _runtime_imports(path: Path) -> set[str]:

@@ -22,7 +22,7 @@ from practice import create_app
 from practice.extensions import db
 from practice.log_redaction import redact
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "Qm9vb29vb29vb29vb29vb3Rva2Vu"
 REFERRER_TOKEN = "UmVmZXJyZXJ0b2tlbnRva2VudG9r"
 

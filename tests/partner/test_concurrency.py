@@ -29,7 +29,7 @@ from practice.extensions import db
 from practice.homework.models import Entry
 from tests.factories import make_assignment, make_couple
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Installed beside the Python running the tests (whatever environment that is).
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 LINKS = 20

@@ -45,7 +45,7 @@ from practice.pdf.text import (
     system_fonts,
 )
 
-PDF_DIR = Path(__file__).resolve().parents[1] / "practice" / "pdf"
+PDF_DIR = Path(__file__).resolve().parents[2] / "practice" / "pdf"
 
 NAMES = "Renée Muñoz & Søren Ødegaard"
 HOSTILE = (

@@ -123,18 +123,18 @@ def check_fillable(rule) -> None:
             pytest.fail(
                 f"{rule.rule} ({rule.endpoint}) has an argument {name!r} the authorization "
                 f"matrix cannot fill in: add it to CONVERTERS and to the id maps in "
-                f"tests/test_access_matrix.py"
+                f"tests/security/test_access_matrix.py"
             )
         if type(converter).__name__ != CONVERTERS[name]:
             pytest.fail(
                 f"{rule.rule} ({rule.endpoint}): {name!r} uses {type(converter).__name__}, "
-                f"the matrix knows it as {CONVERTERS[name]}: update tests/test_access_matrix.py"
+                f"the matrix knows it as {CONVERTERS[name]}: update tests/security/test_access_matrix.py"
             )
     if not rule.arguments and rule.endpoint not in OWN_ENDPOINTS | ADMIN_ENDPOINTS:
         pytest.fail(
             f"{rule.rule} ({rule.endpoint}) takes no object id: list it in OWN_ENDPOINTS "
             f"(acts on the signed-in counselor's own data) or ADMIN_ENDPOINTS in "
-            f"tests/test_access_matrix.py"
+            f"tests/security/test_access_matrix.py"
         )
 
 

@@ -14,7 +14,7 @@ from practice.pdf.summary import couple_record_pdf, session_summary_pdf
 from practice.sessions import services
 from practice.sessions.models import CounselingSession
 from tests.factories import make_counselor, make_couple
-from tests.test_sessions import add_assignment, add_entry, add_session
+from tests.sessions.test_sessions import add_assignment, add_entry, add_session
 
 # Distinctive words (no hyphens: table cells may break lines at a hyphen).
 PRIVATE_MARKERS = ("Qprivatenotes", "Qbenprivateentry", "Qbenprivatenote", "Qanaprivatenote")

@@ -26,20 +26,13 @@ class PartnerDetails:
     pronouns: str | None = None
 
 
-def own_couple_or_404(counselor: Counselor, couple_id: int) -> Couple:
-    """The counselor's couple, or 404 whether it is missing or someone else's."""
-    return db.one_or_404(
+def own_couple(counselor: Counselor, couple_id: int) -> Select[tuple[Couple]]:
+    """The counselor's couple (none whether it is missing or someone else's): views take it
+    with `db.one_or_404`, the one idiom for "this counselor's record or 404"."""
+    return (
         select(Couple)
         .where(Couple.id == couple_id, Couple.counselor_id == counselor.id)
         .options(selectinload(Couple.partners))
-    )
-
-
-def own_partner_or_404(counselor: Counselor, partner_id: int) -> Partner:
-    return db.one_or_404(
-        select(Partner)
-        .join(Couple)
-        .where(Partner.id == partner_id, Couple.counselor_id == counselor.id)
     )
 
 

@@ -53,7 +53,7 @@ def new():
 @bp.get("/<int:couple_id>")
 def detail(couple_id: int):
     """The hub for one couple: partners, goals, homework and sessions."""
-    couple = services.own_couple_or_404(current_user, couple_id)
+    couple = db.one_or_404(services.own_couple(current_user, couple_id))
     sections = [part.section(couple, request.args) for part in parts.registered(current_app)]
     context = {key: value for section in sections for key, value in section.context.items()}
     # Render before any commit: a commit expires the loaded rows and the template would
@@ -105,7 +105,7 @@ def _links_stay_on_this_computer() -> bool:
 
 @bp.route("/<int:couple_id>/edit", methods=["GET", "POST"])
 def edit(couple_id: int):
-    couple = services.own_couple_or_404(current_user, couple_id)
+    couple = db.one_or_404(services.own_couple(current_user, couple_id))
     form = CoupleForm(obj=None)
     if request.method == "GET":
         from practice.reminders.services import partner_zones as zones_of
@@ -130,7 +130,7 @@ def edit(couple_id: int):
 @bp.post("/<int:couple_id>/archive")
 def archive(couple_id: int):
     """Archive: hidden from the active list, nothing deleted."""
-    couple = services.own_couple_or_404(current_user, couple_id)
+    couple = db.one_or_404(services.own_couple(current_user, couple_id))
     services.archive(couple)
     audit.record("couple.archive", couple_id=couple.id)
     db.session.commit()
@@ -140,7 +140,7 @@ def archive(couple_id: int):
 
 @bp.post("/<int:couple_id>/restore")
 def restore(couple_id: int):
-    couple = services.own_couple_or_404(current_user, couple_id)
+    couple = db.one_or_404(services.own_couple(current_user, couple_id))
     services.restore(couple)
     audit.record("couple.restore", couple_id=couple.id)
     db.session.commit()
@@ -151,7 +151,7 @@ def restore(couple_id: int):
 @bp.get("/<int:couple_id>/export.json")
 def export(couple_id: int):
     """The couple's complete record as a JSON file, for the counselor's own records."""
-    couple = services.own_couple_or_404(current_user, couple_id)
+    couple = db.one_or_404(services.own_couple(current_user, couple_id))
     now = utcnow()
     record = services.export_record(
         couple, exported_at=now, parts=parts.registered(current_app)
@@ -172,7 +172,7 @@ def export(couple_id: int):
 @bp.route("/<int:couple_id>/delete", methods=["GET", "POST"])
 def delete(couple_id: int):
     """Delete a couple and everything of theirs for good, after the name is typed."""
-    couple = services.own_couple_or_404(current_user, couple_id)
+    couple = db.one_or_404(services.own_couple(current_user, couple_id))
     form = DeleteCoupleForm(couple.name)
     if form.validate_on_submit():
         name = couple.name

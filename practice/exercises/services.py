@@ -77,18 +77,14 @@ def list_library(counselor: Counselor, *, search: str = "", category: str = "") 
     return list(db.session.execute(query.order_by(Exercise.title, Exercise.id)).scalars())
 
 
-def visible_exercise_or_404(counselor: Counselor, slug: str) -> Exercise:
-    """A built-in exercise or one of the counselor's own; 404 for anyone else's."""
-    return db.one_or_404(
-        select(Exercise).where(Exercise.slug == slug, _visible(counselor))
-    )
+def visible_exercise(counselor: Counselor, slug: str) -> Select[tuple[Exercise]]:
+    """A built-in exercise or one of the counselor's own (none for anyone else's)."""
+    return select(Exercise).where(Exercise.slug == slug, _visible(counselor))
 
 
-def own_exercise_or_404(counselor: Counselor, slug: str) -> Exercise:
-    """One of the counselor's own exercises; built-in ones cannot be changed in place (404)."""
-    return db.one_or_404(
-        select(Exercise).where(Exercise.slug == slug, Exercise.counselor_id == counselor.id)
-    )
+def own_exercise(counselor: Counselor, slug: str) -> Select[tuple[Exercise]]:
+    """One of the counselor's own exercises; built-in ones cannot be changed in place."""
+    return select(Exercise).where(Exercise.slug == slug, Exercise.counselor_id == counselor.id)
 
 
 def based_on(counselor: Counselor, exercise: Exercise) -> Exercise | None:

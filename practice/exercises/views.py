@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from practice.audit import services as audit
 from practice.couples.models import Couple
-from practice.couples.services import couples_query, own_couple_or_404
+from practice.couples.services import couples_query, own_couple
 from practice.exercises import bp, services
 from practice.exercises.format import PROMPT_TYPES, ExerciseContent, parse_prompts
 from practice.exercises.forms import ExerciseForm, apply_editor_action, form_data
@@ -55,7 +55,7 @@ def index():
 @bp.get("/<slug>")
 def detail(slug: str):
     """Everything a counselor needs to decide: goal, why, steps, prompts, sources."""
-    exercise = services.visible_exercise_or_404(current_user, slug)
+    exercise = db.one_or_404(services.visible_exercise(current_user, slug))
     couples = []
     if exercise.retired_at is None:
         couples = list(
@@ -77,8 +77,8 @@ def detail(slug: str):
 @bp.get("/<slug>/assign")
 def assign(slug: str):
     """Send the "Assign to a couple" choice on to that couple's homework form."""
-    exercise = services.visible_exercise_or_404(current_user, slug)
-    couple = own_couple_or_404(current_user, query_id("couple_id") or 0)
+    exercise = db.one_or_404(services.visible_exercise(current_user, slug))
+    couple = db.one_or_404(own_couple(current_user, query_id("couple_id") or 0))
     target = url_for("couples.detail", couple_id=couple.id) + "/homework/new"
     return redirect(target + "?" + urlencode({"exercise": exercise.slug}))
 
@@ -86,7 +86,7 @@ def assign(slug: str):
 @bp.get("/<slug>/handout.pdf")
 def handout(slug: str):
     """A printable one-page handout with room to write."""
-    exercise = services.visible_exercise_or_404(current_user, slug)
+    exercise = db.one_or_404(services.visible_exercise(current_user, slug))
     practice = practice_settings()
     pdf = build_handout(
         ExerciseContent.from_json(exercise.snapshot()),
@@ -163,7 +163,7 @@ def new():
 @bp.route("/<slug>/copy", methods=["GET", "POST"])
 def copy(slug: str):
     """Copy an exercise into one's own, prefilled, to adapt it."""
-    original = services.visible_exercise_or_404(current_user, slug)
+    original = db.one_or_404(services.visible_exercise(current_user, slug))
 
     def save(form: ExerciseForm) -> Response:
         exercise = services.create_own(current_user, form.fields(), original=original)
@@ -184,7 +184,7 @@ def copy(slug: str):
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 def edit(slug: str):
     """Edit one's own exercise. Built-in ones are never edited in place (404)."""
-    exercise = services.own_exercise_or_404(current_user, slug)
+    exercise = db.one_or_404(services.own_exercise(current_user, slug))
 
     def save(form: ExerciseForm) -> Response:
         services.update_own(exercise, form.fields())
@@ -206,7 +206,7 @@ def edit(slug: str):
 @bp.post("/<slug>/delete")
 def delete(slug: str):
     """Remove one's own exercise: deleted, or retired if homework was assigned from it."""
-    exercise = services.own_exercise_or_404(current_user, slug)
+    exercise = db.one_or_404(services.own_exercise(current_user, slug))
     title = exercise.title
     exercise_id = exercise.id
     outcome = services.remove_own(exercise)
@@ -223,7 +223,7 @@ def delete(slug: str):
 @bp.post("/<slug>/restore")
 def restore(slug: str):
     """Put a removed own exercise back in the library."""
-    exercise = services.own_exercise_or_404(current_user, slug)
+    exercise = db.one_or_404(services.own_exercise(current_user, slug))
     services.restore_own(exercise)
     _record("exercise.restore", exercise)
     db.session.commit()

@@ -8,7 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from flask_login import current_user
 
 from practice.audit import services as audit
-from practice.couples.services import own_couple_or_404
+from practice.couples.services import own_couple
 from practice.exercises.format import readable_answers
 from practice.extensions import db
 from practice.formatting import day, today_local
@@ -39,7 +39,7 @@ def homework_helpers():
 @bp.route("/couples/<int:couple_id>/homework/new", methods=["GET", "POST"])
 def new(couple_id: int):
     """Assign an exercise to a couple (preselected with ?exercise=<slug> or ?session=<id>)."""
-    couple = own_couple_or_404(current_user, couple_id)
+    couple = db.one_or_404(own_couple(current_user, couple_id))
     if couple.is_archived:
         flash("This couple is archived. Restore them to assign homework.", "warning")
         return redirect(url_for("couples.detail", couple_id=couple.id))
@@ -110,7 +110,7 @@ def detail(assignment_id: int):
 @bp.get("/couples/<int:couple_id>/homework")
 def history(couple_id: int):
     """All of a couple's homework, a line each, newest due date first, page by page."""
-    couple = own_couple_or_404(current_user, couple_id)
+    couple = db.one_or_404(own_couple(current_user, couple_id))
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     assignments, total = read.homework_page(couple, page, _secret())
     return render_template(

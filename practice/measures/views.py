@@ -11,7 +11,7 @@ from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from practice.audit import services as audit
-from practice.couples.services import own_couple_or_404
+from practice.couples.services import own_couple
 from practice.extensions import db
 from practice.formatting import today_local
 from practice.measures import bp, services
@@ -42,7 +42,7 @@ def _request_form() -> RequestMeasureForm:
 @bp.get("/couples/<int:couple_id>/progress")
 def progress(couple_id: int):
     """Both partners' totals over time, the cutoff and the gap; ratings and homework by week."""
-    couple = own_couple_or_404(current_user, couple_id)
+    couple = db.one_or_404(own_couple(current_user, couple_id))
     data = services.couple_progress(couple, today_local())
     charts = _charts(data)
     page = render_template(
@@ -63,7 +63,7 @@ def progress(couple_id: int):
 @bp.post("/couples/<int:couple_id>/measures")
 def ask(couple_id: int):
     """Ask the couple for a measure: once, weekly, or before each session."""
-    couple = own_couple_or_404(current_user, couple_id)
+    couple = db.one_or_404(own_couple(current_user, couple_id))
     form = _request_form()
     if not form.validate_on_submit():
         data = services.couple_progress(couple, today_local())
@@ -94,7 +94,7 @@ def ask(couple_id: int):
 
 @bp.post("/couples/<int:couple_id>/measures/<int:request_id>/stop")
 def stop(couple_id: int, request_id: int):
-    couple = own_couple_or_404(current_user, couple_id)
+    couple = db.one_or_404(own_couple(current_user, couple_id))
     measure_request = db.session.get(MeasureRequest, request_id)
     if measure_request is None or measure_request.couple_id != couple.id:
         abort(404)
@@ -108,7 +108,7 @@ def stop(couple_id: int, request_id: int):
 @bp.get("/couples/<int:couple_id>/progress.csv")
 def progress_csv(couple_id: int):
     """Every score of the couple, one line per answer."""
-    couple = own_couple_or_404(current_user, couple_id)
+    couple = db.one_or_404(own_couple(current_user, couple_id))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(services.CSV_HEADER)

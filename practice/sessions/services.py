@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from practice.auth.models import Counselor
@@ -121,9 +121,9 @@ def couple_sessions(couple: Couple, limit: int | None = SESSIONS_SHOWN) -> Sessi
     return SessionRows([SessionRow(*row[:5]) for row in rows], rows[0].total if rows else 0)
 
 
-def own_session_or_404(counselor: Counselor, session_id: int) -> CounselingSession:
-    """The counselor's session with its couple and partners, or 404 (missing or someone else's)."""
-    return db.one_or_404(
+def own_session(counselor: Counselor, session_id: int) -> Select[tuple[CounselingSession]]:
+    """The counselor's session with its couple and partners (none: missing or someone else's)."""
+    return (
         select(CounselingSession)
         .join(Couple)
         .where(CounselingSession.id == session_id, Couple.counselor_id == counselor.id)

@@ -8,7 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from flask_login import current_user
 
 from practice.audit import services as audit
-from practice.couples.services import own_couple_or_404
+from practice.couples.services import own_couple
 from practice.extensions import db
 from practice.pdf.summary import session_summary_pdf
 from practice.sessions import bp, printouts, services
@@ -85,13 +85,13 @@ def _session_form(couple, counseling_session=None):
 @bp.route("/couples/<int:couple_id>/sessions/new", methods=["GET", "POST"])
 def new(couple_id: int):
     """Record a session, reviewing the homework since the previous one."""
-    return _session_form(own_couple_or_404(current_user, couple_id))
+    return _session_form(db.one_or_404(own_couple(current_user, couple_id)))
 
 
 @bp.get("/sessions/<int:session_id>")
 def detail(session_id: int):
     """One session as recorded, with its homework and the ways to print it."""
-    counseling_session = services.own_session_or_404(current_user, session_id)
+    counseling_session = db.one_or_404(services.own_session(current_user, session_id))
     summary = _summary(counseling_session, "counselor")
     page = render_template(
         "sessions/detail.html", counseling_session=counseling_session, summary=summary
@@ -102,14 +102,14 @@ def detail(session_id: int):
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 def edit(session_id: int):
-    counseling_session = services.own_session_or_404(current_user, session_id)
+    counseling_session = db.one_or_404(services.own_session(current_user, session_id))
     return _session_form(counseling_session.couple, counseling_session)
 
 
 @bp.route("/sessions/<int:session_id>/delete", methods=["GET", "POST"])
 def delete(session_id: int):
     """GET asks for confirmation; POST deletes. Homework tied to the session stays."""
-    counseling_session = services.own_session_or_404(current_user, session_id)
+    counseling_session = db.one_or_404(services.own_session(current_user, session_id))
     couple_id = counseling_session.couple_id
     if request.method == "POST":
         services.delete_session(counseling_session)
@@ -123,7 +123,7 @@ def delete(session_id: int):
 @bp.get("/sessions/<int:session_id>/summary.pdf")
 def summary_pdf(session_id: int):
     """The printed summary: ?copy=couple (default, to hand over) or ?copy=counselor (the file)."""
-    counseling_session = services.own_session_or_404(current_user, session_id)
+    counseling_session = db.one_or_404(services.own_session(current_user, session_id))
     copy = _copy("couple")
     summary = _summary(counseling_session, copy)
     practice = practice_settings()
@@ -142,7 +142,7 @@ def summary_pdf(session_id: int):
 @bp.get("/sessions/<int:session_id>/print")
 def print_view(session_id: int):
     """The summary as a page for printing from the browser."""
-    counseling_session = services.own_session_or_404(current_user, session_id)
+    counseling_session = db.one_or_404(services.own_session(current_user, session_id))
     copy = _copy("couple")
     summary = _summary(counseling_session, copy)
     page = render_template(
@@ -156,7 +156,7 @@ def print_view(session_id: int):
 def record_pdf(couple_id: int):
     """The full record is made in the background now (it can take a while): old links and
     bookmarks lead to the page that makes it."""
-    own_couple_or_404(current_user, couple_id)
+    db.one_or_404(own_couple(current_user, couple_id))
     return redirect(url_for("exports.index", couple_id=couple_id))
 
 

@@ -128,7 +128,8 @@ def check_fillable(rule) -> None:
         if type(converter).__name__ != CONVERTERS[name]:
             pytest.fail(
                 f"{rule.rule} ({rule.endpoint}): {name!r} uses {type(converter).__name__}, "
-                f"the matrix knows it as {CONVERTERS[name]}: update tests/security/test_access_matrix.py"
+                f"the matrix knows it as {CONVERTERS[name]}: update "
+                "tests/security/test_access_matrix.py"
             )
     if not rule.arguments and rule.endpoint not in OWN_ENDPOINTS | ADMIN_ENDPOINTS:
         pytest.fail(

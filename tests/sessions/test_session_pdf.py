@@ -246,7 +246,9 @@ def record_of(app, couple_id: int, copy: str) -> bytes:
 
 def test_couple_record_has_every_session_oldest_first(app, signed_in, counselor, session_id):
     with app.app_context():
-        couple = services.own_session_or_404(db.session.merge(counselor), session_id).couple
+        couple = db.session.execute(
+            services.own_session(db.session.merge(counselor), session_id)
+        ).scalar_one().couple
         add_session(couple, datetime(2025, 1, 10, 9, 0), private_notes="Qfirstprivate")
         add_session(couple, datetime(2025, 4, 4, 9, 0), focus="Qlastfocus")
         db.session.commit()

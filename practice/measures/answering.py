@@ -13,10 +13,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from practice.audit import services as audit
 from practice.extensions import csrf, db, limiter
 from practice.formatting import today_local
-from practice.homework import views as homework_views
 from practice.measures import bp, services
 from practice.partner import access as partner_access
 from practice.partner.home import WAITING_SOURCES, WaitingItem
+from practice.partner.views import partner_page
 from practice.security import link_limit, public
 from practice.timeutil import utcnow
 
@@ -46,7 +46,7 @@ WAITING_SOURCES.append(waiting_items)
 
 
 def _page(template: str, status: int = 200, **context):
-    return homework_views._client_page(template, status, **context)
+    return partner_page(template, status, **context)
 
 
 @bp.route("/h/<token>/measures/<int:request_id>", methods=["GET", "POST"])
@@ -59,7 +59,7 @@ def answer(token: str, request_id: int):
     Another couple's request, or one not asked now, is the same kind page as an unknown link."""
     found = partner_access.find_access(token, utcnow())
     if found is None:
-        return _page("homework/link_gone.html", 404)
+        return _page("partner/link_gone.html", 404)
     waiting = next(
         (
             w
@@ -77,7 +77,7 @@ def answer(token: str, request_id: int):
         if stored is not None:
             return _saved(token, found)
     if waiting is None:
-        return _page("homework/link_gone.html", 404)
+        return _page("partner/link_gone.html", 404)
     context = {
         "token": token,
         "first_name": found.first_name,

@@ -38,7 +38,8 @@ def partner_page_helpers():
     return {"readable_answers": readable_answers}
 
 
-def _partner_page(template: str, status: int = 200, **context):
+def partner_page(template: str, status: int = 200, **context):
+    """A page opened with a partner's link (the token is in its address)."""
     response = current_app.make_response((render_template(template, **context), status))
     # The token is in the address: never send it to another site as a referrer.
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -47,7 +48,7 @@ def _partner_page(template: str, status: int = 200, **context):
 
 def _gone():
     """Unknown, expired, turned off, or not this partner's: one kind page for all of them."""
-    return _partner_page("partner/link_gone.html", 404)
+    return partner_page("partner/link_gone.html", 404)
 
 
 # The token is the capability: a partner has no session to forge requests with, and a stale
@@ -75,7 +76,7 @@ def home(token: str):
     page = partner_home(
         found, utcnow(), today_local(), show_all=request.args.get("all") == "1"
     )
-    return _partner_page(
+    return partner_page(
         "partner/home.html", home=page, token=token, first_name=found.first_name,
         counselor_name=found.counselor_name, partner_id=found.partner_id,
         visibilities=VISIBILITIES,
@@ -144,7 +145,7 @@ def _entry_page(link: LiveLink, waiting: int, **extra):
         **extra,
     }
     if request.method == "GET":
-        return _partner_page(
+        return partner_page(
             "partner/client.html", form=EntryForm.blank(prompts),
             blank_form=_blank_form_parts(link.assignment_id, context),
             history=services.partner_history(
@@ -155,10 +156,10 @@ def _entry_page(link: LiveLink, waiting: int, **extra):
     form = EntryForm.from_post(prompts, request.form)
     if request.form.get("add") or request.form.get("remove"):
         # The no-JavaScript "Add another item" / "Remove": show the page again, keeping everything.
-        return _partner_page("partner/client.html", form=form, history=[], waiting=0, **context)
+        return partner_page("partner/client.html", form=form, history=[], waiting=0, **context)
     submission = form.validate()
     if submission is None:
-        return _partner_page("partner/client.html", form=form, history=[], waiting=0, **context)
+        return partner_page("partner/client.html", form=form, history=[], waiting=0, **context)
     try:
         if services.save_entry(link, submission):
             _record_link_use(link)
@@ -168,7 +169,7 @@ def _entry_page(link: LiveLink, waiting: int, **extra):
         # Only the error's class: its message carries SQL parameters, i.e. what the client wrote.
         current_app.logger.error("Saving a homework entry failed: %s", type(error).__name__)
         return _save_failed(form, context)
-    return _partner_page(
+    return partner_page(
         "partner/saved.html",
         history=services.partner_history(link.assignment_id, link.partner_id, None),
         waiting=services.waiting_for_both(link.assignment_id, link.partner_id), **context,
@@ -229,6 +230,6 @@ def _record_link_use(link: LiveLink) -> None:
 
 def _save_failed(form: EntryForm, context: dict):
     """The database refused: say so plainly and give everything back to send again."""
-    return _partner_page(
+    return partner_page(
         "partner/client.html", 503, form=form, history=[], waiting=0, save_failed=True, **context
     )

@@ -17,7 +17,7 @@ from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
 from practice.extensions import db
 from practice.homework.models import Assignment
-from practice.homework.services import assignment_progress
+from practice.homework.progress import assignment_progress
 from practice.mail.models import OutboundEmail
 from practice.mail.outbox import Composed, Defer, Skip, composer
 from practice.mail.services import Message

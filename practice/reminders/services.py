@@ -19,7 +19,7 @@ from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
 from practice.extensions import db
 from practice.homework.models import Assignment, PartnerLink
-from practice.homework.services import assignment_progress
+from practice.homework.progress import assignment_progress
 from practice.keys import UNSUBSCRIBE, derive_key
 from practice.mail import outbox
 from practice.mail.models import OutboundEmail

@@ -7,11 +7,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from practice.audit import services as audit
-from practice.couples.services import own_couple_or_404
+from practice.couples.services import own_couple
 from practice.extensions import csrf, db, limiter
-from practice.homework.views import _client_page
 from practice.mail.tasks import queue_delivery
 from practice.partner import access as partner_access
+from practice.partner.views import partner_page
 from practice.reminders import bp, services
 from practice.reminders.forms import ReminderSettingsForm
 from practice.security import admin_required, link_limit, public
@@ -21,7 +21,7 @@ from practice.timeutil import utcnow
 @bp.post("/couples/<int:couple_id>/partners/<int:partner_id>/send-link")
 def send_link(couple_id: int, partner_id: int):
     """Email a partner their link. The email goes out from a job: this answers at once."""
-    couple = own_couple_or_404(current_user, couple_id)
+    couple = db.one_or_404(own_couple(current_user, couple_id))
     partner = next((p for p in couple.partners if p.id == partner_id), None)
     back = redirect(url_for("couples.detail", couple_id=couple.id) + f"#partner-{partner_id}")
     if partner is None:
@@ -73,7 +73,7 @@ def _choose(partner_id: int, couple_id: int, *, opted_out: bool) -> None:
 
 
 def _unsubscribe_page(template: str, status: int = 200, **context):
-    return _client_page(f"reminders/{template}.html", status, **context)
+    return partner_page(f"reminders/{template}.html", status, **context)
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
@@ -115,7 +115,7 @@ def home_reminders(token: str):
     """From the partner's home: turn reminder emails back on (or off)."""
     found = partner_access.find_access(token, utcnow())
     if found is None:
-        return _client_page("homework/link_gone.html", 404)
+        return partner_page("partner/link_gone.html", 404)
     _choose(found.partner_id, found.couple_id, opted_out=request.form.get("reminders") != "on")
     return redirect(url_for("partner.home", token=token) + "#reminders")
 

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from practice.couples.models import Couple
+from practice.exercises.format import parse_prompts, readable_answers
 from practice.extensions import db
 from practice.formatting import zone
-from practice.homework import services as homework_services
 from practice.homework.models import Assignment, Entry, PartnerLink
 from practice.pdf.summary import (
     Answer,
@@ -79,10 +79,10 @@ def how_often(assignment: Assignment) -> str:
 
 def printed_entry(assignment: Assignment, entry: Entry, copy: str, tz: str) -> PrintedEntry:
     """An entry in the exercise's prompt order; private parts only on the counselor copy."""
-    prompts = (assignment.snapshot or {}).get("prompts") or []
+    prompts = parse_prompts((assignment.snapshot or {}).get("prompts"))
     answers = [
         Answer(prompt=a.label, text=a.text, items=list(a.items))
-        for a in homework_services.readable_answers(prompts, entry.answers or {})
+        for a in readable_answers(prompts, entry.answers or {})
     ]
     counselor = copy == "counselor"
     return PrintedEntry(

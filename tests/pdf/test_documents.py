@@ -28,7 +28,7 @@ from tests.pdf.helpers import (
     pdf_text,
     save_renderings,
 )
-from tests.test_sessions import add_assignment, add_entry, add_session
+from tests.sessions.test_sessions import add_assignment, add_entry, add_session
 
 SECRET = "test-secret-key"
 

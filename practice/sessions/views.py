@@ -10,6 +10,7 @@ from flask_login import current_user
 from practice.audit import services as audit
 from practice.couples.services import own_couple
 from practice.extensions import db
+from practice.homework.links import partner_address
 from practice.pdf.summary import session_summary_pdf
 from practice.sessions import bp, printouts, services
 from practice.sessions.forms import initial_data, session_form
@@ -24,14 +25,12 @@ def _copy(default: str = "couple") -> str:
 
 
 def _summary(counseling_session, copy: str):
-    from practice.partner.views import home_url  # the partner blueprint imports sessions
-
     return printouts.session_summary(
         counseling_session,
         copy,
         secret_key=current_app.config["SECRET_KEY"],
         now=utcnow(),
-        url_for_token=home_url,
+        url_for_token=partner_address,
     )
 
 

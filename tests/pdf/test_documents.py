@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from PIL import Image
 
+from practice.couples.parts import registered
 from practice.couples.services import export_record
 from practice.extensions import db
 from practice.partner.access import issue_access
@@ -230,7 +231,7 @@ def test_full_record_holds_everything_the_json_export_holds(app, practice):
     data = documents(couple, session)["record"]
     save_renderings(data, "record", pages=3)
     text = body_text(data, FURNITURE)
-    export = export_record(couple, utcnow())
+    export = export_record(couple, utcnow(), registered(app))
     assert "Contents" in text and "The couple" in text and "Homework" in text
     assert export["couple"]["goals"].split()[0] in text
     for assignment in export["assignments"]:

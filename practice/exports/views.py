@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from practice import jobs
 from practice.audit import services as audit
-from practice.couples.services import own_couple_or_404
+from practice.couples.services import own_couple
 from practice.exports import bp, services
 from practice.exports.models import RecordExport
 from practice.extensions import db
@@ -24,7 +24,7 @@ COPY_LABELS = {
 @bp.get("/couples/<int:couple_id>/record")
 def index(couple_id: int):
     """The couple's full record: make one, see how far it is, download it when ready."""
-    couple = own_couple_or_404(current_user, couple_id)
+    couple = db.one_or_404(own_couple(current_user, couple_id))
     exports = services.exports_of(couple)
     busy = any(e.status in ("queued", "running") for e in exports)
     return render_template(
@@ -38,7 +38,7 @@ def start(couple_id: int):
     """Queue a full record; the page then shows its progress."""
     from practice.exports.tasks import build_record_export
 
-    couple = own_couple_or_404(current_user, couple_id)
+    couple = db.one_or_404(own_couple(current_user, couple_id))
     copy = request.form.get("copy", "counselor")
     if copy not in COPY_LABELS:
         copy = "counselor"
@@ -55,7 +55,7 @@ def download(export_id: int):
     export = db.session.get(RecordExport, export_id)
     if export is None:
         abort(404)
-    couple = own_couple_or_404(current_user, export.couple_id)
+    couple = db.one_or_404(own_couple(current_user, export.couple_id))
     now = utcnow()
     if not services.downloadable(export, now):
         flash("That record is no longer kept (or not ready yet): make a new one.", "error")

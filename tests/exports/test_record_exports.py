@@ -19,7 +19,7 @@ from practice.timeutil import utcnow
 from tests.factories import make_counselor, make_couple
 from tests.pdf.helpers import pdf_text
 from tests.realparts import app_env, jobs_redis_url, start_worker, wait_until  # noqa: F401
-from tests.test_sessions import add_assignment, add_entry, add_session
+from tests.sessions.test_sessions import add_assignment, add_entry, add_session
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import contextlib
 from flask import Flask, current_app, g, render_template, request
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from practice.extensions import db
@@ -45,6 +45,8 @@ MESSAGES = {
 def render_error(status: int, title: str | None = None, message: str | None = None):
     default_title, default_message = MESSAGES.get(status, MESSAGES[400])
     # A form that failed on our side (or collided with another write) shows what was typed.
+    # Known unique races are answered where they happen (409); any other constraint error
+    # is a bug and reaches the 500 handler, logged.
     failed = status >= 500 or status == 409
     kept = _typed_back() if failed and request.method == "POST" else None
     return (
@@ -101,15 +103,6 @@ def init_app(app: Flask) -> None:
             # A failed request must not leave a half-done transaction for the next one.
             _rollback_quietly()
         return render_error(error.code or 500)
-
-    @app.errorhandler(IntegrityError)
-    def conflicting_write(error: IntegrityError):
-        """Two requests wrote the same unique thing at once and the database refused the
-        second: a 409 that says so, with the typed text, instead of a 500. (Views that can
-        expect this, like adding a counselor, answer it on the form itself.)"""
-        _rollback_quietly()
-        current_app.logger.warning("Conflicting write: %s", _error_class(error))
-        return render_error(409)
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):

@@ -43,21 +43,21 @@ def _clock() -> tuple[tzinfo, date]:
     if not has_request_context():
         tz = zone(practice_settings().timezone)
         return tz, _today_in(tz)
-    # Flask-Login keeps the user it loaded for this request in g._login_user: the clock is
-    # worked out again only if that changes (signing in or out during the request).
-    user = g.get("_login_user")
-    cached = g.get("_display_clock")
-    if cached is not None and cached[0] is user:
-        return cached[1]
     from flask_login import current_user
 
+    # Worked out once per request, and again only if the signed-in user changes (signing in
+    # or out during the request).
+    user = current_user.get_id() if current_user else None
+    cached = g.get("_display_clock")
+    if cached is not None and cached[0] == user:
+        return cached[1]
     if current_user and current_user.is_authenticated:
         name = current_user.timezone
     else:
         name = practice_settings().timezone
     tz = zone(name)
     clock = (tz, _today_in(tz))
-    g._display_clock = (g.get("_login_user"), clock)
+    g._display_clock = (user, clock)
     return clock
 
 

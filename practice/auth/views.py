@@ -33,6 +33,7 @@ from practice.auth.forms import (
     TwoFactorForm,
 )
 from practice.auth.models import Counselor
+from practice.errors import render_error
 from practice.extensions import db, limiter
 from practice.forms import typed_fields
 from practice.security import admin_required, public
@@ -213,9 +214,16 @@ def setup():
         except services.AccountError as error:
             _apply_errors(form, error)
         else:
-            save_practice(name=practice_form.practice_name.data,
-                          timezone=practice_form.timezone.data)
-            db.session.commit()
+            try:
+                save_practice(name=practice_form.practice_name.data,
+                              timezone=practice_form.timezone.data)
+                db.session.commit()
+            except IntegrityError:
+                # Two first-run setups at once: both saw an empty practice and the unique
+                # email refused the second. Say so, with what was typed.
+                db.session.rollback()
+                current_app.logger.warning("First-run setup raced another one")
+                return render_error(409)
             start_session(counselor)
             flash("Welcome. Your practice is ready: add your first couple.", "success")
             return redirect(url_for("couples.new"))

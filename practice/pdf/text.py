@@ -76,8 +76,8 @@ def register_fonts() -> None:
     with _register_lock:
         if _registered:
             return
-        pdfmetrics.registerFont(TTFont(FONT_REGULAR, str(FONT_DIR / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+        pdfmetrics.registerFont(UnicodeTTFont(FONT_REGULAR, str(FONT_DIR / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(UnicodeTTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
         # No italic face is shipped: <i> falls back to the upright face rather
         # than to a Type 1 font with no Unicode coverage.
         addMapping(FONT_REGULAR, 0, 0, FONT_REGULAR)
@@ -87,7 +87,6 @@ def register_fonts() -> None:
         for name in (CJK_CHINESE, CJK_JAPANESE, CJK_KOREAN):
             pdfmetrics.registerFont(UnicodeCIDFont(name))
         _register_system_fonts()
-        ttfonts.makeToUnicodeCMap = _to_unicode_cmap
         _registered = True
 
 
@@ -95,7 +94,7 @@ def _register_system_fonts() -> None:
     for name, _package, paths, index in _SYSTEM_FONTS:
         path = next((p for p in paths if Path(p).is_file()), None)
         if path is not None:
-            pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
+            pdfmetrics.registerFont(UnicodeTTFont(name, path, subfontIndex=index))
             _fallbacks.append(name)
 
 
@@ -103,6 +102,24 @@ def system_fonts() -> dict[str, bool]:
     """Each Debian font package the PDFs use, and whether it is installed here."""
     register_fonts()
     return {package: name in _fallbacks for name, package, _paths, _index in _SYSTEM_FONTS}
+
+
+class UnicodeTTFont(TTFont):
+    """A TrueType font whose ToUnicode map is right beyond U+FFFF (see `_to_unicode_cmap`).
+
+    The fix applies to our fonts only, after reportlab has built each subset's objects;
+    reportlab's own function stays as it is for everything else in the process."""
+
+    def addObjects(self, doc) -> None:
+        state = self.state.get(doc)
+        subsets = [list(subset) for subset in state.subsets] if state is not None else []
+        super().addObjects(doc)
+        for n, subset in enumerate(subsets):
+            name = b"".join((ttfonts.SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))
+            base_font = name.decode("pdfdoc")
+            # The stream reportlab registered for this subset (addObjects names it so).
+            stream = doc.idToObject["toUnicodeCMap:" + base_font]
+            stream.content = _to_unicode_cmap(base_font, subset)
 
 
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:

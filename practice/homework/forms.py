@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 from practice.formatting import today_local
 from practice.forms import max_length, normalize_newlines, plain_text
 from practice.homework.models import FREQUENCIES
+from practice.reminders.forms import ReminderChoiceForm
 
 NOTE_LIMIT = 5000
 
@@ -23,7 +24,7 @@ def _optional_int(value: Any) -> int | None:
         return None
 
 
-class AssignForm(FlaskForm):
+class AssignForm(ReminderChoiceForm):  # + the reminder rule and "email the links now"
     exercise = SelectField("Exercise", validators=[DataRequired(message="Choose an exercise.")])
     partners = RadioField("Who does it", default="both")
     due_date = DateField(

@@ -39,13 +39,17 @@ def homework_helpers():
 @bp.route("/couples/<int:couple_id>/homework/new", methods=["GET", "POST"])
 def new(couple_id: int):
     """Assign an exercise to a couple (preselected with ?exercise=<slug> or ?session=<id>)."""
+    from practice.mail.tasks import queue_delivery
+    from practice.reminders import services as reminder_services
+
     couple = db.one_or_404(own_couple(current_user, couple_id))
     if couple.is_archived:
         flash("This couple is archived. Restore them to assign homework.", "warning")
         return redirect(url_for("couples.detail", couple_id=couple.id))
     exercises = assigning.assignable_exercises(current_user)
     sessions = assigning.couple_session_choices(couple)
-    form = AssignForm()
+    # The practice's reminder defaults preset the form (and stand in when a post lacks them).
+    form = AssignForm(**reminder_services.assign_defaults())
     # Plain {value: label} dicts: WTForms 3.3 deprecates tuple choices.
     form.exercise.choices = {"": "Choose an exercise…"} | {e.slug: e.title for e in exercises}
     form.partners.choices = {"both": "Both partners"} | {
@@ -81,15 +85,25 @@ def new(couple_id: int):
                 secret_key=_secret(),
                 grace_days=_grace(),
             )
+            emails = reminder_services.after_assigning(
+                assignment.id, chosen, rule=form.reminder_rule.data,
+                hour=form.reminder_hour.data, email_links=form.email_links.data,
+                config=current_app.config, now=utcnow(),
+            )
             _record("homework.assign", assignment)
             db.session.commit()
+            queue_delivery(emails)
             flash(
                 f"\u201c{assignment.title}\u201d assigned. "
-                "Copy or print each partner's link below.",
+                + ("Their links are on their way by email; you can also copy or print them "
+                   "below." if emails else "Copy or print each partner's link below."),
                 "success",
             )
             return redirect(_couple_anchor(assignment))
-    return render_template("homework/new.html", form=form, couple=couple)
+    return render_template(
+        "homework/new.html", form=form, couple=couple,
+        email_unavailable=reminder_services.email_unavailable(current_app.config),
+    )
 
 
 @bp.get("/homework/<int:assignment_id>")

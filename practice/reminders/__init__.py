@@ -1,7 +1,18 @@
-"""Email to partners: their link on request, reminders until the homework is done, opting out."""
+"""Email to partners: their link on request, reminders until the homework is done, opting out.
 
-from flask import Blueprint
+The blueprint's routes are loaded when the app asks for `bp` (PEP 562), not when the package
+is imported: homework's assign form inherits this feature's form fields, and importing the
+views from here would import homework back while it is half-loaded."""
 
-bp = Blueprint("reminders", __name__)
+from __future__ import annotations
 
-from practice.reminders import cli, views  # noqa: E402,F401
+from typing import Any
+
+
+def __getattr__(name: str) -> Any:
+    if name == "bp":
+        from practice.reminders import cli, views  # noqa: F401  (routes and commands on bp)
+        from practice.reminders.blueprint import bp
+
+        return bp
+    raise AttributeError(name)

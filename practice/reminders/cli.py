@@ -10,7 +10,8 @@ from flask import current_app
 
 from practice.extensions import db
 from practice.mail import outbox
-from practice.reminders import bp, services
+from practice.reminders import services
+from practice.reminders.blueprint import bp
 from practice.timeutil import utcnow
 
 

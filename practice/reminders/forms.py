@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from practice.reminders.models import FIRST_HOUR, LAST_HOUR, RULES
+from practice.reminders.rules import FIRST_HOUR, LAST_HOUR, RULES
 
 HOURS = {hour: f"{hour:02d}:00" for hour in range(FIRST_HOUR, LAST_HOUR + 1)}
 

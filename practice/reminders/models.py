@@ -7,17 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from practice.extensions import db
 from practice.homework.models import OPEN_HOMEWORK, Assignment
-
-# What the counselor picks per assignment (the practice's default preselected).
-RULES = {
-    "none": "No reminders",
-    "day_before": "The day before it is due",
-    "due_day": "On the due day, if not done",
-    "daily_nudge": "Each day with nothing done yet (recurring homework)",
-}
-# Reminders go out between these local hours only (quiet hours 21:00-08:00).
-FIRST_HOUR, LAST_HOUR = 8, 20
-DEFAULT_SUBJECT = "A message from your counselor"
+from practice.reminders.rules import DEFAULT_SUBJECT
 
 
 class ReminderPlan(db.Model):

@@ -24,14 +24,8 @@ from practice.keys import UNSUBSCRIBE, derive_key
 from practice.mail import outbox
 from practice.mail.models import OutboundEmail
 from practice.partner.models import PartnerAccess
-from practice.reminders.models import (
-    FIRST_HOUR,
-    LAST_HOUR,
-    RULES,
-    ReminderPlan,
-    ReminderPreference,
-    ReminderSettings,
-)
+from practice.reminders.models import ReminderPlan, ReminderPreference, ReminderSettings
+from practice.reminders.rules import FIRST_HOUR, LAST_HOUR, RULES
 
 RECURRING = ("daily", "weekly")
 KINDS = {
@@ -68,6 +62,12 @@ def save_reminder_settings(
         db.session.add(row)
     row.default_rule, row.default_hour, row.subject = default_rule, default_hour, subject
     row.digest_enabled = digest_enabled
+
+
+def assign_defaults() -> dict[str, int | str]:
+    """The assign form's preset reminder fields: the practice's defaults."""
+    settings = reminder_settings()
+    return {"reminder_rule": settings.default_rule, "reminder_hour": settings.default_hour}
 
 
 def email_unavailable(config: Mapping) -> str | None:
@@ -164,14 +164,22 @@ def after_assigning(
 ) -> list[int]:
     """New homework: its reminder rule, and (if asked and possible) an email with each
     chosen partner's link. Returns the outbox rows to queue once committed."""
-    from practice.partner.access import token_for_partner
+    from practice.partner.access import renew_for_homework, token_for_partner
 
     set_plan(assignment_id, rule, hour)
     if not email_links or email_unavailable(config):
         return []
+    due_date = db.session.get(Assignment, assignment_id).due_date
     ids = []
     for partner in partners:
-        if partner.email and token_for_partner(partner.id, config["SECRET_KEY"], now):
+        if not partner.email:
+            continue
+        # The link to send lives at least until this homework's grace days are over.
+        renew_for_homework(
+            partner, due_date=due_date, grace_days=config["LINK_GRACE_DAYS"],
+            secret_key=config["SECRET_KEY"], now=now,
+        )
+        if token_for_partner(partner.id, config["SECRET_KEY"], now):
             email_id = request_link_email(partner, now)
             if email_id is not None:
                 ids.append(email_id)

@@ -12,7 +12,8 @@ from practice.extensions import csrf, db, limiter
 from practice.mail.tasks import queue_delivery
 from practice.partner import access as partner_access
 from practice.partner.views import partner_page
-from practice.reminders import bp, services
+from practice.reminders import services
+from practice.reminders.blueprint import bp
 from practice.reminders.forms import ReminderSettingsForm
 from practice.security import admin_required, link_limit, public
 from practice.timeutil import utcnow

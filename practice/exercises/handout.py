@@ -20,7 +20,7 @@ from practice.exercises.format import (
     YesNoPrompt,
 )
 from practice.exercises.sources import source_title
-from practice.pdf import build_document, heading, paragraph, rule, spacer, styles
+from practice.pdf import Letterhead, build_document, heading, paragraph, rule, spacer, styles
 
 # Writing lines per prompt type: enough for a short answer while keeping the page to one sheet.
 _TEXT_LINES = 2
@@ -84,6 +84,7 @@ def build_handout(
     practice_name: str,
     source_titles: Mapping[str, str],
     page_size: str = "a4",
+    letterhead: Letterhead | None = None,
 ) -> bytes:
     """PDF bytes for an exercise."""
     style = _compact()
@@ -114,6 +115,7 @@ def build_handout(
         title=exercise.title,
         subtitle=exercise.goal or None,
         practice_name=practice_name,
+        letterhead=letterhead,
         story=story,
         page_size=page_size,
         confidential=False,

@@ -92,6 +92,7 @@ def handout(slug: str):
         ExerciseContent.from_json(exercise.snapshot()),
         source_titles=_source_titles(),
         practice_name=practice.name,
+        letterhead=practice.letterhead(),
         page_size=practice.paper_size,
     )
     return send_file(

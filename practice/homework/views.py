@@ -16,6 +16,7 @@ from practice.homework import assigning, bp, links, read
 from practice.homework.forms import AssignForm, AssignmentEditForm, ReviewForm
 from practice.homework.links import partner_address
 from practice.pdf.link_handout import render_link_handout
+from practice.settings.services import practice_settings
 from practice.timeutil import utcnow
 
 
@@ -208,14 +209,16 @@ def handout(assignment_id: int, partner_id: int):
     if token is None or link.expires_at <= utcnow() or assignment.status != "active":
         flash("That link no longer works. Make a new link first, then print it.", "warning")
         return redirect(_couple_anchor(assignment))
+    practice = practice_settings()
     pdf = render_link_handout(
-        practice_name=current_app.config["PRACTICE_NAME"],
+        practice_name=practice.name,
+        letterhead=practice.letterhead(),
         partner_first_name=link.partner.first_name,
         exercise_title=assignment.title,
         due=day(assignment.due_date),
         url=partner_address(token),
         expires=day(link.expires_at),
-        page_size=current_app.config["PAPER_SIZE"],
+        page_size=practice.paper_size,
     )
     name = f"homework-link-{assignment.id}-{partner_id}.pdf"
     audit.record_read(

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 
-from practice.pdf.base import build_document, heading, numbered_list, paragraph, qr_code, spacer
+from practice.pdf.base import (
+    Letterhead,
+    build_document,
+    heading,
+    numbered_list,
+    paragraph,
+    qr_code,
+    spacer,
+)
 
 
 def render_link_handout(
@@ -16,6 +24,7 @@ def render_link_handout(
     url: str,
     expires: str,
     page_size: str = "a4",
+    letterhead: Letterhead | None = None,
 ) -> bytes:
     """One page: who it is for, the exercise, the QR code, the address to type, how to use it."""
     story = [
@@ -46,6 +55,7 @@ def render_link_handout(
     return build_document(
         title=exercise_title,
         practice_name=practice_name,
+        letterhead=letterhead,
         story=story,
         page_size=page_size,
         subtitle="Your private homework link",

@@ -114,7 +114,7 @@ def documents(couple, session) -> dict[str, bytes]:
     record = printouts.couple_record(couple, "counselor", now=now)
     out["record"] = couple_record_pdf(record, letterhead=letterhead, page_size="letter")
     out["link-handout"] = render_link_handout(
-        practice_name=letterhead.name, partner_first_name=couple.partners[0].display_name,
+        practice_name=letterhead.name, letterhead=letterhead, partner_first_name=couple.partners[0].display_name,
         exercise_title="Gratitude list", due=printouts.paper_date(date(2025, 3, 20)),
         url=url_for_token("x" * 43), expires="Wednesday 30 April 2025",
     )
@@ -142,6 +142,8 @@ def test_every_document_prints_every_script_with_real_glyphs(app, practice, scri
     for kind, data in documents(couple, session).items():
         assert missing_glyphs(data) == [], (kind, missing_glyphs(data)[:10])
         assert fonts_not_embedded(data) == [], kind
+        # Every sheet a client may be handed carries the crisis line on every page.
+        assert pdf_text(data).count("In a crisis, call 116 123") == page_count(data), kind
         text = pdf_text(data)
         letters = {ch for ch in unicodedata.normalize("NFKC", name) if ch.isalpha()}
         assert letters <= set(text), (kind, letters - set(text))

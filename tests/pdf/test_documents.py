@@ -114,7 +114,8 @@ def documents(couple, session) -> dict[str, bytes]:
     record = printouts.couple_record(couple, "counselor", now=now)
     out["record"] = couple_record_pdf(record, letterhead=letterhead, page_size="letter")
     out["link-handout"] = render_link_handout(
-        practice_name=letterhead.name, letterhead=letterhead, partner_first_name=couple.partners[0].display_name,
+        practice_name=letterhead.name, letterhead=letterhead,
+        partner_first_name=couple.partners[0].display_name,
         exercise_title="Gratitude list", due=printouts.paper_date(date(2025, 3, 20)),
         url=url_for_token("x" * 43), expires="Wednesday 30 April 2025",
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from typing import Any
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Blueprint, Flask, abort, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -142,27 +143,37 @@ def _writing() -> bool:
     return not has_request_context() or request.method not in SAFE_METHODS
 
 
-def register_blueprints(app: Flask) -> None:
-    from practice import (
-        audit,
-        auth,
-        caseload,
-        couples,
-        dashboard,
-        exercises,
-        exports,
-        homework,
-        measures,
-        passwords,
-        reminders,
-        sessions,
-        settings,
-    )
-    from practice.partner import views as partner_views
+# Each feature's routes live in these modules; importing one attaches its routes (and CLI
+# commands) to the feature's blueprint `bp`, defined in the feature's __init__.py.
+ROUTE_MODULES = (
+    "practice.auth.views",
+    "practice.dashboard.views",
+    "practice.couples.views",
+    "practice.exercises.views",
+    "practice.homework.views",
+    "practice.partner.views",
+    "practice.sessions.views",
+    "practice.audit.views",
+    "practice.settings.views",
+    "practice.measures.views",
+    "practice.measures.answering",
+    "practice.passwords.views",
+    "practice.reminders.views",
+    "practice.reminders.cli",
+    "practice.caseload.views",
+    "practice.exports.views",
+)
 
-    for module in (auth, dashboard, couples, exercises, homework, partner_views, sessions, audit,
-                   settings, measures, passwords, reminders, caseload, exports):
-        app.register_blueprint(module.bp)
+
+def register_blueprints(app: Flask) -> None:
+    blueprints: list[Blueprint] = []
+    for name in ROUTE_MODULES:
+        blueprint = importlib.import_module(name.rsplit(".", 1)[0]).bp
+        importlib.import_module(name)
+        if blueprint not in blueprints:
+            blueprints.append(blueprint)
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)
     # The couple page's sections and the couple's record, in page order.
     from practice.couples import parts
     from practice.homework import couple_part as homework_part

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-
-from practice.audit import models, views  # noqa: E402,F401

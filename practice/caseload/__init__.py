@@ -4,5 +4,3 @@ everything when a counselor's account is closed (issues 13 and 17)."""
 from flask import Blueprint
 
 bp = Blueprint("caseload", __name__, url_prefix="/team")
-
-from practice.caseload import views  # noqa: E402,F401

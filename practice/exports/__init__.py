@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("exports", __name__)
-
-from practice.exports import views  # noqa: E402,F401

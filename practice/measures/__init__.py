@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("measures", __name__)
-
-from practice.measures import answering, views  # noqa: E402,F401

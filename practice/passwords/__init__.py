@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("passwords", __name__)
-
-from practice.passwords import views  # noqa: E402,F401  (routes register on import)

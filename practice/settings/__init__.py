@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("settings", __name__)
-
-from practice.settings import views  # noqa: E402,F401

@@ -5,13 +5,13 @@ from datetime import datetime
 from sqlalchemy import DDL, CheckConstraint, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from practice.extensions import db
+from practice.extensions import Model
 from practice.timeutil import utcnow
 
 ACTOR_KINDS = ("counselor", "partner_link", "system")
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One thing that happened. Rows are only ever inserted: the database refuses changes.
 
     `couple_id` is deliberately not a foreign key, so the record outlives a deleted couple.

@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from practice.extensions import db
+from practice.extensions import Model, db
 from practice.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class Counselor(UserMixin, db.Model):
         return f"<Counselor {self.id} {self.email}>"
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A one-time code for signing in without the authenticator app. Only its hash is kept."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,7 +74,7 @@ class RecoveryCode(db.Model):
     counselor: Mapped[Counselor] = relationship(back_populates="recovery_codes")
 
 
-class PracticeSetting(db.Model):
+class PracticeSetting(Model):
     """A practice-wide setting the administrator changes in the app, by name."""
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)

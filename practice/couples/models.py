@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from practice.extensions import db
+from practice.extensions import Model
 from practice.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 COUPLE_STATUSES = ("active", "archived")
 
 
-class Couple(db.Model):
+class Couple(Model):
     """Two partners in counseling with one counselor. Everything clinical hangs off a couple."""
 
     __table_args__ = (CheckConstraint("status IN ('active', 'archived')", name="status"),)
@@ -58,7 +58,7 @@ class Couple(db.Model):
         return f"<Couple {self.id}>"
 
 
-class Partner(db.Model):
+class Partner(Model):
     """One of the two people in a couple. Position 1 or 2: a couple has exactly two."""
 
     __table_args__ = (

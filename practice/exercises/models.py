@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from practice.exercises.format import ExerciseContent
-from practice.extensions import db
+from practice.extensions import Model
 from practice.timeutil import utcnow
 
 CATEGORIES = {
@@ -25,7 +25,7 @@ def build_search_text(title: str, goal: str, steps: list[str]) -> str:
     return "\n".join([title, goal, *steps]).lower()
 
 
-class Exercise(db.Model):
+class Exercise(Model):
     """A homework exercise. Built-in ones come from seed/ (counselor_id is NULL);
     a counselor's own have counselor_id set and are visible only to them."""
 

@@ -5,13 +5,13 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from practice.extensions import db
+from practice.extensions import Model
 from practice.timeutil import utcnow
 
 STATUSES = ("queued", "running", "ready", "failed", "expired")
 
 
-class RecordExport(db.Model):
+class RecordExport(Model):
     """One request for a couple's full record as a PDF: queued by the counselor, built by a
     worker (which reports its progress here), downloadable until `expires_at`, then the file
     is deleted and the row says so."""

@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from practice.extensions import db
+from practice.extensions import Model
 from practice.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ OPEN_HOMEWORK = "status = 'active' AND reviewed_at IS NULL"
 UNSEEN_ENTRY = "seen_at IS NULL"
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """Homework given to a couple: a frozen copy of an exercise, a due date and a note."""
 
     __table_args__ = (
@@ -87,7 +87,7 @@ class Assignment(db.Model):
         return f"<Assignment {self.id} {self.title!r}>"
 
 
-class PartnerLink(db.Model):
+class PartnerLink(Model):
     """One assigned partner's private link. Only a hash of the token is stored;
     re-issuing replaces the hash, which kills the old link."""
 
@@ -111,7 +111,7 @@ class PartnerLink(db.Model):
         return f"<PartnerLink {self.id}>"
 
 
-class Entry(db.Model):
+class Entry(Model):
     """What a partner submitted through their link. Never edited or deleted by the app,
     except when the counselor deletes the whole couple."""
 

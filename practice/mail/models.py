@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from practice.extensions import db
+from practice.extensions import Model
 from practice.timeutil import utcnow
 
 EMAIL_STATUSES = ("pending", "sending", "sent", "skipped", "failed")
@@ -13,7 +13,7 @@ EMAIL_STATUSES = ("pending", "sending", "sent", "skipped", "failed")
 IN_FLIGHT = "status IN ('pending', 'sending')"
 
 
-class OutboundEmail(db.Model):
+class OutboundEmail(Model):
     """One email that must be sent once: a link, a reminder, a digest.
 
     `dedupe_key` (kind, what it is about, who, the scheduled moment) is unique, so two

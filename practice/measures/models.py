@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from practice.extensions import db
+from practice.extensions import Model
 from practice.measures.format import MeasureDefinition
 from practice.timeutil import utcnow
 
@@ -31,7 +31,7 @@ CADENCES = {
 }
 
 
-class Measure(db.Model):
+class Measure(Model):
     """A scale. Built-in ones come from seed/measures/ (counselor_id is NULL); a counselor's
     own short scales have counselor_id set and are visible only to them."""
 
@@ -59,7 +59,7 @@ class Measure(db.Model):
         return f"<Measure {self.slug}>"
 
 
-class MeasureVersion(db.Model):
+class MeasureVersion(Model):
     """One wording of a measure, frozen once written: editing a scale adds a version."""
 
     __table_args__ = (UniqueConstraint("measure_id", "number"),)
@@ -77,7 +77,7 @@ class MeasureVersion(db.Model):
         return MeasureDefinition.from_dict(self.definition)
 
 
-class MeasureRequest(db.Model):
+class MeasureRequest(Model):
     """The counselor asks a couple for a measure: once, every week, or before each session."""
 
     __table_args__ = (
@@ -96,7 +96,7 @@ class MeasureRequest(db.Model):
     measure: Mapped[Measure] = relationship()
 
 
-class MeasureResponse(db.Model):
+class MeasureResponse(Model):
     """One partner's answers for one occasion of a request, with the total computed when
     they were given. Only the counselor sees it; never the other partner."""
 

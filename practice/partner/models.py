@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from practice.extensions import db
+from practice.extensions import Model
 from practice.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ END_REASONS = {
 }
 
 
-class PartnerAccess(db.Model):
+class PartnerAccess(Model):
     """A partner's one personal link: it opens their home, with every homework under it.
 
     One row per partner, kept for good: a new link replaces the token (its hash) in place,

@@ -6,11 +6,11 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from practice.auth.models import Counselor
-from practice.extensions import db
+from practice.extensions import Model
 from practice.timeutil import utcnow
 
 
-class PasswordReset(db.Model):
+class PasswordReset(Model):
     """A one-time link to choose a new password. Only a hash of its token is stored; it works
     once, until `expires_at`, and making a new one for the same counselor ends the old one."""
 

@@ -5,12 +5,12 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from practice.extensions import db
+from practice.extensions import Model
 from practice.homework.models import OPEN_HOMEWORK, Assignment
 from practice.reminders.rules import DEFAULT_SUBJECT
 
 
-class ReminderPlan(db.Model):
+class ReminderPlan(Model):
     """How one assignment reminds its partners: a rule and the local hour it sends at."""
 
     __table_args__ = (
@@ -25,7 +25,7 @@ class ReminderPlan(db.Model):
     local_hour: Mapped[int] = mapped_column(default=18)
 
 
-class ReminderPreference(db.Model):
+class ReminderPreference(Model):
     """A partner's own say over reminders: their time zone and whether they opted out.
 
     A table of its own (not columns on `partner`): no row means the defaults (the
@@ -40,7 +40,7 @@ class ReminderPreference(db.Model):
     opted_out_at: Mapped[datetime | None]
 
 
-class ReminderSettings(db.Model):
+class ReminderSettings(Model):
     """The practice's defaults for reminders and the wording of its emails (one row)."""
 
     __table_args__ = (

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from practice.extensions import db
+from practice.extensions import Model
 from practice.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ SESSION_FORMATS = {"in_person": "In person", "video": "Video", "phone": "Phone"}
 ATTENDANCE = {"both": "Both partners", "partner1": "Partner 1 only", "partner2": "Partner 2 only"}
 
 
-class CounselingSession(db.Model):
+class CounselingSession(Model):
     """A counseling appointment that took place. Named so nobody mistakes it for db.session."""
 
     __tablename__ = "counseling_session"

@@ -5,14 +5,14 @@ from datetime import datetime
 from sqlalchemy import LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from practice.extensions import db
+from practice.extensions import Model
 from practice.timeutil import utcnow
 
 #: The one row's id: a practice has one letterhead.
 THE_PRACTICE = 1
 
 
-class PracticeSettings(db.Model):
+class PracticeSettings(Model):
     """The practice's details, printed on every sheet and shown on every page (one row).
 
     Until the administrator saves them, ``practice.settings.services.practice_settings``

@@ -103,13 +103,15 @@ def plan(rows: list[Planned]) -> list[int]:
         }
         for row in rows
     ]
+    # Core table and a list of parameters: one statement sent in pages ("insertmanyvalues"),
+    # not a VALUES clause compiled afresh for every row (that took 5 s for 1,300 rows).
+    table = OutboundEmail.__table__
     statement = (
-        insert(OutboundEmail)
-        .values(values)
+        insert(table)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(OutboundEmail.id)
+        .returning(table.c.id)
     )
-    return list(db.session.execute(statement).scalars())
+    return [row.id for row in db.session.execute(statement, values) if row.id is not None]
 
 
 def claim(email_id: int, now: datetime) -> str | None:

@@ -90,7 +90,7 @@ def compose_link(row: OutboundEmail, now: datetime) -> Composed:
         return Skip("no email address")
     link = partner_link(partner.id, now)
     if link is None:
-        return Skip("link turned off")
+        return Skip("no working link")
     return _message(partner, counselor, link, "link", reminder=False)
 
 

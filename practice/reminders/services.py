@@ -10,10 +10,11 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, func, or_, select, text
 
 from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
@@ -195,7 +196,7 @@ class SweepResult:
     skipped: Counter = field(default_factory=Counter)
 
 
-def _candidates_statement(earliest_due: date, defaults: ReminderSettings):
+def _candidates_statement(earliest_due: date, latest_fixed_due: date, defaults: ReminderSettings):
     """Every partner of current homework that has a reminder rule, with what deciding needs,
     in one statement. Reads open homework by due date (ix_assignment_open_due), so its size
     follows the current caseload, not years of history. Homework without a plan of its own
@@ -231,6 +232,12 @@ def _candidates_statement(earliest_due: date, defaults: ReminderSettings):
             text("assignment.status = 'active' AND assignment.reviewed_at IS NULL"),
             Assignment.due_date >= earliest_due,
             rule != "none",
+            # The day-before and due-day rules only concern homework due within two days;
+            # a nudge, recurring homework until it is due.
+            or_(
+                Assignment.due_date <= latest_fixed_due,
+                and_(rule == "daily_nudge", Assignment.frequency.in_(RECURRING)),
+            ),
             Couple.status == "active",
             Counselor.active.is_(True),
         )
@@ -263,7 +270,7 @@ def why_not(
     if opted_out:
         return "opted out"
     if not link_live:
-        return "link turned off"
+        return "no working link"
     if done or (rule == "daily_nudge" and done_today):
         return "done"
     return None
@@ -272,15 +279,15 @@ def why_not(
 def sweep(now: datetime) -> SweepResult:
     """Plan the reminders due at `now`: one row per (assignment, partner, rule, moment); a
     second sweep for the same moment adds nothing. A fixed number of statements whatever
-    the data: candidates, their progress, one insert."""
+    the data: the candidates; and when some are due now, their progress and one insert."""
     result = SweepResult()
-    # A zone can be up to 14 h ahead of UTC: yesterday's UTC date covers every local today.
+    # Zones run from UTC-12 to UTC+14: these UTC dates cover every local today.
     earliest_due = now.date() - timedelta(days=1)
-    rows = db.session.execute(_candidates_statement(earliest_due, reminder_settings())).all()
-    if not rows:
-        return result
-    progress = assignment_progress(rows)
-    planned: list[outbox.Planned] = []
+    latest_fixed_due = now.date() + timedelta(days=2)
+    rows = db.session.execute(
+        _candidates_statement(earliest_due, latest_fixed_due, reminder_settings())
+    ).all()
+    due: list[tuple[Any, ZoneInfo, datetime, datetime]] = []
     for row in rows:
         tz = zone(row.timezone, row.counselor_timezone)
         here = local(now, tz)
@@ -290,12 +297,19 @@ def sweep(now: datetime) -> SweepResult:
         if quiet(here):
             result.skipped["quiet hours"] += 1
             continue
+        due.append((row, tz, here, moment))
+    if not due:
+        return result
+    progress = assignment_progress([row for row, *_ in due])
+    planned: list[outbox.Planned] = []
+    for row, tz, here, moment in due:
         partner_progress = progress.get(row.id, {}).get(row.partner_id)
         last = partner_progress.last_entry_at if partner_progress else None
         reason = why_not(
             email=row.email,
             opted_out=row.opted_out_at is not None,
-            link_live=row.revoked_at is None and (row.expires_at or now) > now,
+            link_live=row.expires_at is not None and row.revoked_at is None
+            and row.expires_at > now,
             done=bool(partner_progress and partner_progress.status == "completed"),
             done_today=bool(last and local(last, tz).date() == here.date()),
             rule=row.rule,

@@ -47,6 +47,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     params.init_app(app)  # before the blueprints add their `<int:...>` routes
     register_blueprints(app)
+    from practice.auth import limits as sign_in_limits
+
+    sign_in_limits.init_app(app)  # a sign-in body no person could type is refused first
     register_request_hooks(app)
     register_template_helpers(app)
 

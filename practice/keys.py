@@ -30,9 +30,21 @@ TWO_FACTOR = "totp"
 UNSUBSCRIBE = "unsubscribe"  # signed one-click opt-out links in emails
 PASSWORD_RESET = "password-reset"  # signed password-reset links in emails
 EMAIL_LINKS = "email-links"  # any other signed link an email carries
+RATE_LIMIT_KEYS = "rate-limit-keys"  # HMAC naming an account in the rate-limit store
+KNOWN_DEVICE = "known-device"  # the cookie of a browser that signed in before
 
 PURPOSES = frozenset(
-    {SESSIONS, CSRF, PARTNER_LINKS, TWO_FACTOR, UNSUBSCRIBE, PASSWORD_RESET, EMAIL_LINKS}
+    {
+        SESSIONS,
+        CSRF,
+        PARTNER_LINKS,
+        TWO_FACTOR,
+        UNSUBSCRIBE,
+        PASSWORD_RESET,
+        EMAIL_LINKS,
+        RATE_LIMIT_KEYS,
+        KNOWN_DEVICE,
+    }
 )
 
 KEY_BYTES = 32

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from practice import timeutil
 from practice.audit import services as audit
-from practice.auth import bp, services, two_factor
+from practice.auth import bp, limits, services, two_factor
 from practice.auth.forms import (
     ConfirmPasswordForm,
     ConfirmTwoFactorForm,
@@ -36,16 +36,9 @@ from practice.auth.models import Counselor
 from practice.errors import render_error
 from practice.extensions import db, limiter
 from practice.forms import typed_fields
-from practice.security import admin_required, public
+from practice.security import admin_required, public, safe_next_url
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an open redirect after sign-in is a phishing tool.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("dashboard.index")
 
 
 def _apply_errors(form, error: services.AccountError) -> None:
@@ -230,24 +223,22 @@ def setup():
     return render_template("auth/setup.html", form=form, practice_form=practice_form)
 
 
-def _submitted_email() -> str:
-    """Rate-limit key for the account being tried, whoever tries it and from where."""
-    return "sign-in-email:" + services.normalize_email(request.form.get("email", ""))
-
-
-# Two limits, both counted in RATELIMIT_STORAGE_URI (shared by every worker): one per
-# address stops a single machine guessing many accounts, one per submitted email stops
-# many machines guessing one account.
-SIGN_IN_LIMIT = "5 per minute"
-
-
+# What each limit stops, and why the per-account one is a high ceiling a known browser
+# skips: practice.auth.limits.
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"], error_message="Too many sign-in attempts.")
+@limiter.limit(limits.ADDRESS_LIMIT, methods=["POST"], error_message="Too many sign-in attempts.")
 @limiter.limit(
-    SIGN_IN_LIMIT,
+    limits.ACCOUNT_ADDRESS_LIMIT,
     methods=["POST"],
-    key_func=_submitted_email,
+    key_func=limits.account_and_address_key,
+    error_message="Too many sign-in attempts for this account.",
+)
+@limiter.limit(
+    limits.ACCOUNT_CEILING,
+    methods=["POST"],
+    key_func=limits.account_key,
+    exempt_when=limits.known_device,
     error_message="Too many sign-in attempts for this account.",
 )
 def login():
@@ -286,8 +277,13 @@ def _finish_sign_in(counselor: Counselor):
     start_session(counselor)
     if not counselor.two_factor_enabled and two_factor.is_required():
         flash("Your practice requires two-factor sign-in. Set it up to continue.", "warning")
-        return redirect(url_for("auth.two_factor_setup"))
-    return redirect(_safe_next(request.args.get("next")))
+        response = redirect(url_for("auth.two_factor_setup"))
+    else:
+        # The same rule after the password and after the two-factor step (an open redirect
+        # after sign-in is a phishing tool): practice.security.safe_next_url.
+        response = redirect(safe_next_url(request.args.get("next"), url_for("dashboard.index")))
+    limits.remember_device(response, counselor.email)
+    return response
 
 
 PENDING_KEY = "pending_sign_in"
@@ -313,16 +309,14 @@ def _pending_counselor() -> Counselor | None:
     return counselor
 
 
-def _pending_key() -> str:
-    pending = session.get(PENDING_KEY) or {}
-    return f"two-factor:{pending.get('id', '')}"
-
-
 @bp.route("/login/code", methods=["GET", "POST"])
 @public
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"], error_message="Too many codes tried.")
+@limiter.limit(limits.ADDRESS_LIMIT, methods=["POST"], error_message="Too many codes tried.")
 @limiter.limit(
-    SIGN_IN_LIMIT, methods=["POST"], key_func=_pending_key, error_message="Too many codes tried."
+    limits.CODE_LIMIT,
+    methods=["POST"],
+    key_func=limits.account_key,
+    error_message="Too many codes tried.",
 )
 def sign_in_code():
     """The second sign-in step: a code from the authenticator app or a recovery code."""
@@ -461,6 +455,9 @@ def set_active(counselor_id: int):
         flash("You cannot deactivate your own account.", "error")
         return redirect(url_for("auth.team"))
     activate = request.form.get("active") == "1"
+    if not activate:
+        # Closing an account decides what happens to the couples: its own page.
+        return redirect(url_for("caseload.close", counselor_id=counselor.id))
     services.set_active(counselor, activate)
     db.session.commit()
     flash(f"{counselor.name} is {'active' if activate else 'deactivated'}.", "success")

@@ -15,6 +15,7 @@ from practice.formatting import day, today_local
 from practice.homework import assigning, bp, links, read
 from practice.homework.forms import AssignForm, AssignmentEditForm, ReviewForm
 from practice.homework.links import partner_address
+from practice.params import MAX_PAGE, query_id, query_int
 from practice.pdf.link_handout import render_link_handout
 from practice.settings.services import practice_settings
 from practice.timeutil import utcnow
@@ -61,7 +62,7 @@ def new(couple_id: int):
     }
     if request.method == "GET":
         form.exercise.data = request.args.get("exercise", "")
-        form.session_id.data = request.args.get("session", type=int)
+        form.session_id.data = query_id("session")
         if form.session_id.data not in {s.id for s in sessions}:
             form.session_id.data = None
     if form.validate_on_submit():
@@ -126,7 +127,7 @@ def detail(assignment_id: int):
 def history(couple_id: int):
     """All of a couple's homework, a line each, newest due date first, page by page."""
     couple = db.one_or_404(own_couple(current_user, couple_id))
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = query_int("page", 1, maximum=MAX_PAGE)
     assignments, total = read.homework_page(couple, page, _secret())
     return render_template(
         "homework/history.html", couple=couple, assignments=assignments, total=total,

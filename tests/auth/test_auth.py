@@ -164,7 +164,7 @@ def test_administrator_adds_and_deactivates_a_counselor(app, client, auth, couns
     )
     assert colleague.get("/").status_code == 200
 
-    client.post(f"/team/{jose_id}/active", data={"active": "0"})
+    client.post(f"/team/{jose_id}/close", data={"outcome": "end_links"})
     # Deactivation ends the session already open and blocks new sign-ins.
     assert colleague.get("/").status_code == 302
     response = colleague.post(

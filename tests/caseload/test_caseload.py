@@ -209,3 +209,11 @@ def test_the_administrator_cannot_close_their_own_account(app, signed_in, counse
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Counselor, counselor.id).active
+
+
+def test_the_old_deactivate_button_leads_to_the_close_page(app, signed_in, team):
+    """A form from before (or a crafted post) cannot deactivate without the choice."""
+    response = signed_in.post(f"/team/{team['bea']}/active", data={"active": "0"})
+    assert response.headers["Location"] == f"/team/{team['bea']}/close"
+    with app.app_context():
+        assert db.session.get(Counselor, team["bea"]).active

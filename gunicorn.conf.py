@@ -17,7 +17,11 @@ wsgi_app = "app:app"
 bind = os.environ.get("BIND", "127.0.0.1:" + os.environ.get("PORT", "8000")).split(",")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-graceful_timeout = 20
+# On a restart or deploy (SIGTERM, SIGHUP) a worker finishes the requests it holds for this
+# long before it is stopped: a partner's send in flight is answered, not cut. A worker that
+# dies anyway (kill -9, the timeout above) loses its request's answer; the partner page's
+# script (static/js/resend.js) sends it again with the same submission key.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 # Only the proxy on this machine may tell us the client's address and scheme.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 

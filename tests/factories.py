@@ -151,3 +151,18 @@ def make_measure(counselor, title: str = "Closeness this week"):
     )
     assert definition is not None, problems
     return services.create_custom_measure(counselor, definition)
+
+
+def make_partner_home_token(assignment, partner) -> str:
+    """The partner's one link for this homework, issued as assigning issues it; returns the
+    token of their home (/h/<token>)."""
+    from flask import current_app
+
+    from practice.partner import access
+    from practice.timeutil import utcnow
+
+    secret = current_app.config["SECRET_KEY"]
+    access.renew_for_homework(
+        partner, due_date=assignment.due_date, grace_days=14, secret_key=secret, now=utcnow()
+    )
+    return access.current_token(access.access_of(partner.id), secret, utcnow())

@@ -4,6 +4,7 @@ capability."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import secrets
@@ -11,12 +12,13 @@ import threading
 from collections import OrderedDict
 
 from flask import current_app, render_template, request, url_for
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from practice.audit import services as audit
 from practice.exercises.format import I_PARTS, ExerciseContent, readable_answers
 from practice.extensions import csrf, db, limiter
 from practice.formatting import today_local
+from practice.forms import typed_fields
 from practice.homework.links import partner_address
 from practice.homework.models import VISIBILITIES
 from practice.partner import access as partner_access
@@ -47,8 +49,39 @@ def partner_page(template: str, status: int = 200, **context):
 
 
 def _gone():
-    """Unknown, expired, turned off, or not this partner's: one kind page for all of them."""
-    return partner_page("partner/link_gone.html", 404)
+    """Unknown, expired, turned off, or not this partner's: one kind page for all of them.
+    An entry sent to a link that ended while the page was open (revoked, cancelled, past
+    its last day) gets what was written back on that page, to copy: it cannot be saved."""
+    kept = typed_fields(request.form) if request.method == "POST" else None
+    return partner_page("partner/link_gone.html", 404, kept=kept)
+
+
+# Sent with an entry but not typed: kept as they were when the form is sent again.
+_UNTYPED = ("submission_key", "visibility")
+
+
+@bp.errorhandler(OperationalError)
+def database_unavailable(error: OperationalError):
+    """The database cannot be reached while a partner opens or sends a page. An entry comes
+    back in a form that sends the same fields, with the same submission key, to the same
+    address (the page's script also retries by itself): nothing to copy, nothing lost, and
+    stored once even if the first try did get through."""
+    with contextlib.suppress(SQLAlchemyError):
+        db.session.rollback()
+    current_app.logger.error("Database unavailable: %s", type(error).__name__)
+    kept, typed = [], []
+    if request.method == "POST":
+        for name, value in request.form.items(multi=True):
+            if name in _UNTYPED or name.startswith("n-"):
+                kept.append((name, value))
+            elif value.strip() and name not in ("add", "remove"):
+                label = name.removeprefix("a-").replace("_", " ").replace("-", " ")
+                typed.append((name, label.capitalize(), value))
+    response = partner_page(
+        "partner/send_again.html", 503, action=request.path, kept=kept, typed=typed
+    )
+    response.headers["Retry-After"] = "30"
+    return response
 
 
 # The token is the capability: a partner has no session to forge requests with, and a stale

@@ -6,7 +6,6 @@ nobody read)."""
 from __future__ import annotations
 
 import pytest
-from flask import current_app
 from sqlalchemy import func, select
 
 from practice.audit.models import AuditEvent
@@ -14,29 +13,22 @@ from practice.auth.models import Counselor
 from practice.couples.models import Couple
 from practice.extensions import db
 from practice.homework.models import Entry
-from practice.partner import access
-from practice.timeutil import utcnow
-from tests.factories import TEST_PASSWORD, make_assignment, make_counselor, make_couple
+from tests.factories import (
+    TEST_PASSWORD,
+    make_assignment,
+    make_counselor,
+    make_couple,
+    make_exercise,
+    make_partner_home_token,
+)
 
 PROMPTS = [{"key": "thought", "type": "text", "label": "What did you notice?"}]
 
 
 def partner_token(couple) -> str:
-    """The first partner's one link, issued as assigning homework issues it."""
-    from tests.factories import make_exercise
-
+    """The first partner's one link, with a homework for them."""
     assignment, _ = make_assignment(couple, make_exercise(prompts=PROMPTS))
-    partner = couple.partners[0]
-    access.renew_for_homework(
-        partner,
-        due_date=assignment.due_date,
-        grace_days=14,
-        secret_key=current_app.config["SECRET_KEY"],
-        now=utcnow(),
-    )
-    return access.current_token(
-        access.access_of(partner.id), current_app.config["SECRET_KEY"], utcnow()
-    )
+    return make_partner_home_token(assignment, couple.partners[0])
 
 
 @pytest.fixture

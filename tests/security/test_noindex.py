@@ -5,12 +5,9 @@ either."""
 from __future__ import annotations
 
 import pytest
-from flask import current_app
 
 from practice.extensions import db
-from practice.partner import access
-from practice.timeutil import utcnow
-from tests.factories import make_assignment, make_couple
+from tests.factories import make_assignment, make_couple, make_partner_home_token
 
 META = '<meta name="robots" content="noindex, nofollow">'
 
@@ -19,19 +16,10 @@ META = '<meta name="robots" content="noindex, nofollow">'
 def token(app, counselor):
     with app.app_context():
         couple = make_couple(db.session.merge(counselor))
-        assignment, legacy = make_assignment(couple)
-        partner = couple.partners[0]
-        access.renew_for_homework(
-            partner,
-            due_date=assignment.due_date,
-            grace_days=14,
-            secret_key=current_app.config["SECRET_KEY"],
-            now=utcnow(),
-        )
+        assignment, _ = make_assignment(couple)
+        token = make_partner_home_token(assignment, couple.partners[0])
         db.session.commit()
-        return access.current_token(
-            access.access_of(partner.id), current_app.config["SECRET_KEY"], utcnow()
-        )
+        return token
 
 
 def test_partner_pages_tell_robots_to_stay_away(client, token):

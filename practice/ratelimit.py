@@ -32,7 +32,7 @@ class Limits(Limiter):
     _dead = False
     _dead_lock = threading.Lock()
 
-    @property  # type: ignore[override]
+    @property
     def _storage_dead(self) -> bool:
         return self._dead
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import Flask, Response, abort, current_app, request, session
+from flask import Flask, abort, current_app, request, session
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.wrappers import Response
 
 from practice import keys
 

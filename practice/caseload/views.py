@@ -37,9 +37,9 @@ def move(counselor_id: int):
     form.couples.choices = [SelectChoice(couple.id, couple.name) for couple in caseload]
     form.target.choices = counselor_choices(services.recipients(excluding=source))
     if form.validate_on_submit():
-        target = db.session.get(Counselor, form.target.data)
+        target = db.get_or_404(Counselor, form.target.data)
         try:
-            moved = services.move_couples(form.couples.data, source=source, target=target)
+            moved = services.move_couples(form.couples.data or [], source=source, target=target)
         except services.MoveRefused as refused:
             getattr(form, refused.field).errors.append(refused.message)
         else:

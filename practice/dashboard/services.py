@@ -12,13 +12,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Integer, case, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
 from practice.extensions import db
-from practice.homework.models import Assignment, Entry
-from practice.homework.progress import PartnerProgress, assignment_progress
+from practice.exercises.format import Answer, parse_prompts, readable_answers
+from practice.homework.models import Assignment, Entry, PartnerLink
+from practice.homework.progress import MAX_EXPECTED_ENTRIES, PartnerProgress, assignment_progress
 from practice.timeutil import utcnow
 
 FEED_SIZE = 20
@@ -26,7 +29,8 @@ FEED_SIZE = 20
 FEED_WINDOW_DAYS = 30
 # Overdue homework older than this is history to review in session, not a task for today.
 OVERDUE_WINDOW_DAYS = 60
-# Lines per list before "Show all" (?all=1): a caseload of 90 couples is 90 homework lines.
+# Lines per list on the dashboard; "Show all" opens the whole list on its own page (a
+# caseload of 90 couples is 90 homework lines, and building them all made the page slow).
 SHOWN = 10
 
 
@@ -59,20 +63,23 @@ class FeedItem:
     seen_at: datetime | None
     completion_note: str
     has_private_note: bool
+    answers: list[Answer] = field(default_factory=list)
 
 
 @dataclass
 class Dashboard:
+    """What the home page shows: whole counts, and the first SHOWN lines of each list."""
+
     active_couples: int = 0
+    due_count: int = 0
+    overdue_count: int = 0
+    new_entries: int = 0
+    new_couples: int = 0
     due_this_week: list[DueItem] = field(default_factory=list)
     overdue: list[DueItem] = field(default_factory=list)
     new_by_couple: list[NewByCouple] = field(default_factory=list)
     recent: list[FeedItem] = field(default_factory=list)
     seen_since: datetime | None = None
-
-    @property
-    def new_entries(self) -> int:
-        return sum(item.count for item in self.new_by_couple)
 
 
 def _new_entry_filter(counselor: Counselor) -> list:
@@ -102,46 +109,146 @@ def _first_name(display_name: str) -> str:
     return display_name.split()[0] if display_name.split() else display_name
 
 
-def build_dashboard(counselor: Counselor, today: date) -> Dashboard:
-    board = Dashboard(seen_since=counselor.dashboard_seen_at)
-    board.active_couples = db.session.execute(
-        select(func.count())
-        .select_from(Couple)
-        .where(Couple.counselor_id == counselor.id, Couple.status == "active")
-    ).scalar_one()
+class days_between(FunctionElement):
+    """Whole days from a timestamp's date to a date (due date minus the day it was assigned)."""
 
-    # Open homework due in the window: a few narrow rows per active couple (no snapshot).
-    week_end = today + timedelta(days=6)
-    open_homework = db.session.execute(
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    later, earlier = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(julianday({later}) - julianday(date({earlier})) AS INTEGER)"
+
+
+@compiles(days_between, "postgresql")
+def _days_between_postgresql(element, compiler, **kw):
+    later, earlier = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"({later} - CAST({earlier} AS DATE))"
+
+
+def _at_least(value, floor: int):
+    return case((value < floor, floor), else_=value)
+
+
+def expected_entries_sql() -> ColumnElement[int]:
+    """`homework.services.expected_entries` as SQL over the Assignment columns, so the
+    database can tell finished homework apart without sending every row to Python
+    (a test holds the two to the same answers)."""
+    days = _at_least(days_between(Assignment.due_date, Assignment.created_at), 1)
+    per_week = _at_least(func.coalesce(Assignment.times_per_week, 1), 1)
+    expected = case(
+        (Assignment.frequency == "daily", days),
+        (Assignment.frequency == "weekly", per_week * ((days + 6) // 7)),
+        else_=1,
+    )
+    return case((expected > MAX_EXPECTED_ENTRIES, MAX_EXPECTED_ENTRIES), else_=expected)
+
+
+def _unfinished() -> ColumnElement[bool]:
+    """Some assigned partner has fewer entries than the homework asks for."""
+    entries_so_far = (
+        select(func.count(Entry.id))
+        .where(
+            Entry.assignment_id == PartnerLink.assignment_id,
+            Entry.partner_id == PartnerLink.partner_id,
+        )
+        .scalar_subquery()
+    )
+    return (
+        select(PartnerLink.id)
+        .where(PartnerLink.assignment_id == Assignment.id, entries_so_far < expected_entries_sql())
+        .exists()
+    )
+
+
+def _open_homework_filter(counselor: Counselor, today: date) -> list:
+    """Homework still waiting for a partner, due from OVERDUE_WINDOW_DAYS ago to a week ahead.
+    Homework every assigned partner has finished is left out: nothing to chase."""
+    return [
+        Couple.counselor_id == counselor.id,
+        Couple.status == "active",
+        Assignment.status == "active",
+        Assignment.reviewed_at.is_(None),
+        Assignment.due_date >= today - timedelta(days=OVERDUE_WINDOW_DAYS),
+        Assignment.due_date <= today + timedelta(days=6),
+        _unfinished(),
+    ]
+
+
+def _homework_counts(counselor: Counselor, today: date) -> tuple[int, int]:
+    """(due this week, overdue), counted in the database."""
+    due, overdue = db.session.execute(
+        select(
+            func.coalesce(func.sum(case((Assignment.due_date >= today, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((Assignment.due_date < today, 1), else_=0)), 0),
+        )
+        .select_from(Assignment)
+        .join(Couple)
+        .where(*_open_homework_filter(counselor, today))
+    ).one()
+    return int(due), int(overdue)
+
+
+def _open_rows(counselor: Counselor, today: date, kind: str, limit: int | None) -> list:
+    """The first `limit` lines of "Overdue" or "Due this week" (kind: 'overdue' | 'due'),
+    soonest due first, as narrow rows (no snapshot)."""
+    in_list = Assignment.due_date >= today if kind == "due" else Assignment.due_date < today
+    return db.session.execute(
         select(
             Assignment.id, Assignment.couple_id, Assignment.title, Assignment.due_date,
             Assignment.frequency, Assignment.times_per_week, Assignment.created_at,
         )
         .join(Couple)
-        .where(
-            Couple.counselor_id == counselor.id,
-            Couple.status == "active",
-            Assignment.status == "active",
-            Assignment.reviewed_at.is_(None),
-            Assignment.due_date >= today - timedelta(days=OVERDUE_WINDOW_DAYS),
-            Assignment.due_date <= week_end,
-        )
+        .where(*_open_homework_filter(counselor, today), in_list)
         .order_by(Assignment.due_date, Assignment.id)
+        .limit(limit)
     ).all()
-    progress = assignment_progress(open_homework)
 
+
+def _due_items(rows: list, progress: dict, partners: dict) -> list[DueItem]:
+    items = []
+    for row in rows:
+        by_partner = progress.get(row.id, {})
+        items.append(
+            DueItem(
+                assignment_id=row.id, couple_id=row.couple_id,
+                couple_name=_couple_name(partners.get(row.couple_id, ())),
+                title=row.title, due_date=row.due_date,
+                partners=[
+                    (_first_name(name), by_partner[partner_id])
+                    for partner_id, name in partners.get(row.couple_id, ())
+                    if partner_id in by_partner
+                ],
+            )
+        )
+    return items
+
+
+def _couple_name(partners: Iterable[tuple[int, str]]) -> str:
+    return " & ".join(name for _id, name in partners)
+
+
+def _new_rows(counselor: Counselor) -> list:
+    """(couple id, new entries) for each couple with entries the counselor has not seen,
+    most first."""
     # Through the partner who wrote each entry (always one of the assignment's couple): the
     # counselor's couples' partners, a few hundred, each probe the unseen entries' index. Via
     # the assignments it was one probe per assignment ever given, which grew with the years.
-    new_counts = db.session.execute(
-        select(Partner.couple_id, func.count(Entry.id))
+    return db.session.execute(
+        select(Partner.couple_id, func.count(Entry.id).label("n"))
         .select_from(Entry)
         .join(Partner, Entry.partner_id == Partner.id)
         .join(Couple, Partner.couple_id == Couple.id)
         .where(*_new_entry_filter(counselor))
         .group_by(Partner.couple_id)
+        .order_by(func.count(Entry.id).desc(), Partner.couple_id)
     ).all()
 
+
+def _feed_rows(counselor: Counselor) -> tuple[list, dict[int, list]]:
+    """The latest entries of the counselor's couples, and the prompts of their homework."""
     # The feed walks the entries' created_at index backwards from now and keeps the
     # counselor's own: the EXISTS keeps SQLite from starting at all of the counselor's
     # couples (every entry they ever had) and sorting them.
@@ -153,7 +260,7 @@ def build_dashboard(counselor: Counselor, today: date) -> Dashboard:
     feed = db.session.execute(
         select(
             Entry.id, Entry.assignment_id, Entry.created_at, Entry.seen_at, Entry.completion_note,
-            (Entry.private_note != "").label("has_private_note"),
+            Entry.answers, (Entry.private_note != "").label("has_private_note"),
             Assignment.couple_id, Assignment.title, Partner.display_name,
         )
         .select_from(Entry)
@@ -165,51 +272,77 @@ def build_dashboard(counselor: Counselor, today: date) -> Dashboard:
         .order_by(Entry.created_at.desc(), Entry.id.desc())
         .limit(FEED_SIZE)
     ).all()
+    # The prompts once per assignment: a feed of 20 entries is often a few assignments.
+    prompts: dict[int, list] = {}
+    if feed:
+        for assignment_id, snapshot in db.session.execute(
+            select(Assignment.id, Assignment.snapshot).where(
+                Assignment.id.in_({row.assignment_id for row in feed})
+            )
+        ):
+            prompts[assignment_id] = parse_prompts((snapshot or {}).get("prompts", []))
+    return feed, prompts
 
-    partners = _partners_of(
-        [row.couple_id for row in open_homework]
-        + [couple_id for couple_id, _n in new_counts]
-        + [row.couple_id for row in feed]
-    )
 
-    # Names once per couple, not once per row: a caseload has a few hundred open rows.
-    names = {cid: " & ".join(name for _id, name in ps) for cid, ps in partners.items()}
-    firsts = {cid: [(pid, _first_name(name)) for pid, name in ps] for cid, ps in partners.items()}
-
-    def couple_name(couple_id: int) -> str:
-        return names.get(couple_id, "")
-
-    for row in open_homework:
-        by_partner = progress.get(row.id, {})
-        item = DueItem(
-            assignment_id=row.id, couple_id=row.couple_id, couple_name=couple_name(row.couple_id),
-            title=row.title, due_date=row.due_date,
-            partners=[
-                (first, by_partner[partner_id])
-                for partner_id, first in firsts.get(row.couple_id, ())
-                if partner_id in by_partner
-            ],
-        )
-        if row.due_date >= today:
-            board.due_this_week.append(item)
-        elif any(p.status != "completed" for p in by_partner.values()):
-            board.overdue.append(item)
-
-    board.new_by_couple = sorted(
-        (NewByCouple(couple_id, couple_name(couple_id), n) for couple_id, n in new_counts),
-        key=lambda item: (-item.count, item.couple_name),
-    )
-    board.recent = [
+def _feed_items(feed: list, prompts: dict[int, list], partners: dict) -> list[FeedItem]:
+    return [
         FeedItem(
             id=row.id, assignment_id=row.assignment_id, couple_id=row.couple_id,
-            couple_name=couple_name(row.couple_id),
+            couple_name=_couple_name(partners.get(row.couple_id, ())),
             partner_name=row.display_name, title=row.title, created_at=row.created_at,
             seen_at=row.seen_at, completion_note=row.completion_note,
             has_private_note=bool(row.has_private_note),
+            answers=readable_answers(prompts.get(row.assignment_id, []), row.answers or {}),
         )
         for row in feed
     ]
+
+
+def build_dashboard(counselor: Counselor, today: date) -> Dashboard:
+    """The home page: counts made in the database, and only the lines that are shown
+    (SHOWN of each list; the rest on their own pages). Nine statements whatever the size."""
+    board = Dashboard(seen_since=counselor.dashboard_seen_at)
+    board.active_couples = db.session.execute(
+        select(func.count())
+        .select_from(Couple)
+        .where(Couple.counselor_id == counselor.id, Couple.status == "active")
+    ).scalar_one()
+    board.due_count, board.overdue_count = _homework_counts(counselor, today)
+    overdue = _open_rows(counselor, today, "overdue", SHOWN)
+    due = _open_rows(counselor, today, "due", SHOWN)
+    progress = assignment_progress([*overdue, *due])
+    new_rows = _new_rows(counselor)
+    feed, prompts = _feed_rows(counselor)
+    partners = _partners_of(
+        [row.couple_id for row in (*overdue, *due, *feed)]
+        + [row.couple_id for row in new_rows[:SHOWN]]
+    )
+    board.overdue = _due_items(overdue, progress, partners)
+    board.due_this_week = _due_items(due, progress, partners)
+    board.new_couples = len(new_rows)
+    board.new_entries = sum(row.n for row in new_rows)
+    board.new_by_couple = [
+        NewByCouple(row.couple_id, _couple_name(partners.get(row.couple_id, ())), row.n)
+        for row in new_rows[:SHOWN]
+    ]
+    board.recent = _feed_items(feed, prompts, partners)
     return board
+
+
+def homework_list(counselor: Counselor, today: date, kind: str) -> list[DueItem]:
+    """Every line of "Overdue" or "Due this week", for its own page."""
+    rows = _open_rows(counselor, today, kind, None)
+    return _due_items(rows, assignment_progress(rows), _partners_of(r.couple_id for r in rows))
+
+
+def all_new_by_couple(counselor: Counselor) -> list[NewByCouple]:
+    """Every couple with new entries, for its own page."""
+    rows = _new_rows(counselor)
+    partners = _partners_of(row.couple_id for row in rows)
+    return [
+        NewByCouple(row.couple_id, _couple_name(partners.get(row.couple_id, ())), row.n)
+        for row in rows
+    ]
 
 
 def is_new(entry: FeedItem, counselor: Counselor) -> bool:

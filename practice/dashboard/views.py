@@ -1,8 +1,8 @@
-"""The counselor's home page."""
+"""The counselor's home page, and the whole of each of its lists on a page of its own."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from practice.dashboard import bp, services
@@ -14,15 +14,41 @@ from practice.timeutil import utcnow
 
 @bp.get("/")
 def index():
-    """What needs the counselor's attention today (each list cut short unless ?all=1)."""
+    """What needs the counselor's attention today: counts, and the first lines of each list."""
     board = services.build_dashboard(current_user, today_local())
     progress_flags = measure_services.dashboard_flags(current_user, today_local())
     return render_template(
-        "dashboard/index.html", board=board, active_couples=board.active_couples,
+        "dashboard/index.html", board=board, is_new=services.is_new,
         progress_flags=progress_flags,
-        is_new=services.is_new, show_all=request.args.get("all") == "1",
         shown=services.SHOWN, feed_days=services.FEED_WINDOW_DAYS,
     )
+
+
+@bp.get("/dashboard/overdue")
+def overdue():
+    """Every overdue homework a partner has not finished."""
+    items = services.homework_list(current_user, today_local(), "overdue")
+    return render_template(
+        "dashboard/homework_list.html", items=items, heading="Overdue",
+        nothing="Nothing overdue.",
+    )
+
+
+@bp.get("/dashboard/due")
+def due():
+    """Every homework due in the next seven days that a partner has not finished."""
+    items = services.homework_list(current_user, today_local(), "due")
+    return render_template(
+        "dashboard/homework_list.html", items=items, heading="Due this week",
+        nothing="No homework due in the next 7 days.",
+    )
+
+
+@bp.get("/dashboard/new")
+def new_entries():
+    """Every couple with entries the counselor has not seen yet."""
+    items = services.all_new_by_couple(current_user)
+    return render_template("dashboard/new_entries.html", items=items)
 
 
 @bp.post("/seen")

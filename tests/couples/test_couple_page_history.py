@@ -187,7 +187,8 @@ def test_dashboard_lists_ten_lines_and_all_on_request(app, signed_in, counselor)
     page = signed_in.get("/").get_data(as_text=True)
     assert len(re.findall(r">Dash\d\d Lee &amp;", page)) == SHOWN
     assert f"Show all {SHOWN + 2}" in page
-    everything = signed_in.get("/?all=1").get_data(as_text=True)
+    assert 'href="/dashboard/due"' in page
+    everything = signed_in.get("/dashboard/due").get_data(as_text=True)
     assert len(re.findall(r">Dash\d\d Lee &amp;", everything)) == SHOWN + 2
 
 

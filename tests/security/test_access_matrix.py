@@ -32,6 +32,9 @@ from tests.factories import (
 OWN_ENDPOINTS = {
     "dashboard.index",
     "dashboard.mark_seen",
+    "dashboard.overdue",
+    "dashboard.due",
+    "dashboard.new_entries",
     "auth.account",
     "auth.logout",
     "auth.keepalive",

@@ -44,6 +44,7 @@ from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
 from practice.exercises.models import Exercise
 from practice.extensions import db
+from practice.homework.finished import refresh_all_finished
 from practice.homework.models import Assignment, Entry, PartnerLink
 from practice.measures.models import MeasureRequest, MeasureResponse
 from practice.sessions.models import CounselingSession
@@ -447,6 +448,8 @@ def build(
                     measure_request_id=request_id,
                 )
     writer.flush()
+    # Bulk inserts bypass the entry service that keeps `finished_at`: decide it once for all.
+    refresh_all_finished(now)
     db.session.commit()
     _after_bulk_load()
     assert targets is not None

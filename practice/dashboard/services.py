@@ -12,16 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Integer, case, func, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import case, func, select
 
 from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
-from practice.extensions import db
 from practice.exercises.format import Answer, parse_prompts, readable_answers
-from practice.homework.models import Assignment, Entry, PartnerLink
-from practice.homework.progress import MAX_EXPECTED_ENTRIES, PartnerProgress, assignment_progress
+from practice.extensions import db
+from practice.homework.models import Assignment, Entry
+from practice.homework.progress import PartnerProgress, assignment_progress
 from practice.timeutil import utcnow
 
 FEED_SIZE = 20
@@ -109,60 +107,6 @@ def _first_name(display_name: str) -> str:
     return display_name.split()[0] if display_name.split() else display_name
 
 
-class days_between(FunctionElement):
-    """Whole days from a timestamp's date to a date (due date minus the day it was assigned)."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(days_between, "sqlite")
-def _days_between_sqlite(element, compiler, **kw):
-    later, earlier = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"CAST(julianday({later}) - julianday(date({earlier})) AS INTEGER)"
-
-
-@compiles(days_between, "postgresql")
-def _days_between_postgresql(element, compiler, **kw):
-    later, earlier = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"({later} - CAST({earlier} AS DATE))"
-
-
-def _at_least(value, floor: int):
-    return case((value < floor, floor), else_=value)
-
-
-def expected_entries_sql() -> ColumnElement[int]:
-    """`homework.services.expected_entries` as SQL over the Assignment columns, so the
-    database can tell finished homework apart without sending every row to Python
-    (a test holds the two to the same answers)."""
-    days = _at_least(days_between(Assignment.due_date, Assignment.created_at), 1)
-    per_week = _at_least(func.coalesce(Assignment.times_per_week, 1), 1)
-    expected = case(
-        (Assignment.frequency == "daily", days),
-        (Assignment.frequency == "weekly", per_week * ((days + 6) // 7)),
-        else_=1,
-    )
-    return case((expected > MAX_EXPECTED_ENTRIES, MAX_EXPECTED_ENTRIES), else_=expected)
-
-
-def _unfinished() -> ColumnElement[bool]:
-    """Some assigned partner has fewer entries than the homework asks for."""
-    entries_so_far = (
-        select(func.count(Entry.id))
-        .where(
-            Entry.assignment_id == PartnerLink.assignment_id,
-            Entry.partner_id == PartnerLink.partner_id,
-        )
-        .scalar_subquery()
-    )
-    return (
-        select(PartnerLink.id)
-        .where(PartnerLink.assignment_id == Assignment.id, entries_so_far < expected_entries_sql())
-        .exists()
-    )
-
-
 def _open_homework_filter(counselor: Counselor, today: date) -> list:
     """Homework still waiting for a partner, due from OVERDUE_WINDOW_DAYS ago to a week ahead.
     Homework every assigned partner has finished is left out: nothing to chase."""
@@ -173,7 +117,7 @@ def _open_homework_filter(counselor: Counselor, today: date) -> list:
         Assignment.reviewed_at.is_(None),
         Assignment.due_date >= today - timedelta(days=OVERDUE_WINDOW_DAYS),
         Assignment.due_date <= today + timedelta(days=6),
-        _unfinished(),
+        Assignment.finished_at.is_(None),
     ]
 
 

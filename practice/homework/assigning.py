@@ -15,6 +15,7 @@ from practice.couples.models import Couple, Partner
 from practice.exercises.models import Exercise
 from practice.extensions import db
 from practice.homework import links
+from practice.homework.finished import refresh_finished
 from practice.homework.models import Assignment, Entry, PartnerLink
 from practice.sessions.models import CounselingSession
 from practice.timeutil import utcnow
@@ -80,6 +81,8 @@ def create_assignment(
     db.session.flush()  # link ids feed the tokens
     for link in assignment.links:
         links.issue(link, secret_key, now)
+    if not assignment.links:
+        assignment.finished_at = now  # nobody to wait for (see homework.finished)
     return assignment
 
 
@@ -113,6 +116,8 @@ def update_assignment(assignment: Assignment, due_date: date, note: str, grace_d
     for link in assignment.links:
         if link.revoked_at is None:
             link.expires_at = links.expiry_for(due_date, grace_days)
+    db.session.flush()
+    refresh_finished([assignment.id])  # a later due date can ask for more entries
 
 
 def cancel_assignment(assignment: Assignment) -> None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import event
 
 from practice.extensions import db
+from practice.homework.finished import refresh_finished
 from practice.homework.models import Entry
 from practice.timeutil import utcnow
 from tests.factories import make_assignment, make_counselor, make_couple, make_exercise
@@ -21,6 +22,7 @@ def add_entry(assignment, partner, **fields) -> Entry:
                   **fields)
     db.session.add(entry)
     db.session.flush()
+    refresh_finished([assignment.id])  # as the entry service does
     return entry
 
 

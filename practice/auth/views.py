@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import available_timezones
 
 from flask import (
     abort,
@@ -358,7 +357,6 @@ def logout():
 def account():
     """The counselor's own settings: time zone and password."""
     settings_form = SettingsForm(prefix="settings", timezone=current_user.timezone)
-    settings_form.timezone.choices = sorted(available_timezones())
     password_form = PasswordChangeForm(prefix="password")
     if request.method == "POST" and "settings-timezone" in request.form:
         if settings_form.validate_on_submit():
@@ -393,7 +391,6 @@ def _account_page(status: int = 200, **forms):
     for name, make in blank.items():
         if name not in forms:
             forms[name] = make()
-    forms["settings_form"].timezone.choices = sorted(available_timezones())
     page = render_template(
         "auth/account.html",
         recovery_codes_left=(

@@ -83,3 +83,40 @@ def test_typing_a_remark_ticks_reviewed(live_server, desktop):
     reviewed.uncheck()
     page.get_by_label("Your remarks").fill("Lovely effort, keep going")
     expect(reviewed).not_to_be_checked()
+
+
+def seed_admin() -> None:
+    make_counselor(email=ADMIN, name="Dr. Maya Rivera", is_admin=True)
+
+
+@pytest.mark.parametrize("browser_zone", ["Asia/Kolkata", "Europe/Kyiv"])
+def test_the_browsers_time_zone_comes_first(live_server, browser, browser_zone):
+    live_server.seed(seed_admin)
+    context = browser.new_context(base_url=live_server.url, timezone_id=browser_zone)
+    try:
+        page = context.new_page()
+        sign_in(page, ADMIN)
+        page.goto("/account")
+        first_group = page.locator("#settings-timezone optgroup").first
+        expect(first_group).to_have_attribute("label", "Your browser's time zone")
+        first = first_group.locator("option")
+        expect(first).to_have_count(1)
+        expect(first).to_have_attribute("value", browser_zone)
+        # Moved, not copied: the zone is listed once.
+        assert page.locator(f'#settings-timezone option[value="{browser_zone}"]').count() == 1
+    finally:
+        context.close()
+
+
+def test_without_javascript_the_picker_is_the_grouped_list(live_server, browser):
+    live_server.seed(seed_admin)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in(page, ADMIN)
+        page.goto("/account")
+        expect(page.locator("#settings-timezone optgroup").first).to_have_attribute(
+            "label", "Universal"
+        )
+    finally:
+        context.close()

@@ -11,8 +11,8 @@ from practice.audit import services as audit
 from practice.couples.services import own_couple
 from practice.exercises.format import readable_answers
 from practice.extensions import db
-from practice.formatting import day, today_local
-from practice.homework import assigning, bp, links, read
+from practice.formatting import day, local, today_local
+from practice.homework import assigning, bp, due_dates, links, read
 from practice.homework.forms import AssignForm, AssignmentEditForm, ReviewForm
 from practice.homework.links import partner_address
 from practice.params import MAX_PAGE, query_id, query_int
@@ -40,7 +40,8 @@ def homework_helpers():
 
 @bp.route("/couples/<int:couple_id>/homework/new", methods=["GET", "POST"])
 def new(couple_id: int):
-    """Assign an exercise to a couple (preselected with ?exercise=<slug> or ?session=<id>)."""
+    """Assign one or several exercises to a couple (preselected with ?exercise=<slug>, which
+    may repeat, or ?session=<id>), with a preview of each beside the form."""
     from practice.mail.tasks import queue_delivery
     from practice.reminders import services as reminder_services
 
@@ -53,58 +54,75 @@ def new(couple_id: int):
     # The practice's reminder defaults preset the form (and stand in when a post lacks them).
     form = AssignForm(**reminder_services.assign_defaults())
     # Plain {value: label} dicts: WTForms 3.3 deprecates tuple choices.
-    form.exercise.choices = {"": "Choose an exercise…"} | {e.slug: e.title for e in exercises}
+    form.exercises.choices = {e.slug: e.title for e in exercises}
     form.partners.choices = {"both": "Both partners"} | {
         str(p.id): f"Only {p.display_name}" for p in couple.partners
     }
     form.session_id.choices = {None: "Not tied to a session"} | {
         s.id: day(s.starts_at) for s in sessions
     }
+    appointment = due_dates.next_appointment(couple.id, utcnow())
+    appointment_day = local(appointment).date() if appointment is not None else None
     if request.method == "GET":
-        form.exercise.data = request.args.get("exercise", "")
+        known = {e.slug for e in exercises}
+        asked = request.args.getlist("exercise") + request.args.getlist("exercises")
+        form.exercises.data = [slug for slug in asked[:20] if slug in known]
         form.session_id.data = query_id("session")
         if form.session_id.data not in {s.id for s in sessions}:
             form.session_id.data = None
-    if form.validate_on_submit():
-        exercise = next((e for e in exercises if e.slug == form.exercise.data), None)
+        form.due_date.data = due_dates.suggested_due_date(appointment_day, today_local())
+    if request.method == "POST" and "preview" in request.form:
+        pass  # "Show previews" without a script: the same form back, nothing saved
+    elif form.validate_on_submit():
+        chosen_exercises = [e for e in exercises if e.slug in set(form.exercises.data)]
         chosen = [
             p for p in couple.partners if form.partners.data in ("both", str(p.id))
         ]
-        if exercise is None:
-            form.exercise.errors.append("Choose an exercise from the list.")
+        if not chosen_exercises:
+            form.exercises.errors.append("Choose an exercise from the list.")
         elif not chosen:
             form.partners.errors.append("Choose who does the exercise.")
         else:
-            assignment = assigning.create_assignment(
-                couple=couple,
-                exercise=exercise,
-                partners=chosen,
-                due_date=form.due_date.data,
-                frequency=form.frequency.data,
-                times_per_week=form.times_per_week.data,
-                note=(form.note.data or "").strip(),
-                session_id=form.session_id.data,
-                secret_key=_secret(),
-                grace_days=_grace(),
-            )
-            emails = reminder_services.after_assigning(
-                assignment.id, chosen, rule=form.reminder_rule.data,
-                hour=form.reminder_hour.data, email_links=form.email_links.data,
-                config=current_app.config, now=utcnow(),
-            )
-            _record("homework.assign", assignment)
+            assignments, emails = [], []
+            for exercise in chosen_exercises:
+                assignment = assigning.create_assignment(
+                    couple=couple,
+                    exercise=exercise,
+                    partners=chosen,
+                    due_date=form.due_date.data,
+                    frequency=form.frequency.data,
+                    times_per_week=form.times_per_week.data,
+                    note=(form.note.data or "").strip(),
+                    session_id=form.session_id.data,
+                    secret_key=_secret(),
+                    grace_days=_grace(),
+                )
+                emails += reminder_services.after_assigning(
+                    assignment.id, chosen, rule=form.reminder_rule.data,
+                    hour=form.reminder_hour.data, email_links=form.email_links.data,
+                    config=current_app.config, now=utcnow(),
+                )
+                _record("homework.assign", assignment)
+                assignments.append(assignment)
             db.session.commit()
             queue_delivery(emails)
+            titles = ", ".join(f"\u201c{a.title}\u201d" for a in assignments)
+            done = (
+                f"{titles} assigned. " if len(assignments) == 1
+                else f"{len(assignments)} exercises assigned: {titles}. "
+            )
             flash(
-                f"\u201c{assignment.title}\u201d assigned. "
+                done
                 + ("Their links are on their way by email; you can also copy or print them "
                    "below." if emails else "Copy or print each partner's link below."),
                 "success",
             )
-            return redirect(_couple_anchor(assignment))
+            return redirect(_couple_anchor(assignments[0]))
     return render_template(
         "homework/new.html", form=form, couple=couple,
         email_unavailable=reminder_services.email_unavailable(current_app.config),
+        exercises=exercises, previews={e.slug: e.snapshot() for e in exercises},
+        appointment_day=appointment_day,
     )
 
 

@@ -63,7 +63,7 @@ def day(app, signed_in, counselor):
     response = c.post("/library/new", data=exercise_form(EXERCISE_TITLE))
     slug = response.headers["Location"].rsplit("/", 1)[1]
     response = c.post(f"/couples/{couple_id}/homework/new", data={
-        "exercise": slug, "partners": "both", "frequency": "once", "times_per_week": "",
+        "exercises": slug, "partners": "both", "frequency": "once", "times_per_week": "",
         "due_date": (utcnow().date() + timedelta(days=7)).isoformat(),
         "note": "Homework note only for them", "session_id": "None",
     })

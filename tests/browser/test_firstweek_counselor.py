@@ -120,3 +120,38 @@ def test_without_javascript_the_picker_is_the_grouped_list(live_server, browser)
         )
     finally:
         context.close()
+
+
+def seed_assigning() -> int:
+    from tests.factories import make_exercise
+
+    counselor = make_counselor(email=ADMIN, name="Dr. Maya Rivera", is_admin=True)
+    couple = make_couple(counselor, ("يوسف حداد", "נועה כהן"))
+    make_exercise(slug="gratitude-list", title="Gratitude list")
+    make_exercise(slug="daily-check-in", title="Daily check-in")
+    return couple.id
+
+
+def test_assigning_shows_times_a_week_only_when_it_applies_and_previews(live_server, phone):
+    couple_id = live_server.seed(seed_assigning)
+    page = phone
+    sign_in(page, ADMIN)
+    page.goto(f"/couples/{couple_id}/homework/new")
+    times = page.get_by_label("How many times a week")
+    expect(times).to_be_hidden()
+    page.get_by_label("Times a week", exact=True).check()
+    expect(times).to_be_visible()
+    page.get_by_label("Once", exact=True).check()
+    expect(times).to_be_hidden()
+    # The preview follows the ticks.
+    expect(page.get_by_role("region", name="Gratitude list")).to_be_hidden()
+    page.get_by_role("checkbox", name="Gratitude list").check()
+    page.get_by_role("checkbox", name="Daily check-in").check()
+    expect(page.get_by_role("region", name="Gratitude list")).to_be_visible()
+    expect(page.get_by_role("region", name="Daily check-in")).to_be_visible()
+    expect(page.get_by_role("button", name="Show previews of the chosen exercises")).to_be_hidden()
+    assert_page_structure(page)
+    screenshot(page, "assign homework several with preview")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Assign", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("2 exercises assigned")

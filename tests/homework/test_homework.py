@@ -38,7 +38,7 @@ def setup(app, counselor):
 
 
 def assign(client, couple_id, **extra):
-    data = {"exercise": "gratitude-list", "partners": "both",
+    data = {"exercises": "gratitude-list", "partners": "both",
             "due_date": (utcnow().date() + timedelta(days=7)).isoformat(),
             "frequency": "once", "times_per_week": "", "note": "Be kind 🌱", "session_id": "None"}
     data.update(extra)
@@ -94,7 +94,7 @@ def test_assign_one_partner_weekly_tied_to_a_session(app, signed_in, setup):
     form = signed_in.get(
         f"/couples/{setup['couple']}/homework/new?exercise=gratitude-list&session={session_id}"
     ).get_data(as_text=True)
-    assert '<option selected value="gratitude-list">' in form
+    assert 'value="gratitude-list" id="exercises-gratitude-list" checked' in form
     assert f'<option selected value="{session_id}">' in form
     response = assign(signed_in, setup["couple"], partners=str(setup["partners"][1]),
                       frequency="weekly", times_per_week="3", session_id=str(session_id))
@@ -112,8 +112,8 @@ def test_assign_one_partner_weekly_tied_to_a_session(app, signed_in, setup):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ({"exercise": ""}, "Choose an exercise."),
-        ({"exercise": "not-a-real-one"}, "Not a valid choice"),
+        ({"exercises": ""}, "Choose at least one exercise."),
+        ({"exercises": "not-a-real-one"}, "is not a valid choice"),
         ({"due_date": ""}, "Enter a due date"),
         ({"due_date": "2001-01-01"}, "Choose today or a later date."),
         ({"frequency": "weekly", "times_per_week": ""}, "Enter how many times a week"),
@@ -142,7 +142,7 @@ def test_retired_and_other_counselors_exercises_cannot_be_assigned(app, signed_i
         make_exercise(slug="old", retired_at=utcnow())
         db.session.commit()
     for slug in ("theirs", "old"):
-        assert assign(signed_in, setup["couple"], exercise=slug).status_code == 200
+        assert assign(signed_in, setup["couple"], exercises=slug).status_code == 200
     with app.app_context():
         assert count(Assignment) == 0
 
@@ -304,7 +304,7 @@ def test_other_counselor_gets_404_everywhere_and_nothing_changes(app, client, au
     for url in gets:
         assert client.get(url).status_code == 404, url
     for url in posts:
-        assert client.post(url, data={"exercise": "gratitude-list", "partners": "both",
+        assert client.post(url, data={"exercises": "gratitude-list", "partners": "both",
                                       "due_date": "2030-01-01", "frequency": "once",
                                       "remarks": "x", "note": "x"}).status_code == 404, url
     with app.app_context():

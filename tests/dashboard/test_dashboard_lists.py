@@ -15,7 +15,7 @@ from practice.dashboard import services as dashboard
 from practice.extensions import db
 from practice.homework.finished import expected_entries_sql, refresh_finished
 from practice.homework.models import Assignment, Entry
-from practice.homework.services import expected_entries
+from practice.homework.progress import expected_entries
 from tests.factories import make_assignment, make_couple, make_exercise
 
 _keys = itertools.count(1)
@@ -79,7 +79,7 @@ def test_a_later_due_date_can_unfinish_daily_homework(app, counselor):
             add_entry(assignment, partner)
         db.session.expire_all()
         assert db.session.get(Assignment, assignment.id).finished_at is not None
-        from practice.homework.services import update_assignment
+        from practice.homework.assigning import update_assignment
 
         update_assignment(assignment, date.today() + timedelta(days=5), "", 14)
         db.session.expire_all()
@@ -176,7 +176,7 @@ def test_recent_entries_show_the_answers_not_only_the_note(app, signed_in, couns
 
 
 def test_the_dashboard_runs_the_same_statements_however_large(app, signed_in, counselor):
-    from tests.test_dashboard import build_practice, count_statements
+    from tests.dashboard.test_dashboard import build_practice, count_statements
 
     with app.app_context():
         build_practice(counselor, 1)

@@ -1,7 +1,7 @@
 """assignment.finished_at: when every assigned partner finished, for the dashboard
 
-Revision ID: 0014_assignment_finished
-Revises: 0013_reminders
+Revision ID: 0016_assignment_finished
+Revises: 0015_record_exports
 Create Date: 2026-11-30 03:35:00
 
 The dashboard counted every open assignment's entries per partner on each visit to tell
@@ -14,8 +14,8 @@ rule do not change what this migration did).
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_assignment_finished"
-down_revision = "0013_reminders"
+revision = "0016_assignment_finished"
+down_revision = "0015_record_exports"
 branch_labels = None
 depends_on = None
 

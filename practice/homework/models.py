@@ -74,7 +74,7 @@ class Assignment(Model):
     reviewed_at: Mapped[datetime | None]
     review_remarks: Mapped[str] = mapped_column(Text, default="")
     # When every assigned partner had sent as many entries as it asks for; None while someone
-    # has not (practice.homework.finished keeps it, migration 0013; the dashboard reads it).
+    # has not (practice.homework.finished keeps it, migration 0016; the dashboard reads it).
     finished_at: Mapped[datetime | None]
 
     couple: Mapped[Couple] = relationship(back_populates="assignments")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from practice.extensions import db
 from practice.homework import links as legacy_links
@@ -157,26 +158,29 @@ def test_renewing_a_turned_off_link_makes_a_new_one(ctx):
 
 
 def _legacy_link(couple, partner, *, due_in_days: int = 7, status: str = "active"):
-    """A per-assignment link as the app made them before one link per partner."""
-    assignment = Assignment(
-        couple=couple,
-        exercise=make_exercise(),
-        title="Old homework",
-        snapshot={"prompts": []},
-        note="",
-        due_date=utcnow().date() + timedelta(days=due_in_days),
-        frequency="once",
-        status=status,
-    )
+    """A per-assignment link as the app made them before one link per partner.
+
+    The assignment is inserted with the columns it had then (a Core insert), so this also
+    works on a database migrated only that far (tests/partner/test_migration.py)."""
+    due_date = utcnow().date() + timedelta(days=due_in_days)
+    assignment_id = db.session.execute(
+        insert(Assignment.__table__)
+        .values(
+            couple_id=couple.id, exercise_id=make_exercise().id, title="Old homework",
+            snapshot={"prompts": []}, note="", due_date=due_date, frequency="once",
+            status=status, created_at=utcnow(), review_remarks="",
+        )
+        .returning(Assignment.__table__.c.id)
+    ).scalar_one()
     link = PartnerLink(
-        partner=partner, expires_at=legacy_links.expiry_for(assignment.due_date, GRACE)
+        assignment_id=assignment_id, partner=partner,
+        expires_at=legacy_links.expiry_for(due_date, GRACE),
     )
-    assignment.links.append(link)
-    db.session.add(assignment)
+    db.session.add(link)
     db.session.flush()
     token = legacy_links.issue(link, SECRET, utcnow())
     db.session.flush()
-    return assignment, link, token
+    return SimpleNamespace(id=assignment_id, due_date=due_date), link, token
 
 
 def test_an_old_per_assignment_link_opens_the_partners_home(ctx):

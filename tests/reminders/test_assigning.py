@@ -30,7 +30,7 @@ def _setup(app, counselor):
 
 def _assign(client, couple_id, **extra):
     data = {
-        "exercise": "gratitude-list",
+        "exercises": "gratitude-list",
         "partners": "both",
         "due_date": (utcnow().date() + timedelta(days=7)).isoformat(),
         "frequency": "once",

@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, ClassVar
 
-from practice.exercises.checks import CONTROL_CHARACTERS, Problems
+from practice.exercises.checks import CONTROL_CHARACTERS, Problems, kind_of
 from practice.forms import normalize_newlines
 
 # Longest text each field takes: the String columns' sizes, and sane bounds for the rest.
@@ -35,6 +36,9 @@ LIMITS = {
     "prompt_label": 300,
     "prompt_help": 500,
     "scale_label": 60,
+    "alias": 60,
+    "not_for": 1000,
+    "option": 160,
 }
 # How many items a list prompt asks for (seed files, the editor), and the most a partner may
 # write in answer ("Add another item"): asked for three, someone may well have a fourth.
@@ -46,6 +50,48 @@ SCALE_POINTS = ("1", "2", "3", "4", "5")
 I_PARTS = (("feel", "I feel"), ("when", "when"), ("because", "because"), ("need", "I need"))
 
 PROMPT_KEY = re.compile(r"^[a-z0-9_]+$")
+
+# Role pairings: an exercise's `roles`, and the two roles its prompts may belong to (the
+# first is the one the assignment names: the speaker, or the partner who was hurt).
+ROLE_KINDS = {
+    "speaker_listener": ("speaker", "listener"),
+    "hurt_repairing": ("hurt", "repairing"),
+}
+ROLES = {
+    "speaker": "Speaker",
+    "listener": "Listener",
+    "hurt": "Hurt partner",
+    "repairing": "Repairing partner",
+}
+# When a prompt is asked in homework that repeats ("every" when not said).
+PHASES = {
+    "start": "Once, at the start",
+    "every": "Every time",
+    "review": "In the end-of-week review",
+}
+# How often homework is done: an assignment's frequency, and an exercise's suggestion.
+SCHEDULES = {
+    "once": "Once",
+    "daily": "Daily",
+    "weekly": "Times a week",
+    "fortnightly": "Every other week",
+    "monthly": "Monthly",
+    "event": "When it happens",
+}
+# The feeling words offered for the "I feel" part of an "I" statement (free text allowed).
+FEELING_WORDS = (
+    "hurt", "lonely", "overlooked", "worried", "anxious", "sad", "frustrated", "angry",
+    "disappointed", "embarrassed", "overwhelmed", "tired", "scared", "confused", "jealous",
+    "calm", "relieved", "grateful", "hopeful", "loved", "proud", "happy", "close", "safe",
+)
+# How many aliases, checklist options and grid rows; a timer's and a sitting's minutes.
+ALIASES = (1, 12)
+CHOICES = (2, 12)
+GRID_ROWS = (2, 10)
+TIMER_MINUTES = (1, 120)
+SITTING_MINUTES = (1, 600)
+TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)
 
 
 def list_items_problem(value: object) -> str | None:
@@ -118,16 +164,31 @@ class Prompt:
     key: str
     label: str
     help: str = ""
+    # Only the partner in this role is asked ("" for both), and when: "start", "every" or
+    # "review" (see practice.exercises.placement).
+    role: str = ""
+    phase: str = "every"
 
     def describe(self) -> str:
         """The type in plain words, with its details."""
         return self.type_label
 
+    def placement(self) -> str:
+        """Who is asked and when, in plain words ("" for both partners, every time)."""
+        parts = [f"{ROLES.get(self.role, self.role)} only"] if self.role else []
+        if self.phase != "every":
+            parts.append(PHASES.get(self.phase, self.phase).lower())
+        return " \u00b7 ".join(parts)
+
     def to_json(self) -> dict[str, Any]:
-        """The stored shape (`help` only when there is one)."""
+        """The stored shape (`help`, `role` and `phase` only when they say something)."""
         data: dict[str, Any] = {"key": self.key, "type": self.type, "label": self.label}
         if self.help:
             data["help"] = self.help
+        if self.role:
+            data["role"] = self.role
+        if self.phase != "every":
+            data["phase"] = self.phase
         return data
 
     @classmethod
@@ -308,12 +369,264 @@ class YesNoPrompt(Prompt):
         return Answer(self.label, self.type, text="Yes" if value == "yes" else "No")
 
 
+def text_list(
+    check: Problems, raw: Mapping[str, Any], key: str, where: str, bounds: tuple[int, int],
+    limit: int,
+) -> list[str] | None:
+    """A list of short one-line texts (aliases, options, rows), or None after recording what
+    is wrong with it."""
+    low, high = bounds
+    place = f"{where}.{key}" if where else key
+    values = raw.get(key)
+    if values is None:
+        check.error(place, f"is missing (a list of {low} to {high} short texts)")
+        return None
+    if not isinstance(values, list):
+        check.error(place, f"must be a list of texts, not {kind_of(values)}")
+        return None
+    before = len(check.messages)
+    if not low <= len(values) <= high:
+        check.error(place, f"has {len(values)} entries; give from {low} to {high}")
+    cleaned = [
+        check.text({"v": value}, "v", f"{place}[{n}]", limit=limit, one_line=True)
+        for n, value in enumerate(values, start=1)
+    ]
+    seen: set[str] = set()
+    for n, value in enumerate(cleaned, start=1):
+        if value and value.casefold() in seen:
+            check.error(f"{place}[{n}]", f'"{value}" is given twice')
+        seen.add(value.casefold())
+    return cleaned if len(check.messages) == before else None
+
+
+def whole_number(
+    check: Problems, raw: Mapping[str, Any], key: str, where: str, bounds: tuple[int, int],
+    *, required: bool = True,
+) -> int | None:
+    low, high = bounds
+    place = f"{where}.{key}" if where else key
+    value = raw.get(key)
+    if value is None:
+        if required:
+            check.error(place, f"is missing (a whole number from {low} to {high})")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        check.error(place, f"must be a whole number from {low} to {high}")
+        return None
+    return value
+
+
+@dataclass(frozen=True)
+class ChecklistPrompt(Prompt):
+    """Tick any that apply. Stored: the ticked options' texts, in the prompt's order."""
+
+    type: ClassVar[str] = "checklist"
+    type_label: ClassVar[str] = "A checklist (tick any that apply)"
+    extra_keys: ClassVar[frozenset[str]] = frozenset({"options"})
+
+    options: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        return "Tick any of: " + "; ".join(self.options)
+
+    def to_json(self) -> dict[str, Any]:
+        return super().to_json() | {"options": list(self.options)}
+
+    @classmethod
+    def _read_extra(cls, raw: Mapping[str, Any], check: Problems, where: str) -> dict[str, Any]:
+        options = text_list(check, raw, "options", where, CHOICES, LIMITS["option"])
+        return {} if options is None else {"options": tuple(options)}
+
+    @classmethod
+    def _extra_from_json(cls, raw: Mapping[str, Any]) -> dict[str, Any]:
+        return {"options": tuple(str(o) for o in raw.get("options") or [])}
+
+    def blank(self) -> list[str]:
+        return []
+
+    def read_post(self, data: Any, name: str, add: str, remove: str) -> list[str]:
+        # The ticked boxes' values are the options' positions ("0", "2"), as posted.
+        getlist = getattr(data, "getlist", None)
+        values = getlist(f"a-{name}") if getlist else [data.get(f"a-{name}", "")]
+        return [str(v)[:4] for v in values if v][: len(self.options) + 1]
+
+    def check(self, value: list[str]) -> Checked:
+        if any(not v.isdigit() or int(v) >= len(self.options) for v in value):
+            return Checked(errors={"": "Choose from the list."})
+        ticked = {int(v) for v in value}
+        return Checked([o for i, o in enumerate(self.options) if i in ticked] or None)
+
+    def readable(self, value: Any) -> Answer:
+        if not isinstance(value, list):
+            return super().readable(value)
+        return Answer(self.label, self.type, items=tuple(str(v) for v in value))
+
+
+@dataclass(frozen=True)
+class RatingGridPrompt(Prompt):
+    """Each row rated 1 to 5. Stored: {row text: rating} for the rows rated."""
+
+    type: ClassVar[str] = "rating_grid"
+    type_label: ClassVar[str] = "A rating grid (each row from 1 to 5)"
+    extra_keys: ClassVar[frozenset[str]] = frozenset({"rows", "low", "high"})
+
+    rows: tuple[str, ...] = ()
+    low: str = ""
+    high: str = ""
+
+    def describe(self) -> str:
+        return (f"Rate each from \u201c{self.low}\u201d (1) to \u201c{self.high}\u201d (5): "
+                + "; ".join(self.rows))
+
+    def to_json(self) -> dict[str, Any]:
+        return super().to_json() | {"rows": list(self.rows), "low": self.low, "high": self.high}
+
+    @classmethod
+    def _read_extra(cls, raw: Mapping[str, Any], check: Problems, where: str) -> dict[str, Any]:
+        ends = ScalePrompt._read_extra(raw, check, where)
+        rows = text_list(check, raw, "rows", where, GRID_ROWS, LIMITS["option"])
+        if rows is None or not all(ends.values()):
+            return {}
+        return {"rows": tuple(rows), **ends}
+
+    @classmethod
+    def _extra_from_json(cls, raw: Mapping[str, Any]) -> dict[str, Any]:
+        return {"rows": tuple(str(r) for r in raw.get("rows") or []),
+                **ScalePrompt._extra_from_json(raw)}
+
+    def blank(self) -> dict[str, str]:
+        return {}
+
+    def read_post(self, data: Any, name: str, add: str, remove: str) -> dict[str, str]:
+        return {str(i): str(data.get(f"a-{name}-{i}") or "")[:2] for i in range(len(self.rows))}
+
+    def check(self, value: dict[str, str]) -> Checked:
+        errors = {
+            f"-{i}": "Choose a number from 1 to 5."
+            for i, rating in value.items() if rating and rating not in SCALE_POINTS
+        }
+        if errors:
+            return Checked(errors=errors)
+        rated = {
+            self.rows[int(i)]: int(rating)
+            for i, rating in value.items()
+            if rating and i.isdigit() and int(i) < len(self.rows)
+        }
+        return Checked(rated or None)
+
+    def readable(self, value: Any) -> Answer:
+        if not isinstance(value, dict):
+            return super().readable(value)
+        rows = [row for row in self.rows if row in value]
+        rows += [row for row in value if row not in rows]  # a row since renamed: still shown
+        ends = f" (1 = {self.low}, 5 = {self.high})" if self.low or self.high else ""
+        return Answer(self.label + ends, self.type,
+                      items=tuple(f"{row}: {value[row]} of 5" for row in rows))
+
+
+@dataclass(frozen=True)
+class TimerPrompt(Prompt):
+    """A timed turn, break or device-free block. Stored: "done" when the partner ticks it."""
+
+    type: ClassVar[str] = "timer"
+    type_label: ClassVar[str] = "A timer for a timed turn or break"
+    extra_keys: ClassVar[frozenset[str]] = frozenset({"minutes"})
+
+    minutes: int = 5
+
+    def describe(self) -> str:
+        return f"A {self.minutes}-minute timer"
+
+    def plain_text(self) -> str:
+        """The timer in words: the whole of it without JavaScript, and on paper."""
+        return f"Set a timer for {self.minutes} minute{'s' if self.minutes != 1 else ''}."
+
+    def to_json(self) -> dict[str, Any]:
+        return super().to_json() | {"minutes": self.minutes}
+
+    @classmethod
+    def _read_extra(cls, raw: Mapping[str, Any], check: Problems, where: str) -> dict[str, Any]:
+        minutes = whole_number(check, raw, "minutes", where, TIMER_MINUTES)
+        return {} if minutes is None else {"minutes": minutes}
+
+    @classmethod
+    def _extra_from_json(cls, raw: Mapping[str, Any]) -> dict[str, Any]:
+        return {"minutes": min(max(_int(raw.get("minutes"), 5), 1), TIMER_MINUTES[1])}
+
+    def read_post(self, data: Any, name: str, add: str, remove: str) -> str:
+        return str(data.get(f"a-{name}") or "")[:10]
+
+    def check(self, value: str) -> Checked:
+        if value and value != "done":
+            return Checked(errors={"": "Tick the box, or leave it empty."})
+        return Checked("done" if value else None)
+
+    def readable(self, value: Any) -> Answer:
+        return Answer(self.label, self.type, text="Done")
+
+
+@dataclass(frozen=True)
+class DateTimePrompt(Prompt):
+    """A date and an optional time. Stored: {"date": "YYYY-MM-DD", "time"?: "HH:MM"}."""
+
+    type: ClassVar[str] = "date_time"
+    type_label: ClassVar[str] = "A date and time"
+
+    def blank(self) -> dict[str, str]:
+        return {"date": "", "time": ""}
+
+    def read_post(self, data: Any, name: str, add: str, remove: str) -> dict[str, str]:
+        return {part: str(data.get(f"a-{name}-{part}") or "").strip()[:10]
+                for part in ("date", "time")}
+
+    def check(self, value: dict[str, str]) -> Checked:
+        day, time = value.get("date", ""), value.get("time", "")
+        errors = {}
+        parsed = _date(day)
+        if day and parsed is None:
+            errors["-date"] = "Enter a date like 2026-12-31."
+        elif parsed and not EARLIEST_DATE <= parsed <= LATEST_DATE:
+            errors["-date"] = "Enter a date between 2000 and 2100."
+        if time and not TIME_OF_DAY.match(time):
+            errors["-time"] = "Enter a time like 19:30."
+        elif time and not day:
+            errors["-date"] = "Add the date for this time."
+        if errors:
+            return Checked(errors=errors)
+        if not day:
+            return Checked()
+        return Checked({"date": day, "time": time} if time else {"date": day})
+
+    def readable(self, value: Any) -> Answer:
+        if not isinstance(value, dict):
+            return super().readable(value)
+        return Answer(self.label, self.type, text=when_text(value))
+
+
+def when_text(value: Mapping[str, str]) -> str:
+    """"Thursday 3 December 2026 at 19:30" (the date as given when it cannot be read)."""
+    parsed = _date(value.get("date", ""))
+    text = f"{parsed:%A} {parsed.day} {parsed:%B %Y}" if parsed else str(value.get("date", ""))
+    return f"{text} at {value['time']}" if value.get("time") else text
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+
+
 PROMPT_CLASSES: dict[str, type[Prompt]] = {
-    cls.type: cls for cls in (TextPrompt, ListPrompt, IStatementPrompt, ScalePrompt, YesNoPrompt)
+    cls.type: cls
+    for cls in (
+        TextPrompt, ListPrompt, IStatementPrompt, ScalePrompt, YesNoPrompt, ChecklistPrompt,
+        RatingGridPrompt, TimerPrompt, DateTimePrompt,
+    )
 }
 # Type → how it is named to counselors, in the order the editor offers them.
 PROMPT_TYPES = {kind: cls.type_label for kind, cls in PROMPT_CLASSES.items()}
-COMMON_PROMPT_KEYS = frozenset({"key", "type", "label", "help"})
+COMMON_PROMPT_KEYS = frozenset({"key", "type", "label", "help", "role", "phase"})
 
 
 def prompt_from_json(raw: Mapping[str, Any]) -> Prompt:
@@ -323,6 +636,8 @@ def prompt_from_json(raw: Mapping[str, Any]) -> Prompt:
         key=str(raw.get("key", "")),
         label=str(raw.get("label", "")),
         help=str(raw.get("help") or ""),
+        role=str(raw.get("role") or ""),
+        phase=str(raw.get("phase") or "every"),
         **cls._extra_from_json(raw),
     )
 
@@ -333,11 +648,12 @@ def parse_prompts(raw: Iterable[Mapping[str, Any]] | None) -> list[Prompt]:
 
 
 def read_prompts(
-    check: Problems, raw: Any, count: tuple[int, int]
+    check: Problems, raw: Any, count: tuple[int, int], roles: str | None = None
 ) -> list[Prompt]:
     """Prompts written by hand (a seed file, the editor's fields), every problem recorded in
     `check`: keys unique and well formed, known types, texts within LIMITS, each type's own
-    rules. `count` is how many prompts the source may have."""
+    rules, roles among the exercise's `roles` and known phases. `count` is how many prompts
+    the source may have."""
     low, high = count
     if raw is None:
         check.error("prompts", "is missing (add at least one [[prompts]] table)")
@@ -373,9 +689,35 @@ def read_prompts(
             continue
         check.unknown_keys(table, COMMON_PROMPT_KEYS | cls.extra_keys, where)
         extra = cls._read_extra(table, check, where)
+        placement = _read_placement(check, table, where, roles)
         if len(extra) == len(cls.extra_keys):
-            prompts.append(cls(key=key, label=label, help=help_text, **extra))
+            prompts.append(cls(key=key, label=label, help=help_text, **placement, **extra))
+    if roles in ROLE_KINDS:
+        for role in ROLE_KINDS[roles]:
+            if not any(p.role in ("", role) for p in prompts):
+                check.error("prompts", f'no prompt is asked of the "{role}"')
     return prompts
+
+
+def _read_placement(
+    check: Problems, table: Mapping[str, Any], where: str, roles: str | None
+) -> dict[str, str]:
+    """A prompt's `role` (one of the exercise's roles) and `phase`, checked."""
+    placement: dict[str, str] = {}
+    role = check.text(table, "role", f"{where}.role", limit=20, required=False, one_line=True)
+    if role and roles not in ROLE_KINDS:
+        check.error(f"{where}.role", "needs the exercise's roles set first (roles = "
+                    + " or ".join(f'"{kind}"' for kind in ROLE_KINDS) + ")")
+    elif role and role not in ROLE_KINDS[roles]:
+        check.error(f"{where}.role", f'"{role}" is not one of: {", ".join(ROLE_KINDS[roles])}')
+    elif role:
+        placement["role"] = role
+    phase = check.text(table, "phase", f"{where}.phase", limit=20, required=False, one_line=True)
+    if phase and phase not in PHASES:
+        check.error(f"{where}.phase", f'"{phase}" is not one of: {", ".join(PHASES)}')
+    elif phase:
+        placement["phase"] = phase
+    return placement
 
 
 def readable_answers(prompts: Iterable[Prompt], answers: Mapping[str, Any]) -> list[Answer]:
@@ -412,6 +754,8 @@ class ExerciseContent:
     frequency: str
     duration: str
     sources: tuple[Source, ...]
+    # The exercise's role pairing (ROLE_KINDS), or None.
+    roles: str | None = None
 
     @classmethod
     def of(cls, exercise: Any) -> ExerciseContent:
@@ -434,6 +778,7 @@ class ExerciseContent:
                 Source(str(s.get("file", "")), str(s.get("title", "")))
                 for s in data.get("sources") or []
             ),
+            roles=data.get("roles") if data.get("roles") in ROLE_KINDS else None,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -448,12 +793,13 @@ class ExerciseContent:
             "frequency": self.frequency,
             "duration": self.duration,
             "sources": [{"file": s.file, "title": s.title} for s in self.sources],
+            "roles": self.roles,
         }
 
 
 _CONTENT_FIELDS = (
     "slug", "title", "category", "goal", "why", "steps", "prompts", "frequency", "duration",
-    "sources",
+    "sources", "roles",
 )
 
 

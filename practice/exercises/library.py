@@ -17,8 +17,18 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from practice.exercises.checks import Problems, kind_of
-from practice.exercises.format import LIMITS, read_prompts
-from practice.exercises.models import CATEGORIES, Exercise, build_search_text
+from practice.exercises.format import (
+    ALIASES,
+    LIMITS,
+    ROLE_KINDS,
+    SCHEDULES,
+    SITTING_MINUTES,
+    read_prompts,
+    text_list,
+    whole_number,
+)
+from practice.exercises.models import CATEGORIES, Exercise
+from practice.exercises.services import index_for_search
 from practice.exercises.sources import (
     SOURCES_FILE,
     SourcesFileError,
@@ -34,10 +44,10 @@ RESERVED_SLUGS = frozenset({"new"})
 
 TOP_LEVEL_KEYS = frozenset(
     {"slug", "title", "category", "goal", "why", "steps", "frequency", "duration", "prompts",
-     "sources"}
+     "sources", "aliases", "minutes", "not_for", "extra", "roles", "schedule"}
 )
 STEPS_RANGE = (3, 8)
-PROMPTS_RANGE = (1, 5)
+PROMPTS_RANGE = (1, 8)
 
 
 class SeedError(Exception):
@@ -101,11 +111,41 @@ def validate_exercise(
         check.error("category", f'"{category}" is not one of: {", ".join(CATEGORIES)}')
     cleaned["category"] = category
     cleaned["steps"] = _steps(check, data)
+    cleaned.update(_second_edition(check, data))
     cleaned["prompts"] = [
-        p.to_json() for p in read_prompts(check, data.get("prompts"), PROMPTS_RANGE)
+        p.to_json()
+        for p in read_prompts(check, data.get("prompts"), PROMPTS_RANGE, cleaned["roles"])
     ]
     cleaned["sources"] = _sources(check, data, sources)
     return cleaned, check.messages
+
+
+def _second_edition(check: Problems, data: dict[str, Any]) -> dict[str, Any]:
+    """The optional exercise-level fields: aliases, minutes, not_for, extra, roles, schedule."""
+    aliases = text_list(check, data, "aliases", "", ALIASES, LIMITS["alias"]) if (
+        "aliases" in data
+    ) else []
+    cleaned: dict[str, Any] = {
+        "aliases": aliases or [],
+        "minutes": whole_number(check, data, "minutes", "", SITTING_MINUTES, required=False),
+        "not_for": check.text(data, "not_for", "not_for", limit=LIMITS["not_for"],
+                              required=False),
+        "extra": False,
+        "roles": None,
+        "schedule": None,
+    }
+    if "extra" in data:
+        if isinstance(data["extra"], bool):
+            cleaned["extra"] = data["extra"]
+        else:
+            check.error("extra", f"must be true or false, not {kind_of(data['extra'])}")
+    for key, choices in (("roles", ROLE_KINDS), ("schedule", SCHEDULES)):
+        value = check.text(data, key, key, limit=20, required=False, one_line=True)
+        if value and value not in choices:
+            check.error(key, f'"{value}" is not one of: {", ".join(choices)}')
+        elif value:
+            cleaned[key] = value
+    return cleaned
 
 
 def _steps(check: Problems, data: dict[str, Any]) -> list[str]:
@@ -242,7 +282,7 @@ def sync_library(seed_dir: Path, source_dir: Path | None) -> SyncResult:
             result.updated.append(slug)
         for key, value in seed.fields.items():
             setattr(row, key, value)
-        row.search_text = build_search_text(row.title, row.goal, row.steps)
+        index_for_search(row)
         row.content_hash = seed.content_hash
         row.retired_at = None
         row.updated_at = now

@@ -20,11 +20,6 @@ CATEGORIES = {
     "reflection": "Reflection",
 }
 
-def build_search_text(title: str, goal: str, steps: list[str]) -> str:
-    """What library search matches against: title, goal and steps, lower-cased."""
-    return "\n".join([title, goal, *steps]).lower()
-
-
 class Exercise(Model):
     """A homework exercise. Built-in ones come from seed/ (counselor_id is NULL);
     a counselor's own have counselor_id set and are visible only to them."""
@@ -46,7 +41,20 @@ class Exercise(Model):
     duration: Mapped[str] = mapped_column(String(80), default="")
     # Each source: {"file": "000_….txt", "title": "…"}
     sources: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
-    # Lower-cased title + goal + steps, so library search is one indexed-column LIKE.
+    # The names clinicians use for it ("I-messages", "time-out"), searched with the title.
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A typical sitting in minutes, for the library's length filter (None: not known).
+    minutes: Mapped[int | None]
+    # For the counselor only: when not to assign it (shown on the library and assign pages).
+    not_for: Mapped[str] = mapped_column(Text, default="")
+    # An optional extra: listed after the rest of the library.
+    extra: Mapped[bool] = mapped_column(default=False)
+    # Who does what: "speaker_listener" or "hurt_repairing" (format.ROLE_KINDS), or None.
+    roles: Mapped[str | None] = mapped_column(String(20))
+    # The schedule an assignment starts from (format.SCHEDULES), or None.
+    schedule: Mapped[str | None] = mapped_column(String(16))
+    # Search keys (search.normalize): names are title + aliases, text is goal + why + steps.
+    search_names: Mapped[str] = mapped_column(Text, default="")
     search_text: Mapped[str] = mapped_column(Text, default="")
     # Hash of the seed file's content: re-seeding touches a row only when its file changed.
     content_hash: Mapped[str | None] = mapped_column(String(64))

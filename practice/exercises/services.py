@@ -10,15 +10,22 @@ from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, false, func, or_, select
 
 from practice.auth.models import Counselor
 from practice.exercises.format import LIMITS, PROMPT_KEY, Prompt, parse_prompts
-from practice.exercises.models import CATEGORIES, Exercise, build_search_text
+from practice.exercises.models import CATEGORIES, Exercise
+from practice.exercises.search import (
+    length_filter,
+    minutes_from_duration,
+    query_words,
+    search_filter,
+    search_keys,
+    search_rank,
+)
 from practice.extensions import db
 from practice.timeutil import utcnow
 
-MAX_SEARCH_WORDS = 8
 _SUFFIX_ALPHABET = string.ascii_lowercase + string.digits
 
 
@@ -53,28 +60,33 @@ def _visible(counselor: Counselor) -> Any:
     return or_(Exercise.counselor_id.is_(None), Exercise.counselor_id == counselor.id)
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def search_words(query: str) -> list[str]:
-    """The words of a search, lower-cased; every one of them must match."""
-    return query.lower().split()[:MAX_SEARCH_WORDS]
-
-
-def library_query(counselor: Counselor, *, search: str = "", category: str = "") -> Select:
-    """Built-in and the counselor's own exercises that are not retired, filtered."""
+def library_query(
+    counselor: Counselor, *, search: str = "", category: str = "", length: str = ""
+) -> Select:
+    """Built-in and the counselor's own exercises that are not retired, filtered and in the
+    order shown: name matches first, optional extras last, then by title."""
     query = select(Exercise).where(Exercise.retired_at.is_(None), _visible(counselor))
     if category in CATEGORIES:
         query = query.where(Exercise.category == category)
-    for word in search_words(search):
-        query = query.where(Exercise.search_text.like(f"%{_escape_like(word)}%", escape="\\"))
-    return query
+    by_length = length_filter(length)
+    if by_length is not None:
+        query = query.where(by_length)
+    words = query_words(search)
+    order = [Exercise.extra, Exercise.title, Exercise.id]
+    if search.strip() and not words:
+        # Only punctuation ("%", "-"): nothing to look for, so nothing matches.
+        query = query.where(false())
+    elif words:
+        query = query.where(search_filter(words))
+        order.insert(0, search_rank(words))
+    return query.order_by(*order)
 
 
-def list_library(counselor: Counselor, *, search: str = "", category: str = "") -> list[Exercise]:
-    query = library_query(counselor, search=search, category=category)
-    return list(db.session.execute(query.order_by(Exercise.title, Exercise.id)).scalars())
+def list_library(
+    counselor: Counselor, *, search: str = "", category: str = "", length: str = ""
+) -> list[Exercise]:
+    query = library_query(counselor, search=search, category=category, length=length)
+    return list(db.session.execute(query).scalars())
 
 
 def visible_exercise(counselor: Counselor, slug: str) -> Select[tuple[Exercise]]:
@@ -141,7 +153,15 @@ def _apply(exercise: Exercise, fields: ExerciseFields) -> None:
     values["prompts"] = [prompt.to_json() for prompt in _with_keys(fields.prompts)]
     for name, value in values.items():
         setattr(exercise, name, value)
-    exercise.search_text = build_search_text(fields.title, fields.goal, fields.steps)
+    exercise.minutes = minutes_from_duration(fields.duration)
+    index_for_search(exercise)
+
+
+def index_for_search(exercise: Exercise) -> None:
+    """Refresh the search keys from the exercise's own fields (after any edit or re-seed)."""
+    exercise.search_names, exercise.search_text = search_keys(
+        exercise.title, exercise.aliases or [], exercise.goal, exercise.why, exercise.steps
+    )
 
 
 def create_own(

@@ -28,6 +28,7 @@ from practice.exercises.format import PROMPT_TYPES, ExerciseContent, parse_promp
 from practice.exercises.forms import ExerciseForm, apply_editor_action, form_data
 from practice.exercises.handout import build_handout
 from practice.exercises.models import CATEGORIES, Exercise
+from practice.exercises.search import LENGTHS
 from practice.exercises.sources import display_titles, source_title
 from practice.extensions import db
 from practice.params import query_id, query_text
@@ -41,12 +42,19 @@ def index():
     category = request.args.get("category", "")
     if category not in CATEGORIES:
         category = ""
-    exercises = services.list_library(current_user, search=search, category=category)
+    length = request.args.get("length", "")
+    if length not in LENGTHS:
+        length = ""
+    exercises = services.list_library(
+        current_user, search=search, category=category, length=length
+    )
     return render_template(
         "exercises/index.html",
         exercises=exercises,
         search=search,
         category=category,
+        length=length,
+        lengths=LENGTHS,
         categories=CATEGORIES,
         counts=services.category_counts(current_user),
     )

@@ -39,7 +39,7 @@ def _rows() -> dict[str, tuple]:
     rows = db.session.execute(select(Exercise).order_by(Exercise.slug)).scalars()
     return {
         row.slug: (row.id, row.title, row.goal, row.why, row.steps, row.prompts, row.sources,
-                   row.search_text, row.content_hash, row.retired_at, row.updated_at)
+                   row.search_names, row.content_hash, row.retired_at, row.updated_at)
         for row in rows
     }
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from practice.exercises.models import SCHEDULES
 from practice.extensions import Model
 from practice.timeutil import utcnow
 
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
     from practice.couples.models import Couple, Partner
     from practice.exercises.models import Exercise
 
-FREQUENCIES = {"once": "Once", "daily": "Daily", "weekly": "Times a week"}
+# How often homework is done: one list with the exercises' suggested schedules.
+FREQUENCIES = SCHEDULES
 VISIBILITIES = {
     "counselor": "Only my counselor",
     "partner": "My partner and my counselor",
@@ -40,7 +42,10 @@ class Assignment(Model):
 
     __table_args__ = (
         CheckConstraint("status IN ('active', 'cancelled')", name="status"),
-        CheckConstraint("frequency IN ('once', 'daily', 'weekly')", name="frequency"),
+        CheckConstraint(
+            "frequency IN ('once', 'daily', 'weekly', 'fortnightly', 'monthly', 'event')",
+            name="frequency",
+        ),
         Index("ix_assignment_couple_due", "couple_id", "due_date"),
         # Open homework (the dashboard's due and overdue lists): partial, so the years of
         # reviewed homework are not even read (migration 0004).
@@ -68,6 +73,9 @@ class Assignment(Model):
     due_date: Mapped[date]
     frequency: Mapped[str] = mapped_column(String(16), default="once")
     times_per_week: Mapped[int | None]
+    # Who takes which role when the exercise has roles (exercises.placement.RolePlan):
+    # {"first": partner_id, "mode": "fixed" | "swap"}; None when it has none.
+    roles: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]

@@ -1,0 +1,96 @@
+"""Roles and phases: which of an exercise's prompts one partner is asked in one entry.
+
+A prompt may belong to a role (speaker or listener; the partner who was hurt or the one
+repairing) and to a phase (once at the start, every time, or in the end-of-week review).
+The assignment's role plan says who takes which role: fixed, or swapping with each entry.
+Everything here is a plain function of its arguments, so the partner page, the couple page
+and the tests share one answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from practice.exercises.models import ROLE_KINDS, ROLES
+
+# Repeating homework asks its review questions on the last days before the due date.
+REVIEW_WINDOW = timedelta(days=1)
+REPEATING = frozenset({"daily", "weekly", "fortnightly", "monthly"})
+ROLE_HINTS = {
+    "speaker": "You talk about what is on your mind; your partner listens and reflects back.",
+    "listener": "You listen fully, without fixing or defending, and then say back what you heard.",
+    "hurt": "You say how it affected you; your partner listens and takes responsibility.",
+    "repairing": "You listen, own your part without excuses, and work on repair.",
+}
+
+
+@dataclass(frozen=True)
+class RolePlan:
+    """Who takes which role: `first` takes the kind's first role (speaker, or the partner who
+    was hurt); with `swap`, partners change roles with each entry they write."""
+
+    first_partner_id: int
+    swap: bool = False
+
+    @classmethod
+    def from_json(cls, data: Any) -> RolePlan | None:
+        if not isinstance(data, dict) or not isinstance(data.get("first"), int):
+            return None
+        return cls(first_partner_id=data["first"], swap=data.get("mode") == "swap")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"first": self.first_partner_id, "mode": "swap" if self.swap else "fixed"}
+
+
+def role_for(
+    kind: str | None, plan: RolePlan | None, partner_id: int, earlier_entries: int
+) -> str | None:
+    """This partner's role for their next entry, or None when the exercise has no roles or
+    the assignment did not say (then every prompt is shown, each under its role's name)."""
+    if kind not in ROLE_KINDS or plan is None:
+        return None
+    first, second = ROLE_KINDS[kind]
+    takes_first = partner_id == plan.first_partner_id
+    if plan.swap and earlier_entries % 2 == 1:
+        takes_first = not takes_first
+    return first if takes_first else second
+
+
+def review_due(frequency: str, today: date, due_date: date, asked: bool = False) -> bool:
+    """Whether the end-of-week review questions are asked now: always for one-off homework,
+    on the last days before the due date for repeating and "when it happens" homework, or
+    earlier when the partner asks for them."""
+    if frequency not in REPEATING and frequency != "event":
+        return True
+    return asked or today >= due_date - REVIEW_WINDOW
+
+
+def prompts_for_entry(
+    prompts: list[dict[str, Any]],
+    *,
+    role: str | None,
+    first_entry: bool,
+    review: bool,
+) -> list[dict[str, Any]]:
+    """The prompts one entry asks, in their order."""
+    shown = []
+    for prompt in prompts:
+        if role is not None and prompt.get("role") not in (None, role):
+            continue
+        phase = prompt.get("phase", "every")
+        if phase == "start" and not first_entry:
+            continue
+        if phase == "review" and not review:
+            continue
+        shown.append(prompt)
+    return shown
+
+
+def has_phase(prompts: list[dict[str, Any]], phase: str) -> bool:
+    return any(prompt.get("phase", "every") == phase for prompt in prompts)
+
+
+def role_label(role: str | None) -> str:
+    return ROLES.get(role or "", "")

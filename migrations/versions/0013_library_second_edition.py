@@ -1,7 +1,7 @@
 """library second edition: aliases, length, when not to assign, extras, roles, schedule
 
-Revision ID: 0010_library_second_edition
-Revises: 0009_practice_settings
+Revision ID: 0013_library_second_edition
+Revises: 0012_password_reset
 Create Date: 2026-11-30 03:00:00
 
 Search gains a second key: `search_names` (title and aliases, normalized) is matched and
@@ -28,8 +28,8 @@ import unicodedata
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_library_second_edition"
-down_revision = "0009_practice_settings"
+revision = "0013_library_second_edition"
+down_revision = "0012_password_reset"
 branch_labels = None
 depends_on = None
 

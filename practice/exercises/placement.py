@@ -9,11 +9,12 @@ and the tests share one answer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from practice.exercises.models import ROLE_KINDS, ROLES
+from practice.exercises.format import ROLE_KINDS, ROLES, Prompt
 
 # Repeating homework asks its review questions on the last days before the due date.
 REVIEW_WINDOW = timedelta(days=1)
@@ -68,28 +69,20 @@ def review_due(frequency: str, today: date, due_date: date, asked: bool = False)
 
 
 def prompts_for_entry(
-    prompts: list[dict[str, Any]],
-    *,
-    role: str | None,
-    first_entry: bool,
-    review: bool,
-) -> list[dict[str, Any]]:
+    prompts: Sequence[Prompt], *, role: str | None, first_entry: bool, review: bool
+) -> list[Prompt]:
     """The prompts one entry asks, in their order."""
-    shown = []
-    for prompt in prompts:
-        if role is not None and prompt.get("role") not in (None, role):
-            continue
-        phase = prompt.get("phase", "every")
-        if phase == "start" and not first_entry:
-            continue
-        if phase == "review" and not review:
-            continue
-        shown.append(prompt)
-    return shown
+    return [
+        prompt
+        for prompt in prompts
+        if (role is None or prompt.role in ("", role))
+        and (prompt.phase != "start" or first_entry)
+        and (prompt.phase != "review" or review)
+    ]
 
 
-def has_phase(prompts: list[dict[str, Any]], phase: str) -> bool:
-    return any(prompt.get("phase", "every") == phase for prompt in prompts)
+def has_phase(prompts: Sequence[Prompt], phase: str) -> bool:
+    return any(prompt.phase == phase for prompt in prompts)
 
 
 def role_label(role: str | None) -> str:

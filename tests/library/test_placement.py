@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from practice.exercises.format import parse_prompts
 from practice.exercises.placement import (
     RolePlan,
     prompts_for_entry,
@@ -13,18 +14,18 @@ from practice.exercises.placement import (
     role_for,
 )
 
-PROMPTS = [
+PROMPTS = parse_prompts([
     {"key": "setup", "type": "text", "label": "Set up", "phase": "start"},
     {"key": "daily", "type": "text", "label": "Each day"},
     {"key": "spoke", "type": "text", "label": "Spoke", "role": "speaker"},
     {"key": "heard", "type": "text", "label": "Heard", "role": "listener"},
     {"key": "week", "type": "scale", "label": "Week", "phase": "review"},
-]
+])
 A, B = 11, 22
 
 
 def _keys(**kwargs) -> list[str]:
-    return [p["key"] for p in prompts_for_entry(PROMPTS, **kwargs)]
+    return [p.key for p in prompts_for_entry(PROMPTS, **kwargs)]
 
 
 def test_fixed_roles_stay_put():

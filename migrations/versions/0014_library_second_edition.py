@@ -1,7 +1,7 @@
 """library second edition: aliases, length, when not to assign, extras, roles, schedule
 
-Revision ID: 0013_library_second_edition
-Revises: 0012_password_reset
+Revision ID: 0014_library_second_edition
+Revises: 0013_reminders
 Create Date: 2026-11-30 03:00:00
 
 Search gains a second key: `search_names` (title and aliases, normalized) is matched and
@@ -28,8 +28,8 @@ import unicodedata
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_library_second_edition"
-down_revision = "0012_password_reset"
+revision = "0014_library_second_edition"
+down_revision = "0013_reminders"
 branch_labels = None
 depends_on = None
 

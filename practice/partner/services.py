@@ -267,3 +267,17 @@ def waiting_for_both(assignment_id: int, partner_id: int) -> int:
             .exists(),
         )
     ).scalar_one()
+
+
+def entry_plan_facts(assignment_id: int, partner_id: int) -> tuple[dict[str, Any] | None, int]:
+    """What decides which prompts the partner's next entry asks (exercises.placement): the
+    assignment's role plan and how many entries this partner wrote before. One statement."""
+    earlier = (
+        select(func.count(Entry.id))
+        .where(Entry.assignment_id == assignment_id, Entry.partner_id == partner_id)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(Assignment.roles, earlier).where(Assignment.id == assignment_id)
+    ).one_or_none()
+    return (row[0], row[1]) if row else (None, 0)

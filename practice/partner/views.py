@@ -10,12 +10,20 @@ import json
 import secrets
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 
 from flask import current_app, render_template, request, url_for
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from practice.audit import services as audit
-from practice.exercises.format import I_PARTS, ExerciseContent, readable_answers
+from practice.exercises import placement
+from practice.exercises.format import (
+    FEELING_WORDS,
+    I_PARTS,
+    ROLES,
+    ExerciseContent,
+    readable_answers,
+)
 from practice.extensions import csrf, db, limiter
 from practice.formatting import today_local
 from practice.forms import typed_fields
@@ -149,6 +157,35 @@ def _homework(token: str, found: partner_access.Access, assignment_id: int):
     return _entry_page(link, waiting, back_url=url_for("partner.home", token=token))
 
 
+def _placed(link: LiveLink) -> tuple[ExerciseContent, dict]:
+    """The exercise as this partner's next entry asks it: only their role's prompts, the
+    start questions once, the review questions at the end (exercises.placement); and what
+    the page says about it (their role, whether the review can be asked for now)."""
+    exercise = ExerciseContent.from_json(link.snapshot)
+    asked = request.values.get("review") == "1"
+    try:
+        plan_json, earlier = services.entry_plan_facts(link.assignment_id, link.partner_id)
+    except SQLAlchemyError:
+        # The database is gone mid-visit: ask everything, so whatever was typed is shown back.
+        db.session.rollback()
+        plan_json, earlier, asked = None, 0, True
+    role = placement.role_for(
+        exercise.roles, placement.RolePlan.from_json(plan_json), link.partner_id, earlier
+    )
+    review = placement.review_due(link.frequency, today_local(), link.due_date, asked)
+    shown = placement.prompts_for_entry(
+        exercise.prompts, role=role, first_entry=earlier == 0, review=review
+    )
+    return replace(exercise, prompts=tuple(shown)), {
+        "role": role,
+        "role_labels": ROLES,
+        "role_hints": placement.ROLE_HINTS,
+        "feeling_words_list": FEELING_WORDS,
+        "review_asked": asked and review,
+        "review_offered": not review and placement.has_phase(exercise.prompts, "review"),
+    }
+
+
 def _homework_of_legacy_link(token: str):
     """The page a per-homework link of before opens, for a partner without their one link."""
     link = services.find_live_link(token, utcnow(), with_waiting=request.method == "GET")
@@ -159,7 +196,7 @@ def _homework_of_legacy_link(token: str):
 
 def _entry_page(link: LiveLink, waiting: int, **extra):
     """One homework's page: GET shows it (and changes nothing), POST saves an entry."""
-    exercise = ExerciseContent.from_json(link.snapshot)
+    exercise, placed = _placed(link)
     prompts = exercise.prompts
     # Plain values, not ORM objects: after a failed save the session is rolled back, and the
     # page must still render from memory even if the database is gone.
@@ -175,6 +212,7 @@ def _entry_page(link: LiveLink, waiting: int, **extra):
         "i_parts": I_PARTS,
         "visibilities": VISIBILITIES,
         "today": today_local(),
+        **placed,
         **extra,
     }
     if request.method == "GET":
@@ -219,13 +257,20 @@ _KEY_SLOT = f"submission-key-slot-{secrets.token_hex(16)}"
 _form_cache_lock = threading.Lock()
 
 
+_PLACEMENT_CONTEXT = ("role", "role_labels", "feeling_words_list", "review_asked")
+
+
 def _blank_form_parts(assignment_id: int, context: dict) -> tuple[str, str]:
     """The blank entry form for this assignment, from the cache when rendered before, split
     around the submission key's slot: the page puts the key between the two halves, where
     Jinja escapes it like any other value."""
     snapshot = context["snapshot"]
+    # The role and the review flag change the form around the same prompts: part of the key.
     digest = hashlib.sha256(
-        json.dumps(snapshot.to_json(), sort_keys=True, default=str).encode()
+        json.dumps(
+            [snapshot.to_json(), context.get("role"), context.get("review_asked")],
+            sort_keys=True, default=str,
+        ).encode()
     ).hexdigest()
     key = (assignment_id, digest)
     cache: OrderedDict = current_app.extensions.setdefault("client_form_cache", OrderedDict())
@@ -239,6 +284,7 @@ def _blank_form_parts(assignment_id: int, context: dict) -> tuple[str, str]:
         before, _, after = render_template(
             "partner/_client_form.html", form=form, snapshot=snapshot,
             i_parts=context["i_parts"], visibilities=context["visibilities"],
+            **{name: context[name] for name in _PLACEMENT_CONTEXT},
         ).partition(_KEY_SLOT)
         html = (before, after)
         with _form_cache_lock:

@@ -18,7 +18,9 @@ def test_partners_with_old_links_get_one_link_and_old_links_open_their_home(app_
 
     app = create_app(app_config)
     with app.app_context():
-        upgrade(revision="0007_sealed_totp_secrets")
+        # The data is made with today's models, then the schema goes back to before 0008:
+        # rows made at an old revision would not fit models that have since grown columns.
+        upgrade()
         counselor = make_counselor()
         couple = make_couple(counselor)
         archived = make_couple(counselor, ("Cleo Ray", "Dev Patel"), status="archived")
@@ -31,6 +33,7 @@ def test_partners_with_old_links_get_one_link_and_old_links_open_their_home(app_
         db.session.commit()
         ids = {"ana": ana.id, "ben": ben.id, "cleo": archived.partners[0].id}
         db.session.remove()
+        downgrade(revision="0007_sealed_totp_secrets")
 
         upgrade()
 

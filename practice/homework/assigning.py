@@ -4,8 +4,9 @@ Everything here takes explicit arguments and never commits: the caller does."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
@@ -13,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
 from practice.exercises.models import Exercise
+from practice.exercises.placement import RolePlan
 from practice.extensions import db
 from practice.homework import links
 from practice.homework.finished import refresh_finished
@@ -57,8 +59,10 @@ def create_assignment(
     session_id: int | None,
     secret_key: str,
     grace_days: int,
+    roles: dict[str, Any] | None = None,
 ) -> Assignment:
-    """Assign a frozen copy of `exercise` and give each chosen partner a link (not committed)."""
+    """Assign a frozen copy of `exercise` and give each chosen partner a link (not committed).
+    `roles` is the role plan (exercises.placement.RolePlan) when the exercise has roles."""
     now = utcnow()
     assignment = Assignment(
         couple=couple,
@@ -70,6 +74,7 @@ def create_assignment(
         due_date=due_date,
         frequency=frequency,
         times_per_week=times_per_week if frequency == "weekly" else None,
+        roles=roles,
         status="active",
         created_at=now,
     )
@@ -161,3 +166,36 @@ def mark_entries_seen(entry_ids: list[int]) -> None:
         .values(seen_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+
+
+def role_choices(partners: Sequence[Partner]) -> dict[str, str]:
+    """The assign form's role choices: who takes the first role (the speaker, or the partner
+    who was hurt), fixed or swapping with each entry."""
+    choices = {"": "Not needed for this exercise"}
+    for partner in partners:
+        choices[f"swap:{partner.id}"] = f"{partner.display_name} speaks first; swap each time"
+    for partner in partners:
+        choices[f"fixed:{partner.id}"] = (
+            f"{partner.display_name} is always the speaker, or the partner who was hurt"
+        )
+    return choices
+
+
+def role_plan(
+    kind: str | None, choice: str, partners: Sequence[Partner]
+) -> tuple[dict[str, Any] | None, str | None]:
+    """(the role plan to store, or a message for the form) for an exercise's role kind."""
+    if kind is None:
+        return None, None
+    mode, _, partner_id = (choice or "").partition(":")
+    ids = {str(p.id): p.id for p in partners}
+    if not choice:
+        if kind == "hurt_repairing":
+            return None, "Say which partner was hurt: this exercise asks each partner differently."
+        # Speaker and listener not chosen: the first partner speaks first, then they swap.
+        mode, partner_id = "swap", str(partners[0].id) if partners else ""
+    if mode not in ("swap", "fixed") or partner_id not in ids:
+        return None, "Choose one of the listed options."
+    if kind == "hurt_repairing" and mode == "swap":
+        return None, "The partner who was hurt stays the same: choose who that is."
+    return RolePlan(first_partner_id=ids[partner_id], swap=mode == "swap").to_json(), None

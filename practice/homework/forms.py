@@ -76,6 +76,11 @@ class AssignForm(ReminderChoiceForm):  # + the reminder rule and "email the link
     session_id = SelectField(
         "Counseling session (optional)", coerce=_optional_int, validate_choice=False
     )
+    roles = RadioField(
+        "Roles", default="",
+        description="For exercises with roles: speaker and listener, or the partner who was "
+        "hurt and the one repairing. Each partner then sees only their own questions.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -42,12 +42,18 @@ def expected_entries(
     frequency: str, times_per_week: int | None, assigned_on: date, due_date: date
 ) -> int:
     """Entries that make an assignment complete: once → 1; daily → one per day from the day it
-    was assigned up to the due date; N a week → N for every started week. Capped."""
+    was assigned up to the due date; N a week → N for every started week; every other week
+    and monthly → one per started fortnight or month (30 days); "when it happens" → 1, the
+    review the due date marks (more entries are welcome, none is owed). Capped."""
     days = max((due_date - assigned_on).days, 1)
     if frequency == "daily":
         expected = days
     elif frequency == "weekly":
         expected = max(times_per_week or 1, 1) * math.ceil(days / 7)
+    elif frequency == "fortnightly":
+        expected = math.ceil(days / 14)
+    elif frequency == "monthly":
+        expected = math.ceil(days / 30)
     else:
         expected = 1
     return min(expected, MAX_EXPECTED_ENTRIES)

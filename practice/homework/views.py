@@ -61,12 +61,16 @@ def new(couple_id: int):
     form.session_id.choices = {None: "Not tied to a session"} | {
         s.id: day(s.starts_at) for s in sessions
     }
+    form.roles.choices = assigning.role_choices(couple.partners)
     appointment = due_dates.next_appointment(couple.id, utcnow())
     appointment_day = local(appointment).date() if appointment is not None else None
     if request.method == "GET":
         known = {e.slug for e in exercises}
         asked = request.args.getlist("exercise") + request.args.getlist("exercises")
         form.exercises.data = [slug for slug in asked[:20] if slug in known]
+        schedules = {e.schedule for e in exercises if e.slug in form.exercises.data}
+        if len(schedules) == 1 and None not in schedules:
+            form.frequency.data = schedules.pop()  # the exercise's own schedule
         form.session_id.data = query_id("session")
         if form.session_id.data not in {s.id for s in sessions}:
             form.session_id.data = None
@@ -78,10 +82,17 @@ def new(couple_id: int):
         chosen = [
             p for p in couple.partners if form.partners.data in ("both", str(p.id))
         ]
+        plans = {
+            e.slug: assigning.role_plan(e.roles, form.roles.data, couple.partners)
+            for e in chosen_exercises
+        }
+        roles_problem = next((problem for _, problem in plans.values() if problem), None)
         if not chosen_exercises:
             form.exercises.errors.append("Choose an exercise from the list.")
         elif not chosen:
             form.partners.errors.append("Choose who does the exercise.")
+        elif roles_problem:
+            form.roles.errors.append(roles_problem)
         else:
             assignments, emails = [], []
             for exercise in chosen_exercises:
@@ -96,6 +107,7 @@ def new(couple_id: int):
                     session_id=form.session_id.data,
                     secret_key=_secret(),
                     grace_days=_grace(),
+                    roles=plans[exercise.slug][0],
                 )
                 emails += reminder_services.after_assigning(
                     assignment.id, chosen, rule=form.reminder_rule.data,

@@ -11,12 +11,16 @@ from reportlab.lib.styles import ParagraphStyle
 from practice.exercises.format import (
     I_PARTS,
     SCALE_POINTS,
+    ChecklistPrompt,
+    DateTimePrompt,
     ExerciseContent,
     IStatementPrompt,
     ListPrompt,
     Prompt,
+    RatingGridPrompt,
     ScalePrompt,
     Source,
+    TimerPrompt,
     YesNoPrompt,
 )
 from practice.exercises.sources import source_title
@@ -67,6 +71,18 @@ def _answer_space(prompt: Prompt) -> list[Any]:
         return [paragraph(f"{prompt.low}\u2003{circles}\u2003{prompt.high}", _compact()["body"])]
     if isinstance(prompt, YesNoPrompt):
         return [paragraph("\u25cb Yes\u2003\u2003\u25cb No", _compact()["body"])]
+    if isinstance(prompt, ChecklistPrompt):
+        return [paragraph(f"\u25a1 {option}", _compact()["body"]) for option in prompt.options]
+    if isinstance(prompt, RatingGridPrompt):
+        circles = "\u2003".join(f"\u25cb {n}" for n in SCALE_POINTS)
+        story = [paragraph(f"1 = {prompt.low}, 5 = {prompt.high}", _compact()["small"])]
+        return story + [
+            paragraph(f"{row}\u2003{circles}", _compact()["body"]) for row in prompt.rows
+        ]
+    if isinstance(prompt, TimerPrompt):
+        return [paragraph(f"{prompt.plain_text()}\u2003\u25a1 Done", _compact()["body"])]
+    if isinstance(prompt, DateTimePrompt):
+        return [paragraph("Date: ____________\u2003Time: ________", _compact()["body"])]
     return _lines(_TEXT_LINES)
 
 
@@ -104,7 +120,8 @@ def build_handout(
     if exercise.prompts:
         story.append(heading("Your answers", 3))
     for prompt in exercise.prompts:
-        story.append(paragraph(prompt.label, style["label"]))
+        label = f"{prompt.label} ({prompt.placement()})" if prompt.placement() else prompt.label
+        story.append(paragraph(label, style["label"]))
         if prompt.help:
             story.append(paragraph(prompt.help, style["small"]))
         story += _answer_space(prompt)

@@ -291,3 +291,14 @@ def test_the_new_schedules_can_be_assigned_and_read(app, signed_in, couple_id, f
     assert response.status_code == 302
     page = signed_in.get(f"/couples/{couple_id}").get_data(as_text=True)
     assert label in page
+
+
+def test_the_library_page_and_handout_show_roles_phases_and_the_new_types(signed_in, library):
+    page = signed_in.get("/library/distance-signs-reflection").get_data(as_text=True)
+    assert "Rate each from “Not true” (1) to “Very true” (5)" in page
+    page = signed_in.get("/library/repair-trust").get_data(as_text=True)
+    assert "Hurt partner only" in page and "once, at the start" in page
+    pdf, _ = read_pdf(signed_in.get("/library/distance-signs-reflection/handout.pdf").data)
+    assert "We talk less and spend less time together" in pdf and "1 = Not true" in pdf
+    pdf, _ = read_pdf(signed_in.get("/library/active-listening/handout.pdf").data)
+    assert "Set a timer for 5 minutes." in pdf and "(Listener only)" in pdf

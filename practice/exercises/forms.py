@@ -10,10 +10,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from practice.exercises.format import (
+    CHOICES,
+    GRID_ROWS,
     LIMITS,
     LIST_ITEMS,
+    PHASES,
     PROMPT_CLASSES,
     PROMPT_TYPES,
+    ROLE_KINDS,
+    ROLES,
+    TIMER_MINUTES,
     Prompt,
     list_items_problem,
 )
@@ -52,6 +58,14 @@ class PromptForm(Form):
     items = StringField("How many items", filters=[strip], default="3")
     low = StringField("Label for 1", filters=[strip], default="Not at all")
     high = StringField("Label for 5", filters=[strip], default="Very much")
+    choices = TextAreaField(
+        "One per line", filters=[normalize_newlines],
+        description="The boxes to tick (a checklist) or the rows to rate (a rating grid).",
+    )
+    minutes = StringField("Minutes", filters=[strip], default="5")
+    role = SelectField("Who answers", choices={"": "Both partners"} | ROLES, default="",
+                       validate_choice=False)
+    phase = SelectField("When", choices=PHASES, default="every", validate_choice=False)
 
     @property
     def type_label(self) -> str:
@@ -70,6 +84,39 @@ class PromptForm(Form):
             low, high = LIST_ITEMS
             raise ValidationError(f"Enter a whole number from {low} to {high}.")
 
+    def validate_choices(self, field) -> None:
+        if self.type.data not in ("checklist", "rating_grid"):
+            return
+        low, high = CHOICES if self.type.data == "checklist" else GRID_ROWS
+        lines = self.choice_list()
+        if not low <= len(lines) <= high:
+            raise ValidationError(f"Write from {low} to {high} lines ({len(lines)} now).")
+        limit = LIMITS["option"]
+        for number, line in enumerate(lines, start=1):
+            if len(line) > limit:
+                raise ValidationError(f"Line {number} is long: keep each to {limit} characters.")
+        if len({line.casefold() for line in lines}) < len(lines):
+            raise ValidationError("Each line must be different.")
+        plain_text(self, field)
+
+    def validate_minutes(self, field) -> None:
+        if self.type.data != "timer":
+            return
+        low, high = TIMER_MINUTES
+        if not (field.data or "").isdigit() or not low <= int(field.data) <= high:
+            raise ValidationError(f"Enter a whole number of minutes from {low} to {high}.")
+
+    def validate_role(self, field) -> None:
+        if field.data and field.data not in ROLES:
+            field.data = ""  # only a tampered form gets here
+
+    def validate_phase(self, field) -> None:
+        if field.data not in PHASES:
+            field.data = "every"
+
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in (self.choices.data or "").split("\n") if line.strip()]
+
     def validate_low(self, field) -> None:
         self._scale_label(field)
 
@@ -77,7 +124,7 @@ class PromptForm(Form):
         self._scale_label(field)
 
     def _scale_label(self, field) -> None:
-        if self.type.data != "scale":
+        if self.type.data not in ("scale", "rating_grid"):
             return
         if not field.data:
             raise ValidationError("Write a short label for this end of the scale.")
@@ -94,8 +141,14 @@ class PromptForm(Form):
             extra["items"] = int(self.items.data)
         if "low" in cls.extra_keys:
             extra["low"], extra["high"] = self.low.data, self.high.data
+        if "options" in cls.extra_keys:
+            extra["options"] = tuple(self.choice_list())
+        if "rows" in cls.extra_keys:
+            extra["rows"] = tuple(self.choice_list())
+        if "minutes" in cls.extra_keys:
+            extra["minutes"] = int(self.minutes.data)
         return cls(key=self.key.data or "", label=self.label.data, help=self.help.data or "",
-                   **extra)
+                   role=self.role.data or "", phase=self.phase.data or "every", **extra)
 
 
 class ExerciseForm(FlaskForm):
@@ -146,7 +199,26 @@ class ExerciseForm(FlaskForm):
         validators=[Optional(), max_length(LIMITS["duration"]), plain_text, _one_line],
         description="For example: 15 minutes.",
     )
+    roles = SelectField(
+        "Roles", choices={"": "No roles: both partners answer the same"} | {
+            "speaker_listener": "Speaker and listener", "hurt_repairing":
+            "The partner who was hurt and the partner repairing"},
+        default="", validate_choice=False,
+        description="With roles, give a prompt a role and only that partner is asked it.",
+    )
     prompts = FieldList(FormField(PromptForm), max_entries=MAX_PROMPTS)
+
+    def validate_roles(self, field) -> None:
+        if field.data and field.data not in ROLE_KINDS:
+            field.data = ""
+        allowed = ROLE_KINDS.get(field.data or "", ())
+        for number, entry in enumerate(self.prompts, start=1):
+            role = entry.form.role.data
+            if role and role not in allowed:
+                raise ValidationError(
+                    f"Prompt {number} is for the {ROLES[role].lower()}: choose roles that "
+                    "include it, or make the prompt for both partners."
+                )
 
     def validate_steps(self, field) -> None:
         steps = self.step_list()
@@ -175,6 +247,7 @@ class ExerciseForm(FlaskForm):
             frequency=self.frequency.data or "",
             duration=self.duration.data or "",
             prompts=[entry.form.prompt() for entry in self.prompts],
+            roles=self.roles.data or None,
         )
 
 
@@ -182,9 +255,15 @@ def form_data(fields: ExerciseFields) -> dict[str, Any]:
     """Initial form values from stored fields (editing, copying)."""
     prompts = []
     for prompt in fields.prompts:
-        row = {"type": prompt.type, "key": prompt.key, "label": prompt.label, "help": prompt.help}
+        row = {"type": prompt.type, "key": prompt.key, "label": prompt.label, "help": prompt.help,
+               "role": prompt.role, "phase": prompt.phase}
         stored = prompt.to_json()
-        row |= {name: str(stored[name]) for name in prompt.extra_keys}
+        for name in prompt.extra_keys:
+            value = stored[name]
+            if name in ("options", "rows"):
+                row["choices"] = "\n".join(value)
+            else:
+                row[name] = str(value)
         prompts.append(row)
     return {
         "title": fields.title,
@@ -194,6 +273,7 @@ def form_data(fields: ExerciseFields) -> dict[str, Any]:
         "steps": "\n".join(fields.steps),
         "frequency": fields.frequency,
         "duration": fields.duration,
+        "roles": fields.roles or "",
         "prompts": prompts,
     }
 
@@ -211,7 +291,8 @@ def apply_editor_action(form: ExerciseForm, action: str) -> str | None:
             message = f"An exercise can have up to {MAX_PROMPTS} prompts."
         else:
             rows.append({"type": arg, "key": "", "label": "", "help": "", "items": "3",
-                         "low": "Not at all", "high": "Very much"})
+                         "low": "Not at all", "high": "Very much", "choices": "",
+                         "minutes": "5", "role": "", "phase": "every"})
     elif verb in ("up", "down", "remove") and arg.isdigit() and int(arg) < len(rows):
         index = int(arg)
         if verb == "remove":
@@ -231,4 +312,5 @@ def apply_editor_action(form: ExerciseForm, action: str) -> str | None:
 
 def _raw_prompt(prompt: PromptForm) -> dict[str, str]:
     return {name: prompt[name].data or "" for name in
-            ("type", "key", "label", "help", "items", "low", "high")}
+            ("type", "key", "label", "help", "items", "low", "high", "choices", "minutes",
+             "role", "phase")}

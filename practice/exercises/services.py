@@ -41,6 +41,7 @@ class ExerciseFields:
     frequency: str = ""
     duration: str = ""
     prompts: list[Prompt] = field(default_factory=list)
+    roles: str | None = None
 
     @classmethod
     def of(cls, exercise: Exercise) -> ExerciseFields:
@@ -53,6 +54,7 @@ class ExerciseFields:
             frequency=exercise.frequency,
             duration=exercise.duration,
             prompts=parse_prompts(exercise.prompts),
+            roles=exercise.roles,
         )
 
 

@@ -302,3 +302,99 @@ def test_the_library_page_and_handout_show_roles_phases_and_the_new_types(signed
     assert "We talk less and spend less time together" in pdf and "1 = Not true" in pdf
     pdf, _ = read_pdf(signed_in.get("/library/active-listening/handout.pdf").data)
     assert "Set a timer for 5 minutes." in pdf and "(Listener only)" in pdf
+
+
+def _editor(**prompts) -> dict:
+    data = {
+        "title": "Qown drill",
+        "category": "communication",
+        "goal": "Practice",
+        "steps": "One.\nTwo.\nThree.",
+        "duration": "20 minutes",
+        "action": "save",
+        "roles": "speaker_listener",
+    }
+    data.update(prompts)
+    return data
+
+
+def test_the_editor_writes_every_new_type_with_roles_and_phases(app, signed_in, client, counselor):
+    response = signed_in.post(
+        "/library/new",
+        data=_editor(
+            **{
+                "prompts-0-type": "checklist",
+                "prompts-0-label": "Qtick",
+                "prompts-0-choices": "A\nB\nC",
+                "prompts-0-role": "speaker",
+                "prompts-0-phase": "start",
+                "prompts-1-type": "rating_grid",
+                "prompts-1-label": "Qrate",
+                "prompts-1-choices": "X\nY",
+                "prompts-1-low": "Low",
+                "prompts-1-high": "High",
+                "prompts-1-role": "listener",
+                "prompts-2-type": "timer",
+                "prompts-2-label": "Qtime",
+                "prompts-2-minutes": "7",
+                "prompts-3-type": "date_time",
+                "prompts-3-label": "Qwhen",
+                "prompts-3-phase": "review",
+            }
+        ),
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    from practice.exercises.models import Exercise
+
+    with app.app_context():
+        own = db.session.execute(
+            select(Exercise).where(Exercise.title == "Qown drill")
+        ).scalar_one()
+        assert own.roles == "speaker_listener"
+        assert own.prompts[0] | {"key": ""} == {
+            "key": "",
+            "type": "checklist",
+            "label": "Qtick",
+            "options": ["A", "B", "C"],
+            "role": "speaker",
+            "phase": "start",
+        }
+        assert own.prompts[1]["rows"] == ["X", "Y"] and own.prompts[1]["role"] == "listener"
+        assert own.prompts[2]["minutes"] == 7 and own.prompts[3]["phase"] == "review"
+        slug = own.slug
+    # Editing shows it all back.
+    page = signed_in.get(f"/library/{slug}/edit").get_data(as_text=True)
+    assert "A\nB\nC</textarea>" in page and 'value="7"' in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"prompts-0-type": "checklist", "prompts-0-label": "Q", "prompts-0-choices": "Only"},
+            "Write from 2 to 12 lines (1 now).",
+        ),
+        (
+            {
+                "prompts-0-type": "rating_grid",
+                "prompts-0-label": "Q",
+                "prompts-0-choices": "A\na",
+                "prompts-0-low": "L",
+                "prompts-0-high": "H",
+            },
+            "Each line must be different.",
+        ),
+        (
+            {"prompts-0-type": "timer", "prompts-0-label": "Q", "prompts-0-minutes": "500"},
+            "Enter a whole number of minutes from 1 to 120.",
+        ),
+        (
+            {"prompts-0-type": "text", "prompts-0-label": "Q", "prompts-0-role": "hurt"},
+            "Prompt 1 is for the hurt partner",
+        ),
+    ],
+)
+def test_the_editor_says_what_is_wrong_with_a_new_type(signed_in, fields, message):
+    response = signed_in.post("/library/new", data=_editor(**fields))
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)

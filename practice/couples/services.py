@@ -118,9 +118,13 @@ def _partner(position: int, details: PartnerDetails) -> Partner:
     )
 
 
-def archive(couple: Couple) -> None:
+def archive(couple: Couple, now: datetime | None = None) -> None:
+    """Out of care: hidden from the active list, and both partners' links stop working."""
+    from practice.partner.access import end_for_couple
+
     couple.status = "archived"
-    couple.archived_at = utcnow()
+    couple.archived_at = now or utcnow()
+    end_for_couple(couple.id, couple.archived_at)
 
 
 def restore(couple: Couple) -> None:

@@ -53,6 +53,8 @@ def new():
 @bp.get("/<int:couple_id>")
 def detail(couple_id: int):
     """The hub for one couple: partners, goals, homework and sessions."""
+    from practice.partner.views import couple_link_boxes
+
     couple = db.one_or_404(services.own_couple(current_user, couple_id))
     sections = [part.section(couple, request.args) for part in parts.registered(current_app)]
     context = {key: value for section in sections for key, value in section.context.items()}
@@ -62,6 +64,7 @@ def detail(couple_id: int):
         "couples/detail.html", couple=couple, **context,
         links_stay_on_this_computer=_links_stay_on_this_computer(),
         **partner_email_context(couple, current_app.config),
+        link_boxes=couple_link_boxes(couple),
     )
     for section in sections:
         if section.after_render is not None:

@@ -25,7 +25,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
@@ -33,7 +33,7 @@ from practice.extensions import db
 from practice.homework import links as legacy_links
 from practice.homework.models import Assignment, PartnerLink
 from practice.keys import PARTNER_LINKS, derive_key
-from practice.partner.models import PartnerAccess
+from practice.partner.models import END_REASONS, PartnerAccess
 
 # The same shape check and hash as the per-assignment links: one rule for what a token is.
 hash_token = legacy_links.hash_token
@@ -297,3 +297,67 @@ def find_access(token: str, now: datetime) -> Access | None:
         expires_at=row.expires_at,
         legacy_assignment_id=legacy_assignment_id,
     )
+
+
+# ---------------------------------------------------------------------------- couple page
+
+
+@dataclass(frozen=True)
+class LinkBox:
+    """One partner's link as the couple page shows it: the token when it works, else why not."""
+
+    partner_id: int
+    partner_name: str
+    first_name: str
+    email: str | None
+    token: str | None
+    expires_at: datetime | None
+    state: str  # 'live' | 'none' (never had one) | 'off' | 'expired' | 'unshowable'
+    reason: str = ""
+
+
+def link_boxes(partners: list[Partner], secret_key: str, now: datetime) -> list[LinkBox]:
+    """Each partner's link box, in partner order (one query)."""
+    rows = accesses_of([p.id for p in partners])
+    boxes = []
+    for partner in partners:
+        row = rows.get(partner.id)
+        token = current_token(row, secret_key, now)
+        if row is None:
+            state, reason = "none", "No link yet: it is made when you assign homework."
+        elif row.revoked_at is not None:
+            state = "off"
+            reason = END_REASONS.get(row.revoked_reason or "", END_REASONS["turned_off"])
+        elif row.expires_at <= now:
+            state, reason = "expired", "The link expired: no homework is due any more."
+        elif token is None:
+            state, reason = (
+                "unshowable",
+                "The link cannot be shown any more (the app's key changed).",
+            )
+        else:
+            state, reason = "live", ""
+        boxes.append(
+            LinkBox(
+                partner_id=partner.id,
+                partner_name=partner.display_name,
+                first_name=partner.first_name,
+                email=partner.email,
+                token=token,
+                expires_at=row.expires_at if row is not None else None,
+                state=state,
+                reason=reason,
+            )
+        )
+    return boxes
+
+
+def reissue_expiry(partner_id: int, grace_days: int, today: date) -> datetime:
+    """How long a new link made by hand works: as long as the partner's latest open homework
+    needs it, and at least `grace_days` from today."""
+    latest = db.session.execute(
+        select(func.max(Assignment.due_date))
+        .join(PartnerLink, PartnerLink.assignment_id == Assignment.id)
+        .where(PartnerLink.partner_id == partner_id, Assignment.status == "active")
+    ).scalar_one()
+    return expiry_for(max(latest or today, today), grace_days)

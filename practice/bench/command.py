@@ -228,9 +228,14 @@ def bench_command(
     else:
         click.echo(f"Under gunicorn with wrk ({duration} s per URL) …")
         link_page = measure.PAGES_BY_KEY["link_get"]
+        home_page = measure.PAGES_BY_KEY["home"]
         targets = [load.Target("healthz", "/healthz", "/healthz", signed_in=False)]
+        if measure.available(bench_app, home_page, ctx):
+            targets.append(load.Target("home", "Partner's home", home_page.url(ctx), False))
         if measure.available(bench_app, link_page, ctx):
-            targets.append(load.Target("link_get", "Client link page", link_page.url(ctx), False))
+            targets.append(
+                load.Target("link_get", "Client homework page", link_page.url(ctx), False)
+            )
             # For reference: the same route with a well-formed token that opens nothing. One
             # indexed lookup and a 1 KB page: the floor of any page that reads the database.
             targets.append(load.Target(

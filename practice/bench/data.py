@@ -47,6 +47,7 @@ from practice.extensions import db
 from practice.homework.finished import refresh_all_finished
 from practice.homework.models import Assignment, Entry, PartnerLink
 from practice.measures.models import MeasureRequest, MeasureResponse
+from practice.partner.models import PartnerAccess
 from practice.sessions.models import CounselingSession
 from practice.timeutil import utcnow
 
@@ -59,6 +60,7 @@ TABLES: tuple[Table, ...] = (
     CounselingSession.__table__,
     Assignment.__table__,
     PartnerLink.__table__,
+    PartnerAccess.__table__,
     Entry.__table__,
     MeasureRequest.__table__,
     MeasureResponse.__table__,
@@ -521,6 +523,7 @@ def _add_couple(
         })
 
     last_link_id = 0
+    link_expiry: dict[int, datetime] = {}
     for a in range(shape.assignments_per_couple):
         assignment_id = _take(ids, "assignment")
         exercise = rng.choice(library)
@@ -551,11 +554,13 @@ def _add_couple(
         for partner_id in partner_ids:
             link_id = _take(ids, "partner_link")
             last_link_id = link_id if partner_id == partner_ids[0] else last_link_id
+            expires_at = datetime.combine(due + timedelta(days=LINK_GRACE_DAYS + 1), clock())
+            link_expiry[partner_id] = max(link_expiry.get(partner_id, expires_at), expires_at)
             writer.add(PartnerLink.__table__, {
                 "id": link_id, "assignment_id": assignment_id, "partner_id": partner_id,
                 "token_hash": hashlib.sha256(f"bench-link-{link_id}".encode()).hexdigest(),
                 "issued_at": created,
-                "expires_at": datetime.combine(due + timedelta(days=LINK_GRACE_DAYS + 1), clock()),
+                "expires_at": expires_at,
                 "revoked_at": None, "last_opened_at": created + window / 2,
             })
             for e in range(shape.entries_per_partner):
@@ -572,6 +577,14 @@ def _add_couple(
                     "created_at": at,
                     "seen_at": at + timedelta(hours=20) if at < now - SEEN_WINDOW else None,
                 })
+    for partner_id, expires_at in link_expiry.items():  # each partner's one link
+        access_id = _take(ids, "partner_access")
+        writer.add(PartnerAccess.__table__, {
+            "id": access_id, "partner_id": partner_id,
+            "token_hash": hashlib.sha256(f"bench-access-{access_id}".encode()).hexdigest(),
+            "issued_at": start, "expires_at": expires_at, "revoked_at": None,
+            "revoked_reason": None,
+        })
     return {
         "id": couple_id,
         "last_session_id": session_ids[-1] if session_ids else 0,

@@ -34,8 +34,9 @@ class Context:
     """What the page paths are filled with."""
 
     targets: Targets
-    token: str
-    # The target partner's one personal link (PartnerAccess), for pages under it.
+    token: str  # the target partner's one link (their home)
+    assignment_id: int = 1  # the homework of the target link, opened under that link
+    # The second partner's one link, for the measure pages under it.
     partner_token: str = ""
 
 
@@ -66,8 +67,15 @@ PAGES: tuple[Page, ...] = (
         lambda c: f"/couples/?q={c.targets.couple_search}", "html",
     ),
     Page("couple", "Couple page", "GET", lambda c: f"/couples/{c.targets.couple_id}", "html"),
-    Page("link_get", "Client link page (GET)", "GET", lambda c: f"/h/{c.token}", "html"),
-    Page("link_post", "Client link submit (POST)", "POST", lambda c: f"/h/{c.token}", "html"),
+    Page("home", "Partner's home (GET)", "GET", lambda c: f"/h/{c.token}", "html"),
+    Page(
+        "link_get", "Client homework page (GET)", "GET",
+        lambda c: f"/h/{c.token}/homework/{c.assignment_id}", "html",
+    ),
+    Page(
+        "link_post", "Client homework submit (POST)", "POST",
+        lambda c: f"/h/{c.token}/homework/{c.assignment_id}", "html",
+    ),
     Page(
         "session_pdf", "Session summary PDF", "GET",
         lambda c: f"/sessions/{c.targets.session_id}/summary.pdf?copy=counselor", "pdf",
@@ -112,22 +120,33 @@ def token_hash(token: str) -> str:
 
 
 def prepare_context(targets: Targets) -> Context:
-    """Give the target link a token we know (only its hash is stored, as the app does)."""
+    """Give the target partner's one link a token we know (only its hash is stored, as the
+    app does)."""
+    from practice.partner.models import PartnerAccess
+
     partner_token = _partner_token(targets)
     token = secrets.token_urlsafe(32)
+    link = db.session.execute(
+        select(PartnerLink.partner_id, PartnerLink.assignment_id).where(
+            PartnerLink.id == targets.link_id
+        )
+    ).one()
     db.session.execute(
-        update(PartnerLink)
-        .where(PartnerLink.id == targets.link_id)
-        .values(token_hash=token_hash(token), revoked_at=None)
+        update(PartnerAccess)
+        .where(PartnerAccess.partner_id == link.partner_id)
+        .values(token_hash=token_hash(token), revoked_at=None, revoked_reason=None)
     )
     db.session.commit()
-    return Context(targets=targets, token=token, partner_token=partner_token)
+    return Context(
+        targets=targets, token=token, assignment_id=link.assignment_id,
+        partner_token=partner_token,
+    )
 
 
 def _partner_token(targets: Targets) -> str:
     """A live personal link for the target couple's second partner (issued now: only hashes
-    are kept). Not the first partner's: with a personal link, their per-homework link that
-    the client link pages use would open their home instead of the homework form."""
+    are kept), for the measure pages; the first partner's is the home's and the homework
+    pages'."""
     from flask import current_app
 
     from practice.couples.models import Partner
@@ -240,8 +259,8 @@ def page_form(client: FlaskClient, page: Page, ctx: Context) -> dict[str, str]:
 
 
 def link_form(client: FlaskClient, ctx: Context, path: str | None = None) -> dict[str, str]:
-    """The client link form (or the form at `path`) as a partner would submit it."""
-    response = client.get(path or f"/h/{ctx.token}")
+    """The client homework form (or the form at `path`) as a partner would submit it."""
+    response = client.get(path or PAGES_BY_KEY["link_get"].url(ctx))
     reader = _FormReader()
     reader.feed(response.get_data(as_text=True))
     if not reader.fields:

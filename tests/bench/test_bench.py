@@ -101,7 +101,7 @@ def test_bench_under_gunicorn_reports_ratios_to_healthz(runner, bench_env, tmp_p
     load = report["load"]
     assert load["status"] == "ok", load
     rows = {row["key"]: row for row in load["targets"]}
-    assert list(rows) == ["healthz", "link_get", "link_unknown", "dashboard"]
+    assert list(rows) == ["healthz", "home", "link_get", "link_unknown", "dashboard"]
     assert rows["healthz"]["ratio_to_healthz"] == 1.0
     for key in ("healthz", "link_unknown", "dashboard"):
         assert rows[key]["status"] == "ok", rows[key]

@@ -200,7 +200,9 @@ def current_homework(access: Access, now: datetime, today: date) -> list[Homewor
 
 def _history_statement(limit: int | None) -> Select:
     """Every entry of the couple's homework this partner may read, newest first, with the
-    full count (a window function)."""
+    full count (a window function). The newest are picked on narrow rows first (ids and
+    times: years of entries must not be copied, answers and all, into the sort), then only
+    those are read in full."""
     partner_id = bindparam("partner_id")
     mine = aliased(Entry)
     they_wrote_too = (
@@ -208,15 +210,12 @@ def _history_statement(limit: int | None) -> Select:
         .where(mine.assignment_id == Entry.assignment_id, mine.partner_id == partner_id)
         .exists()
     )
-    return (
+    latest = (
         select(
-            Entry.id, Entry.assignment_id, Assignment.title, Assignment.snapshot,
-            Entry.partner_id, Partner.display_name, Entry.created_at, Entry.answers,
-            Entry.completion_note, Entry.connection_rating, Entry.visibility,
+            Entry.id.label("entry_id"), Entry.created_at.label("at"),
             func.count().over().label("total"),
         )
         .join(Assignment, Assignment.id == Entry.assignment_id)
-        .join(Partner, Partner.id == Entry.partner_id)
         .where(
             Assignment.couple_id == bindparam("couple_id"),
             or_(
@@ -227,6 +226,19 @@ def _history_statement(limit: int | None) -> Select:
         )
         .order_by(Entry.created_at.desc(), Entry.id.desc())
         .limit(limit)
+        .subquery()
+    )
+    return (
+        select(
+            Entry.id, Entry.assignment_id, Assignment.title, Assignment.snapshot,
+            Entry.partner_id, Partner.display_name, Entry.created_at, Entry.answers,
+            Entry.completion_note, Entry.connection_rating, Entry.visibility, latest.c.total,
+        )
+        .select_from(latest)
+        .join(Entry, Entry.id == latest.c.entry_id)
+        .join(Assignment, Assignment.id == Entry.assignment_id)
+        .join(Partner, Partner.id == Entry.partner_id)
+        .order_by(latest.c.at.desc(), latest.c.entry_id.desc())
     )
 
 

@@ -248,3 +248,29 @@ def test_payloads_and_any_script_are_shown_as_text(client, practice, app, text):
     assert "<script>alert(1)" not in body and "<img src=x" not in body
     if text.startswith("م"):
         assert text in body
+
+
+def test_history_shows_the_latest_entries_newest_first_and_all_on_request(client, practice, app):
+    with app.app_context():
+        from practice.couples.models import Partner
+        from practice.homework.models import Assignment
+
+        ben = db.session.get(Partner, practice["ben_id"])
+        talks = db.session.get(Assignment, practice["ids"]["talks"])
+        for number in range(12):
+            db.session.add(
+                Entry(
+                    assignment_id=talks.id,
+                    partner_id=ben.id,
+                    answers={"thought": f"NOTE-{number:02d}"},
+                    visibility="partner",
+                    submission_key=f"history-{number}",
+                    created_at=utcnow() - timedelta(hours=12 - number),
+                )
+            )
+        db.session.commit()
+    home = client.get(f"/h/{practice['ana']}").get_data(as_text=True)
+    assert "Showing the latest 10 of 12 entries" in home
+    assert "NOTE-01" not in home and home.index("NOTE-11") < home.index("NOTE-02")
+    everything = client.get(f"/h/{practice['ana']}?all=1").get_data(as_text=True)
+    assert all(f"NOTE-{n:02d}" in everything for n in range(12))

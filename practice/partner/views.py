@@ -336,20 +336,6 @@ class ConfirmForm(FlaskForm):
     """A confirmation: nothing but the CSRF token."""
 
 
-# Where "Send by email" posts (couple_id, partner_id), once the mail feature registers it.
-SEND_LINK_ENDPOINT = "mail.send_link"
-
-
-@bp.app_context_processor
-def link_box_helpers():
-    def send_link_url(couple_id: int, partner_id: int) -> str | None:
-        if SEND_LINK_ENDPOINT not in current_app.view_functions:
-            return None
-        return url_for(SEND_LINK_ENDPOINT, couple_id=couple_id, partner_id=partner_id)
-
-    return {"send_link_url": send_link_url}
-
-
 def couple_link_boxes(couple) -> list[partner_access.LinkBox]:
     """The couple page's link box per partner."""
     return partner_access.link_boxes(

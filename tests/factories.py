@@ -91,14 +91,15 @@ def make_exercise(
 
 
 def make_assignment(couple: Couple, exercise=None, *, due_in_days: int = 7, **fields):
-    """An active assignment for both partners (links issued with the app's SECRET_KEY).
-    Returns (assignment, {partner_id: raw token})."""
+    """An active assignment for both partners (their links made with the app's SECRET_KEY).
+    Returns (assignment, {partner_id: where the homework opens under that partner's link,
+    '<token>/homework/<id>'}): tests open it as f"/h/{...}" as partners do from their home."""
     from datetime import timedelta
 
     from flask import current_app
 
-    from practice.homework import links
     from practice.homework.assigning import create_assignment
+    from practice.partner import access
     from practice.timeutil import utcnow
 
     exercise = exercise or make_exercise()
@@ -114,8 +115,12 @@ def make_assignment(couple: Couple, exercise=None, *, due_in_days: int = 7, **fi
         secret_key=current_app.config["SECRET_KEY"],
         grace_days=current_app.config["LINK_GRACE_DAYS"],
     )
+    now = utcnow()
     tokens = {
-        link.partner_id: links.shown_token(link, current_app.config["SECRET_KEY"])
+        link.partner_id: (
+            f"{access.token_for_partner(link.partner_id, current_app.config['SECRET_KEY'], now)}"
+            f"/homework/{assignment.id}"
+        )
         for link in assignment.links
     }
     return assignment, tokens

@@ -19,6 +19,7 @@ from practice.extensions import db
 from practice.homework import links
 from practice.homework.finished import refresh_finished
 from practice.homework.models import Assignment, Entry, PartnerLink
+from practice.partner import access
 from practice.sessions.models import CounselingSession
 from practice.timeutil import utcnow
 
@@ -61,7 +62,8 @@ def create_assignment(
     grace_days: int,
     roles: dict[str, Any] | None = None,
 ) -> Assignment:
-    """Assign a frozen copy of `exercise` and give each chosen partner a link (not committed).
+    """Assign a frozen copy of `exercise` to the chosen partners (not committed). Each one's
+    personal link is made or renewed to outlive the due date; the homework opens under it.
     `roles` is the role plan (exercises.placement.RolePlan) when the exercise has roles."""
     now = utcnow()
     assignment = Assignment(
@@ -80,12 +82,15 @@ def create_assignment(
     )
     db.session.add(assignment)
     for partner in partners:
+        # Who was given the homework, and until when it stays open under their link. No
+        # token of its own: the partner's one link opens it.
         assignment.links.append(
             PartnerLink(partner=partner, expires_at=links.expiry_for(due_date, grace_days))
         )
-    db.session.flush()  # link ids feed the tokens
-    for link in assignment.links:
-        links.issue(link, secret_key, now)
+        access.renew_for_homework(
+            partner, due_date=due_date, grace_days=grace_days, secret_key=secret_key, now=now
+        )
+    db.session.flush()
     if not assignment.links:
         assignment.finished_at = now  # nobody to wait for (see homework.finished)
     return assignment
@@ -115,12 +120,14 @@ def assignment_link(assignment: Assignment, partner_id: int) -> Select[tuple[Par
 
 
 def update_assignment(assignment: Assignment, due_date: date, note: str, grace_days: int) -> None:
-    """New due date and note; live links follow the due date so they do not die early."""
+    """New due date and note; the homework, and its partners' links, follow the due date so
+    they do not close early."""
     assignment.due_date = due_date
     assignment.note = note
     for link in assignment.links:
         if link.revoked_at is None:
             link.expires_at = links.expiry_for(due_date, grace_days)
+    access.extend_for_due_date([link.partner_id for link in assignment.links], due_date, grace_days)
     db.session.flush()
     refresh_finished([assignment.id])  # a later due date can ask for more entries
 
@@ -134,22 +141,6 @@ def cancel_assignment(assignment: Assignment) -> None:
 def review_assignment(assignment: Assignment, remarks: str) -> None:
     assignment.reviewed_at = utcnow()
     assignment.review_remarks = remarks
-
-
-def revoke_link(link: PartnerLink) -> None:
-    if link.revoked_at is None:
-        link.revoked_at = utcnow()
-
-
-def reissue_link(link: PartnerLink, secret_key: str, grace_days: int) -> str:
-    """A new token for the partner; the old link is dead from now on."""
-    link.revoked_at = None
-    link.expires_at = max(
-        links.expiry_for(link.assignment.due_date, grace_days),
-        links.expiry_for(utcnow().date(), grace_days),
-    )
-    return links.issue(link, secret_key, utcnow())
-
 
 
 def mark_entries_seen(entry_ids: list[int]) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from practice.audit import services as audit
@@ -12,12 +10,10 @@ from practice.couples.services import own_couple
 from practice.exercises.format import readable_answers
 from practice.extensions import db
 from practice.formatting import day, local, today_local
-from practice.homework import assigning, bp, due_dates, links, read
+from practice.homework import assigning, bp, due_dates, read
 from practice.homework.forms import AssignForm, AssignmentEditForm, ReviewForm
 from practice.homework.links import partner_address
 from practice.params import MAX_PAGE, query_id, query_int
-from practice.pdf.link_handout import render_link_handout
-from practice.settings.services import practice_settings
 from practice.timeutil import utcnow
 
 
@@ -209,64 +205,11 @@ def cancel(assignment_id: int):
     return redirect(_couple_anchor(assignment))
 
 
-@bp.post("/homework/<int:assignment_id>/links/<int:partner_id>/revoke")
-def revoke(assignment_id: int, partner_id: int):
-    assignment = db.one_or_404(assigning.own_assignment(current_user, assignment_id))
-    link = db.one_or_404(assigning.assignment_link(assignment, partner_id))
-    assigning.revoke_link(link)
-    _record("link.revoke", assignment, link)
-    db.session.commit()
-    flash(f"{link.partner.first_name}'s link no longer works.", "success")
-    return redirect(_couple_anchor(assignment))
-
-
-@bp.post("/homework/<int:assignment_id>/links/<int:partner_id>/reissue")
-def reissue(assignment_id: int, partner_id: int):
-    assignment = db.one_or_404(assigning.own_assignment(current_user, assignment_id))
-    link = db.one_or_404(assigning.assignment_link(assignment, partner_id))
-    assigning.reissue_link(link, _secret(), _grace())
-    _record("link.reissue", assignment, link)
-    db.session.commit()
-    flash(f"New link made for {link.partner.first_name}. The old one no longer works.", "success")
-    return redirect(_couple_anchor(assignment))
-
-
-@bp.get("/homework/<int:assignment_id>/links/<int:partner_id>/handout.pdf")
-def handout(assignment_id: int, partner_id: int):
-    """A printable page with the partner's link as text and as a QR code."""
-    assignment = db.one_or_404(assigning.own_assignment(current_user, assignment_id))
-    link = db.one_or_404(assigning.assignment_link(assignment, partner_id))
-    token = links.shown_token(link, _secret())
-    if token is None or link.expires_at <= utcnow() or assignment.status != "active":
-        flash("That link no longer works. Make a new link first, then print it.", "warning")
-        return redirect(_couple_anchor(assignment))
-    practice = practice_settings()
-    pdf = render_link_handout(
-        practice_name=practice.name,
-        letterhead=practice.letterhead(),
-        partner_first_name=link.partner.first_name,
-        exercise_title=assignment.title,
-        due=day(assignment.due_date),
-        url=partner_address(token),
-        expires=day(link.expires_at),
-        page_size=practice.paper_size,
+def _record(action: str, assignment) -> None:
+    """An audit event about an assignment: ids only."""
+    audit.record(
+        action, couple_id=assignment.couple_id, object_type="assignment", object_id=assignment.id
     )
-    name = f"homework-link-{assignment.id}-{partner_id}.pdf"
-    audit.record_read(
-        "link.handout", couple_id=assignment.couple_id, object_type="partner_link",
-        object_id=link.id,
-    )
-    return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=name)
-
-
-def _record(action: str, assignment, link=None) -> None:
-    """An audit event about an assignment or one of its links: ids only, never the token."""
-    if link is None:
-        audit.record(action, couple_id=assignment.couple_id, object_type="assignment",
-                     object_id=assignment.id)
-    else:
-        audit.record(action, couple_id=assignment.couple_id, object_type="partner_link",
-                     object_id=link.id)
 
 
 def _couple_anchor(assignment) -> str:

@@ -168,7 +168,12 @@ def _homework(token: str, found: partner_access.Access, assignment_id: int):
     link = open_homework(found, assignment_id, utcnow())
     if link is None:
         return _gone()
-    waiting = services.waiting_for_both(link.assignment_id, link.partner_id)
+    # Only a page that shows it asks: saving must read no more than it needs (and must still
+    # answer with the typed text when the entries cannot be read).
+    waiting = (
+        services.waiting_for_both(link.assignment_id, link.partner_id)
+        if request.method == "GET" else 0
+    )
     return _entry_page(link, waiting, back_url=url_for("partner.home", token=token))
 
 
@@ -446,6 +451,7 @@ def handout(couple_id: int, partner_id: int):
             for item in current_homework(holder, now, today_local())
         ],
         page_size=practice.paper_size,
+        letterhead=practice.letterhead(),
     )
     audit.record_read(
         "link.handout", couple_id=couple.id, object_type="partner_access", object_id=found.id

@@ -74,11 +74,12 @@ def day(app, signed_in, counselor):
         partner_ids = [link.partner_id for link in assignment.links]
         exercise_id = db.session.execute(select(Exercise.id).where(Exercise.slug == slug)).scalar()
 
-    tokens = set(TOKEN.findall(c.get(f"/homework/{assignment_id}").get_data(as_text=True)))
+    assert c.get(f"/homework/{assignment_id}").status_code == 200
+    tokens = set(TOKEN.findall(c.get(f"/couples/{couple_id}").get_data(as_text=True)))
     assert len(tokens) == 2
     partner = app.test_client()  # the partner's own phone: nobody signed in
     token = sorted(tokens)[0]
-    saved = partner.post(f"/h/{token}", data={
+    saved = partner.post(f"/h/{token}/homework/{assignment_id}", data={
         "submission_key": "audit-wiring-key-0001", "a-what_did_you_notice": "x",
         "completion_note": "Partner wrote heartfelt words",
         "private_note": "Private note of the partner", "visibility": "counselor",
@@ -91,11 +92,12 @@ def day(app, signed_in, counselor):
         "note": "Edited homework note",
     }).status_code == 302
     assert c.post(f"{base}/review", data={"remarks": "Remarks after reviewing"}).status_code == 302
-    handout = c.get(f"{base}/links/{partner_ids[0]}/handout.pdf")
+    links_of = f"/couples/{couple_id}/partners"
+    handout = c.get(f"{links_of}/{partner_ids[0]}/link/handout.pdf")
     assert handout.mimetype == "application/pdf"
-    assert c.post(f"{base}/links/{partner_ids[1]}/revoke").status_code == 302
-    assert c.post(f"{base}/links/{partner_ids[1]}/reissue").status_code == 302
-    tokens |= set(TOKEN.findall(c.get(base).get_data(as_text=True)))
+    assert c.post(f"{links_of}/{partner_ids[1]}/link/off").status_code == 302
+    assert c.post(f"{links_of}/{partner_ids[1]}/link/new").status_code == 302
+    tokens |= set(TOKEN.findall(c.get(f"/couples/{couple_id}").get_data(as_text=True)))
     assert c.post(f"{base}/cancel").status_code == 302
 
     assert c.post(f"/library/{slug}/edit",
@@ -143,9 +145,9 @@ EXPECTED = {
     "link.use": ("partner_link", "partner_link"),
     "homework.update": ("assignment", "counselor"),
     "homework.review": ("assignment", "counselor"),
-    "link.handout": ("partner_link", "counselor"),
-    "link.revoke": ("partner_link", "counselor"),
-    "link.reissue": ("partner_link", "counselor"),
+    "link.handout": ("partner_access", "counselor"),
+    "link.revoke": ("partner_access", "counselor"),
+    "link.reissue": ("partner_access", "counselor"),
     "homework.cancel": ("assignment", "counselor"),
     "couple.export": (None, "counselor"),
     "session.create": ("counseling_session", "counselor"),

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 from practice.extensions import db
 from practice.homework import links
 from practice.homework import progress as progress_of
-from practice.homework.models import Assignment, Entry, PartnerLink
+from practice.homework.models import Assignment, Entry
 from practice.sessions.models import CounselingSession
 from practice.timeutil import utcnow
 from tests.factories import make_assignment, make_counselor, make_couple, make_exercise
@@ -53,7 +53,13 @@ def test_whole_flow_assign_both_partners_submit_and_counselor_sees_it(app, signe
     page = signed_in.get(f"/couples/{setup['couple']}").get_data(as_text=True)
     urls = link_urls(page)
     assert len(urls) == 2 and "Not started" in page
-    ana, ben = (url.removeprefix("http://localhost") for url in urls)
+    homes = [url.removeprefix("http://localhost") for url in urls]
+    # Each partner's link opens their home, and the homework opens from it.
+    ana, ben = (
+        re.search(r'href="(/h/[^"]+/homework/\d+)"', signed_in.get(home).get_data(as_text=True))
+        .group(1)
+        for home in homes
+    )
 
     for path, name, words in ((ana, "Ana", "Morning coffee"), (ben, "Ben", "Her laugh")):
         opened = signed_in.get(path)
@@ -148,51 +154,58 @@ def test_retired_and_other_counselors_exercises_cannot_be_assigned(app, signed_i
 
 
 def test_token_is_stored_only_as_a_hash(app, counselor):
+    from practice.partner.models import PartnerAccess
+
     with app.app_context():
         assignment, tokens = make_assignment(make_couple(counselor))
         db.session.commit()
-        for partner_id, token in tokens.items():
+        for partner_id, path in tokens.items():
+            token = path.split("/")[0]
             assert len(token) >= 43  # 256 bits, base64url
-            link = db.session.execute(
-                select(PartnerLink).where(PartnerLink.partner_id == partner_id)
+            row = db.session.execute(
+                select(PartnerAccess).where(PartnerAccess.partner_id == partner_id)
             ).scalar_one()
-            assert link.token_hash == links.hash_token(token) != token
+            assert row.token_hash == links.hash_token(token) != token
         dump = "\n".join(
             str(row)
-            for table in ("partner_link", "assignment", "entry", "couple", "partner")
+            for table in ("partner_access", "partner_link", "assignment", "entry", "couple",
+                          "partner")
             for row in db.session.execute(text(f"SELECT * FROM {table}")).all()
         )
-        for token in tokens.values():
-            assert token not in dump
+        for path in tokens.values():
+            assert path.split("/")[0] not in dump
 
 
-def test_expired_revoked_and_reissued_links_get_the_kind_page(app, signed_in, counselor):
+def test_expired_turned_off_and_new_links_get_the_kind_page(app, signed_in, counselor):
     with app.app_context():
         couple = make_couple(counselor)
         assignment, tokens = make_assignment(couple)
         db.session.commit()
         ana, ben = couple.partners[0].id, couple.partners[1].id
-        assignment_id = assignment.id
+        couple_id = couple.id
     assert signed_in.get(f"/h/{tokens[ana]}").status_code == 200
 
-    assert signed_in.post(f"/homework/{assignment_id}/links/{ana}/reissue").status_code == 302
+    links_of = f"/couples/{couple_id}/partners"
+    assert signed_in.post(f"{links_of}/{ana}/link/new").status_code == 302
     old = signed_in.get(f"/h/{tokens[ana]}")
     assert old.status_code == 404
     assert "ask your counselor for a new link" in old.get_data(as_text=True)
-    page = signed_in.get(f"/couples/{couple.id}").get_data(as_text=True)
-    new_url = [u for u in link_urls(page) if tokens[ben] not in u][0]
+    page = signed_in.get(f"/couples/{couple_id}").get_data(as_text=True)
+    new_url = [u for u in link_urls(page) if tokens[ben].split("/")[0] not in u][0]
     assert signed_in.get(new_url).status_code == 200
 
-    assert signed_in.post(f"/homework/{assignment_id}/links/{ben}/revoke").status_code == 302
+    assert signed_in.post(f"{links_of}/{ben}/link/off").status_code == 302
     assert signed_in.get(f"/h/{tokens[ben]}").status_code == 404
-    couple_page = signed_in.get(f"/couples/{couple.id}").get_data(as_text=True)
-    assert "This link was turned off" in couple_page
+    couple_page = signed_in.get(f"/couples/{couple_id}").get_data(as_text=True)
+    assert "The link was turned off" in couple_page
 
     with app.app_context():
-        link = db.session.execute(
-            select(PartnerLink).where(PartnerLink.partner_id == ana)
+        from practice.partner.models import PartnerAccess
+
+        row = db.session.execute(
+            select(PartnerAccess).where(PartnerAccess.partner_id == ana)
         ).scalar_one()
-        link.expires_at = utcnow() - timedelta(seconds=1)
+        row.expires_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
     expired = signed_in.get(new_url)
     assert expired.status_code == 404
@@ -269,18 +282,19 @@ def test_link_handout_pdf_has_link_and_qr(app, signed_in, counselor):
         assignment, tokens = make_assignment(couple)
         db.session.commit()
         ana = couple.partners[0].id
-        assignment_id = assignment.id
+        couple_id = couple.id
     app.config["BASE_URL"] = "https://practice.example.org"
-    response = signed_in.get(f"/homework/{assignment_id}/links/{ana}/handout.pdf")
+    handout = f"/couples/{couple_id}/partners/{ana}/link/handout.pdf"
+    response = signed_in.get(handout)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     import io
 
     text_ = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     flat = re.sub(r"\s+", "", text_)
-    assert f"https://practice.example.org/h/{tokens[ana]}" in flat
+    assert f"https://practice.example.org/h/{tokens[ana].split('/')[0]}" in flat
     assert "For Ana" in text_
-    signed_in.post(f"/homework/{assignment_id}/links/{ana}/revoke")
-    assert signed_in.get(f"/homework/{assignment_id}/links/{ana}/handout.pdf").status_code == 302
+    signed_in.post(f"/couples/{couple_id}/partners/{ana}/link/off")
+    assert signed_in.get(handout).status_code == 302
 
 
 def test_other_counselor_gets_404_everywhere_and_nothing_changes(app, client, auth, counselor):
@@ -292,15 +306,16 @@ def test_other_counselor_gets_404_everywhere_and_nothing_changes(app, client, au
         db.session.commit()
         a, p, c = assignment.id, couple.partners[0].id, couple.id
         before = db.session.execute(
-            text("SELECT id, token_hash, revoked_at, expires_at FROM partner_link ORDER BY id")
+            text("SELECT id, token_hash, revoked_at, expires_at FROM partner_access ORDER BY id")
         ).all()
         status_before = db.session.get(Assignment, a).status
     auth.login("intruder@example.org")
     gets = [f"/couples/{c}/homework/new", f"/homework/{a}", f"/homework/{a}/edit",
-            f"/homework/{a}/links/{p}/handout.pdf"]
+            f"/couples/{c}/partners/{p}/link/handout.pdf", f"/couples/{c}/partners/{p}/link/new",
+            f"/couples/{c}/partners/{p}/link/off"]
     posts = [f"/couples/{c}/homework/new", f"/homework/{a}/edit", f"/homework/{a}/review",
-             f"/homework/{a}/cancel", f"/homework/{a}/links/{p}/revoke",
-             f"/homework/{a}/links/{p}/reissue"]
+             f"/homework/{a}/cancel", f"/couples/{c}/partners/{p}/link/new",
+             f"/couples/{c}/partners/{p}/link/off"]
     for url in gets:
         assert client.get(url).status_code == 404, url
     for url in posts:
@@ -309,7 +324,7 @@ def test_other_counselor_gets_404_everywhere_and_nothing_changes(app, client, au
                                       "remarks": "x", "note": "x"}).status_code == 404, url
     with app.app_context():
         after = db.session.execute(
-            text("SELECT id, token_hash, revoked_at, expires_at FROM partner_link ORDER BY id")
+            text("SELECT id, token_hash, revoked_at, expires_at FROM partner_access ORDER BY id")
         ).all()
         assert after == before
         assert db.session.get(Assignment, a).status == status_before

@@ -15,7 +15,7 @@ from practice.couples.parts import registered
 from practice.couples.services import export_record
 from practice.extensions import db
 from practice.partner.access import issue_access
-from practice.pdf.link_handout import render_link_handout
+from practice.pdf.link_handout import render_partner_handout
 from practice.pdf.summary import couple_record_pdf, session_summary_pdf
 from practice.sessions import printouts
 from practice.settings.services import practice_settings, save_practice
@@ -113,11 +113,12 @@ def documents(couple, session) -> dict[str, bytes]:
         out[f"summary-{copy}"] = session_summary_pdf(summary, letterhead=letterhead)
     record = printouts.couple_record(couple, "counselor", now=now)
     out["record"] = couple_record_pdf(record, letterhead=letterhead, page_size="letter")
-    out["link-handout"] = render_link_handout(
+    out["link-handout"] = render_partner_handout(
         practice_name=letterhead.name, letterhead=letterhead,
-        partner_first_name=couple.partners[0].display_name,
-        exercise_title="Gratitude list", due=printouts.paper_date(date(2025, 3, 20)),
-        url=url_for_token("x" * 43), expires="Wednesday 30 April 2025",
+        counselor_name="Dr. Rivera",
+        partner_first_name=couple.partners[0].display_name, url=url_for_token("x" * 43),
+        expires="Wednesday 30 April 2025",
+        homework=[("Gratitude list", printouts.paper_date(date(2025, 3, 20)))],
     )
     return out
 

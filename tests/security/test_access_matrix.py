@@ -273,7 +273,7 @@ def test_the_matrix_covers_every_counselor_route(app, practice):
     covered = {label.split()[0] for _m, _u, label in matrix(app, practice["a"], practice["b"])}
     expected = {rule.endpoint for rule in counselor_rules(app)} - OWN_ENDPOINTS
     assert covered == expected
-    for name in ("couples.detail", "homework.handout", "sessions.summary_pdf",
+    for name in ("couples.detail", "partner.handout", "sessions.summary_pdf",
                  "exercises.edit", "couples.delete", "couples.export", "audit.export"):
         assert name in covered
 

@@ -26,9 +26,10 @@ PROMPTS = [{"key": "thought", "type": "text", "label": "What did you notice?"}]
 
 
 def partner_token(couple) -> str:
-    """The first partner's one link, with a homework for them."""
-    assignment, _ = make_assignment(couple, make_exercise(prompts=PROMPTS))
-    return make_partner_home_token(assignment, couple.partners[0])
+    """The first partner's one link, with a homework for them alone."""
+    partner = couple.partners[0]
+    assignment, _ = make_assignment(couple, make_exercise(prompts=PROMPTS), partners=[partner])
+    return make_partner_home_token(assignment, partner)
 
 
 @pytest.fixture

@@ -17,8 +17,6 @@ from sqlalchemy import Select, func, select
 from practice.audit.labels import ACTION_LABELS
 from practice.audit.models import AuditEvent
 from practice.auth.models import Counselor
-from practice.couples.models import Couple, Partner
-from practice.couples.services import partner_name_contains
 from practice.extensions import db
 
 PAGE_SIZE = 50
@@ -106,6 +104,10 @@ def events_query(filters: Filters) -> Select:
     if filters.couple_id is not None:
         query = query.where(AuditEvent.couple_id == filters.couple_id)
     if filters.couple_name.strip():
+        # Imported here: the audit log is imported by every feature, couples among them.
+        from practice.couples.models import Couple
+        from practice.couples.services import partner_name_contains
+
         # Couples still on record; a deleted couple's events are found by its number.
         named = select(Couple.id).where(partner_name_contains(filters.couple_name))
         query = query.where(AuditEvent.couple_id.in_(named))
@@ -131,6 +133,8 @@ def list_events(filters: Filters, page: int = 1) -> tuple[list[AuditEvent], int]
 
 def couple_names(couple_ids: Iterable[int | None]) -> dict[int, str]:
     """'Ana Silva & Ben Okafor' for each couple id still on record, in one query."""
+    from practice.couples.models import Partner
+
     ids = sorted({couple_id for couple_id in couple_ids if couple_id})
     names: dict[int, list[str]] = {couple_id: [] for couple_id in ids}
     if ids:

@@ -16,7 +16,6 @@ from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
 from practice.extensions import db
 from practice.homework import links
-from practice.homework.finished import refresh_finished
 from practice.homework.models import Assignment, Entry, PartnerLink
 from practice.timeutil import utcnow
 
@@ -179,6 +178,8 @@ def save_entry(link: LiveLink, submission: Submission) -> bool:
         if _entry_with_key(link, submission.submission_key) is None:
             raise
         return False
+    from practice.homework.finished import refresh_finished
+
     refresh_finished([link.assignment_id])
     return True
 

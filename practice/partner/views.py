@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 import secrets
 import threading
 from collections import OrderedDict
@@ -109,6 +110,29 @@ def database_unavailable(error: OperationalError):
 
 # The token is the capability: a partner has no session to forge requests with, and a stale
 # CSRF token must never throw away what they typed. Hence csrf.exempt on every partner page.
+
+
+# Mail and messaging apps stick the sentence's "." or ")" (or a space) onto a pasted link.
+# Tokens are URL-safe base64, so anything else at the end is not part of them.
+_PASTED_TAIL = re.compile(r"[^A-Za-z0-9_-]+$")
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,}")
+
+
+@bp.before_request
+def strip_pasted_tail():
+    """Open a link pasted with a trailing ".", ")" or space: a GET goes on to the clean
+    address (so the partner's bookmark is right); a POST just uses the clean token."""
+    token = (request.view_args or {}).get("token")
+    if not token:
+        return None
+    clean = _PASTED_TAIL.sub("", token)
+    if clean == token or not _TOKEN_SHAPE.fullmatch(clean):
+        return None  # nothing pasted on, or not a token at all: the view answers as usual
+    if request.method == "GET":
+        values = {**(request.view_args or {}), "token": clean}
+        return redirect(url_for(request.endpoint, **values, **request.args.to_dict()))
+    request.view_args["token"] = clean
+    return None
 
 
 @bp.route("/h/<token>", methods=["GET", "POST"])

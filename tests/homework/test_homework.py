@@ -65,7 +65,7 @@ def test_whole_flow_assign_both_partners_submit_and_counselor_sees_it(app, signe
         opened = signed_in.get(path)
         assert opened.status_code == 200
         body = opened.get_data(as_text=True)
-        assert f"Hi {name}" in body and "Be kind 🌱" in body
+        assert f"Hi <bdi>{name}</bdi>" in body and "Be kind 🌱" in body
         key = re.search(r'name="submission_key" value="([^"]+)"', body).group(1)
         saved = signed_in.post(path, data={
             "submission_key": key, "n-three_things": "3", "a-three_things-0": words,

@@ -49,7 +49,7 @@ def test_page_greets_partner_and_shows_exercise(client, homework):
     response = client.get(homework["ana"])
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Hi Ana" in page and "Ben" not in page and "Silva" not in page
+    assert "Hi <bdi>Ana</bdi>" in page and "Ben" not in page and "Silva" not in page
     assert "Try this before Tuesday." in page and "Sit together." in page
     assert "Dr. Rivera" in page and "Please do it by" in page
     # Every prompt type, accessibly grouped.

@@ -89,7 +89,7 @@ def test_home_lists_every_current_homework_with_due_date_and_progress(client, pr
     page = client.get(f"/h/{practice['ana']}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "Hi Ana" in text and "Dr. Rivera" in text
+    assert "Hi <bdi>Ana</bdi>" in text and "Dr. Rivera" in text
     for title in ("Daily check-in", "Love letters", "Map of our week", "Ana&#39;s own"):
         assert title in text
     assert "0 of 3 this week" in text and "Not started" in text

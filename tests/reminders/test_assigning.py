@@ -71,7 +71,7 @@ def test_assigning_saves_the_rule_and_emails_the_partner_who_has_an_address(
     [received] = smtp_server.inbox.received
     assert received.recipients == ["ana@example.org"]
     signed_in.post("/logout")
-    assert "Hi Ana" in signed_in.get(link_in(received.text)).get_data(as_text=True)
+    assert "Hi <bdi>Ana</bdi>" in signed_in.get(link_in(received.text)).get_data(as_text=True)
 
 
 def test_a_daily_nudge_for_one_off_homework_is_refused_next_to_the_field(app, signed_in, counselor):

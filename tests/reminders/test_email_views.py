@@ -72,7 +72,7 @@ def test_send_the_link_from_the_couple_page_read_it_and_open_it(
     path = link_in(received.text)
     signed_in.post("/logout")
     home = signed_in.get(path)
-    assert home.status_code == 200 and "Hi Ana" in home.get_data(as_text=True)
+    assert home.status_code == 200 and "Hi <bdi>Ana</bdi>" in home.get_data(as_text=True)
     with app.app_context():
         actions = db.session.execute(
             select(AuditEvent.action, AuditEvent.detail).where(AuditEvent.action.like("email.%"))

@@ -236,4 +236,4 @@ def test_the_partner_opens_the_link_from_the_email(client, ctx, smtp_server):
     assert path == link_in(received.html)
     page = client.get(path)
     assert page.status_code == 200
-    assert "Hi Ana" in page.get_data(as_text=True)
+    assert "Hi <bdi>Ana</bdi>" in page.get_data(as_text=True)

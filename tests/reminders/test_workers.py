@@ -145,7 +145,7 @@ def test_two_hosts_two_workers_one_database_one_redis(
         path = link_in(links[0].text)
         for host in hosts:
             status, home = host.get(path)
-            assert status == 200 and "Hi Ana" in home
+            assert status == 200 and "Hi <bdi>Ana</bdi>" in home
     finally:
         for process in [*workers, *hosts]:
             process.stop()

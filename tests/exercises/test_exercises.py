@@ -121,11 +121,11 @@ def test_exercise_page_shows_everything_needed_to_decide(signed_in, library):
         "Free text",
         "Start once, then add to it every few days",
         "15 minutes",
-        "002_ebef655a8445638b.txt",
-        "8 Best Ways To Build Emotional Intimacy In A Relationship",
+        "Article: 8 Best Ways To Build Emotional Intimacy In A Relationship",
         "The practice library",
     ):
         assert text in page, text
+    assert "002_ebef655a8445638b.txt" not in page  # an internal file name, never shown
     assert "/library/gratitude-list/edit" not in page
     i_statements = signed_in.get("/library/i-statements").get_data(as_text=True)
     assert "“I” statement (I feel / when / because / I need)" in i_statements

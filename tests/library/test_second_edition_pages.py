@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from practice.couples.models import Couple
 from practice.extensions import db
-from practice.homework import links as link_tokens
 from practice.homework.models import Assignment, Entry
 from practice.timeutil import utcnow
 from tests.factories import make_assignment, make_couple, make_exercise
@@ -267,10 +266,15 @@ def test_hurt_and_repairing_partner_each_see_their_own(app, signed_in, client, c
         assignment = db.session.execute(select(Assignment)).scalar_one()
         assert assignment.roles == {"first": ben, "mode": "fixed"}
         assert assignment.frequency == "event"
-        links = {link.partner_id: link for link in assignment.links}
+        from practice.partner import access
+        from practice.partner.models import PartnerAccess
+
+        rows = db.session.execute(select(PartnerAccess)).scalars()
+        secret = current_app.config["SECRET_KEY"]
         urls = {
-            pid: "/h/" + link_tokens.shown_token(link, current_app.config["SECRET_KEY"])
-            for pid, link in links.items()
+            row.partner_id: f"/h/{access.current_token(row, secret, utcnow())}"
+            f"/homework/{assignment.id}"
+            for row in rows
         }
     hurt = client.get(urls[ben]).get_data(as_text=True)
     assert "Your role this time: Hurt partner" in hurt

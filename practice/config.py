@@ -100,6 +100,8 @@ def mail_and_job_settings(instance_path: str) -> dict:
         "MAIL_REQUEUE_GRACE_SECONDS": _int("MAIL_REQUEUE_GRACE_SECONDS", 60),
         # No JOBS_REDIS_URL: the queue is a SQLite file in instance/ (one machine).
         "JOBS_REDIS_URL": os.environ.get("JOBS_REDIS_URL", "").strip(),
+        # The queue's name in Redis: apps sharing one Redis database need different names.
+        "JOBS_QUEUE_NAME": os.environ.get("JOBS_QUEUE_NAME", "practice").strip() or "practice",
         "JOBS_SQLITE_PATH": os.environ.get("JOBS_SQLITE_PATH")
         or str(Path(instance_path) / "jobs.db"),
         "JOBS_IN_PROCESS_WORKERS": _int("JOBS_IN_PROCESS_WORKERS", 2),

@@ -103,7 +103,10 @@ def init_app(app: Flask) -> None:
             from redis import ConnectionPool
 
             pool = ConnectionPool.from_url(redis_url, socket_timeout=5, socket_connect_timeout=2)
-            return RedisStorage(huey.name, connection_pool=pool, blocking=True, read_timeout=1)
+            return RedisStorage(
+                app.config.get("JOBS_QUEUE_NAME") or huey.name, connection_pool=pool,
+                blocking=True, read_timeout=1,
+            )
 
         app.config["JOBS_BACKEND"] = "redis"
     else:

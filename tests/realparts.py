@@ -163,6 +163,7 @@ class Process:
 
 
 def app_env(app_config: dict, extra: dict[str, str]) -> dict[str, str]:
+    extra = {"JOBS_QUEUE_NAME": app_config.get("JOBS_QUEUE_NAME", "practice"), **extra}
     """Environment for a child process running the same app on the same database."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MAIL_", "JOBS_"))}
     env.update(

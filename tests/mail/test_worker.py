@@ -4,6 +4,7 @@ job is queued; it picks up rows whose job was lost; it survives the queue going 
 from __future__ import annotations
 
 import time
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -21,7 +22,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def app_config(app_config, jobs_redis_url):
-    return {**app_config, "JOBS_REDIS_URL": jobs_redis_url}
+    # A queue of this test's own: other test runs may share the Redis database.
+    return {**app_config, "JOBS_REDIS_URL": jobs_redis_url,
+            "JOBS_QUEUE_NAME": f"practice-test-{uuid.uuid4().hex}"}
 
 
 def _plan(count: int, prefix: str) -> list[int]:

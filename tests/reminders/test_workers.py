@@ -4,6 +4,7 @@ one database. Every reminder arrives exactly once."""
 from __future__ import annotations
 
 import time
+import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -69,7 +70,9 @@ def due_now(app, counselor):
 
 @pytest.fixture
 def app_config(app_config, jobs_redis_url):
-    return {**app_config, "JOBS_REDIS_URL": jobs_redis_url}
+    # A queue of this test's own: other test runs may share the Redis database.
+    return {**app_config, "JOBS_REDIS_URL": jobs_redis_url,
+            "JOBS_QUEUE_NAME": f"practice-test-{uuid.uuid4().hex}"}
 
 
 def _env(app_config, smtp_server, **extra) -> dict[str, str]:

@@ -8,9 +8,10 @@ as fast as a new one.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import case, func, select
 
@@ -135,14 +136,19 @@ def _homework_counts(counselor: Counselor, today: date) -> tuple[int, int]:
     return int(due), int(overdue)
 
 
-def _open_rows(counselor: Counselor, today: date, kind: str, limit: int | None) -> list:
+def _open_rows(counselor: Counselor, today: date, kind: str, limit: int | None) -> Sequence[Any]:
     """The first `limit` lines of "Overdue" or "Due this week" (kind: 'overdue' | 'due'),
     soonest due first, as narrow rows (no snapshot)."""
     in_list = Assignment.due_date >= today if kind == "due" else Assignment.due_date < today
     return db.session.execute(
         select(
-            Assignment.id, Assignment.couple_id, Assignment.title, Assignment.due_date,
-            Assignment.frequency, Assignment.times_per_week, Assignment.created_at,
+            Assignment.id,
+            Assignment.couple_id,
+            Assignment.title,
+            Assignment.due_date,
+            Assignment.frequency,
+            Assignment.times_per_week,
+            Assignment.created_at,
         )
         .join(Couple)
         .where(*_open_homework_filter(counselor, today), in_list)
@@ -151,15 +157,17 @@ def _open_rows(counselor: Counselor, today: date, kind: str, limit: int | None) 
     ).all()
 
 
-def _due_items(rows: list, progress: dict, partners: dict) -> list[DueItem]:
+def _due_items(rows: Sequence[Any], progress: dict, partners: dict) -> list[DueItem]:
     items = []
     for row in rows:
         by_partner = progress.get(row.id, {})
         items.append(
             DueItem(
-                assignment_id=row.id, couple_id=row.couple_id,
+                assignment_id=row.id,
+                couple_id=row.couple_id,
                 couple_name=_couple_name(partners.get(row.couple_id, ())),
-                title=row.title, due_date=row.due_date,
+                title=row.title,
+                due_date=row.due_date,
                 partners=[
                     (_first_name(name), by_partner[partner_id])
                     for partner_id, name in partners.get(row.couple_id, ())
@@ -174,7 +182,7 @@ def _couple_name(partners: Iterable[tuple[int, str]]) -> str:
     return " & ".join(name for _id, name in partners)
 
 
-def _new_rows(counselor: Counselor) -> list:
+def _new_rows(counselor: Counselor) -> Sequence[Any]:
     """(couple id, new entries) for each couple with entries the counselor has not seen,
     most first."""
     # Through the partner who wrote each entry (always one of the assignment's couple): the
@@ -191,7 +199,7 @@ def _new_rows(counselor: Counselor) -> list:
     ).all()
 
 
-def _feed_rows(counselor: Counselor) -> tuple[list, dict[int, list]]:
+def _feed_rows(counselor: Counselor) -> tuple[Sequence[Any], dict[int, list]]:
     """The latest entries of the counselor's couples, and the prompts of their homework."""
     # The feed walks the entries' created_at index backwards from now and keeps the
     # counselor's own: the EXISTS keeps SQLite from starting at all of the counselor's
@@ -203,16 +211,21 @@ def _feed_rows(counselor: Counselor) -> tuple[list, dict[int, list]]:
     )
     feed = db.session.execute(
         select(
-            Entry.id, Entry.assignment_id, Entry.created_at, Entry.seen_at, Entry.completion_note,
-            Entry.answers, (Entry.private_note != "").label("has_private_note"),
-            Assignment.couple_id, Assignment.title, Partner.display_name,
+            Entry.id,
+            Entry.assignment_id,
+            Entry.created_at,
+            Entry.seen_at,
+            Entry.completion_note,
+            Entry.answers,
+            (Entry.private_note != "").label("has_private_note"),
+            Assignment.couple_id,
+            Assignment.title,
+            Partner.display_name,
         )
         .select_from(Entry)
         .join(Assignment, Entry.assignment_id == Assignment.id)
         .join(Partner, Entry.partner_id == Partner.id)
-        .where(
-            Entry.created_at >= utcnow() - timedelta(days=FEED_WINDOW_DAYS), own_couple
-        )
+        .where(Entry.created_at >= utcnow() - timedelta(days=FEED_WINDOW_DAYS), own_couple)
         .order_by(Entry.created_at.desc(), Entry.id.desc())
         .limit(FEED_SIZE)
     ).all()
@@ -228,13 +241,18 @@ def _feed_rows(counselor: Counselor) -> tuple[list, dict[int, list]]:
     return feed, prompts
 
 
-def _feed_items(feed: list, prompts: dict[int, list], partners: dict) -> list[FeedItem]:
+def _feed_items(feed: Sequence[Any], prompts: dict[int, list], partners: dict) -> list[FeedItem]:
     return [
         FeedItem(
-            id=row.id, assignment_id=row.assignment_id, couple_id=row.couple_id,
+            id=row.id,
+            assignment_id=row.assignment_id,
+            couple_id=row.couple_id,
             couple_name=_couple_name(partners.get(row.couple_id, ())),
-            partner_name=row.display_name, title=row.title, created_at=row.created_at,
-            seen_at=row.seen_at, completion_note=row.completion_note,
+            partner_name=row.display_name,
+            title=row.title,
+            created_at=row.created_at,
+            seen_at=row.seen_at,
+            completion_note=row.completion_note,
             has_private_note=bool(row.has_private_note),
             answers=readable_answers(prompts.get(row.assignment_id, []), row.answers or {}),
         )

@@ -80,9 +80,30 @@ SCHEDULES = {
 }
 # The feeling words offered for the "I feel" part of an "I" statement (free text allowed).
 FEELING_WORDS = (
-    "hurt", "lonely", "overlooked", "worried", "anxious", "sad", "frustrated", "angry",
-    "disappointed", "embarrassed", "overwhelmed", "tired", "scared", "confused", "jealous",
-    "calm", "relieved", "grateful", "hopeful", "loved", "proud", "happy", "close", "safe",
+    "hurt",
+    "lonely",
+    "overlooked",
+    "worried",
+    "anxious",
+    "sad",
+    "frustrated",
+    "angry",
+    "disappointed",
+    "embarrassed",
+    "overwhelmed",
+    "tired",
+    "scared",
+    "confused",
+    "jealous",
+    "calm",
+    "relieved",
+    "grateful",
+    "hopeful",
+    "loved",
+    "proud",
+    "happy",
+    "close",
+    "safe",
 )
 # How many aliases, checklist options and grid rows; a timer's and a sitting's minutes.
 ALIASES = (1, 12)
@@ -370,7 +391,11 @@ class YesNoPrompt(Prompt):
 
 
 def text_list(
-    check: Problems, raw: Mapping[str, Any], key: str, where: str, bounds: tuple[int, int],
+    check: Problems,
+    raw: Mapping[str, Any],
+    key: str,
+    where: str,
+    bounds: tuple[int, int],
     limit: int,
 ) -> list[str] | None:
     """A list of short one-line texts (aliases, options, rows), or None after recording what
@@ -400,8 +425,13 @@ def text_list(
 
 
 def whole_number(
-    check: Problems, raw: Mapping[str, Any], key: str, where: str, bounds: tuple[int, int],
-    *, required: bool = True,
+    check: Problems,
+    raw: Mapping[str, Any],
+    key: str,
+    where: str,
+    bounds: tuple[int, int],
+    *,
+    required: bool = True,
 ) -> int | None:
     low, high = bounds
     place = f"{where}.{key}" if where else key
@@ -475,8 +505,10 @@ class RatingGridPrompt(Prompt):
     high: str = ""
 
     def describe(self) -> str:
-        return (f"Rate each from \u201c{self.low}\u201d (1) to \u201c{self.high}\u201d (5): "
-                + "; ".join(self.rows))
+        return (
+            f"Rate each from \u201c{self.low}\u201d (1) to \u201c{self.high}\u201d (5): "
+            + "; ".join(self.rows)
+        )
 
     def to_json(self) -> dict[str, Any]:
         return super().to_json() | {"rows": list(self.rows), "low": self.low, "high": self.high}
@@ -491,8 +523,10 @@ class RatingGridPrompt(Prompt):
 
     @classmethod
     def _extra_from_json(cls, raw: Mapping[str, Any]) -> dict[str, Any]:
-        return {"rows": tuple(str(r) for r in raw.get("rows") or []),
-                **ScalePrompt._extra_from_json(raw)}
+        return {
+            "rows": tuple(str(r) for r in raw.get("rows") or []),
+            **ScalePrompt._extra_from_json(raw),
+        }
 
     def blank(self) -> dict[str, str]:
         return {}
@@ -503,7 +537,8 @@ class RatingGridPrompt(Prompt):
     def check(self, value: dict[str, str]) -> Checked:
         errors = {
             f"-{i}": "Choose a number from 1 to 5."
-            for i, rating in value.items() if rating and rating not in SCALE_POINTS
+            for i, rating in value.items()
+            if rating and rating not in SCALE_POINTS
         }
         if errors:
             return Checked(errors=errors)
@@ -520,8 +555,9 @@ class RatingGridPrompt(Prompt):
         rows = [row for row in self.rows if row in value]
         rows += [row for row in value if row not in rows]  # a row since renamed: still shown
         ends = f" (1 = {self.low}, 5 = {self.high})" if self.low or self.high else ""
-        return Answer(self.label + ends, self.type,
-                      items=tuple(f"{row}: {value[row]} of 5" for row in rows))
+        return Answer(
+            self.label + ends, self.type, items=tuple(f"{row}: {value[row]} of 5" for row in rows)
+        )
 
 
 @dataclass(frozen=True)
@@ -576,8 +612,9 @@ class DateTimePrompt(Prompt):
         return {"date": "", "time": ""}
 
     def read_post(self, data: Any, name: str, add: str, remove: str) -> dict[str, str]:
-        return {part: str(data.get(f"a-{name}-{part}") or "").strip()[:10]
-                for part in ("date", "time")}
+        return {
+            part: str(data.get(f"a-{name}-{part}") or "").strip()[:10] for part in ("date", "time")
+        }
 
     def check(self, value: dict[str, str]) -> Checked:
         day, time = value.get("date", ""), value.get("time", "")
@@ -604,7 +641,7 @@ class DateTimePrompt(Prompt):
 
 
 def when_text(value: Mapping[str, str]) -> str:
-    """"Thursday 3 December 2026 at 19:30" (the date as given when it cannot be read)."""
+    """ "Thursday 3 December 2026 at 19:30" (the date as given when it cannot be read)."""
     parsed = _date(value.get("date", ""))
     text = f"{parsed:%A} {parsed.day} {parsed:%B %Y}" if parsed else str(value.get("date", ""))
     return f"{text} at {value['time']}" if value.get("time") else text
@@ -620,8 +657,15 @@ def _date(text: str) -> date | None:
 PROMPT_CLASSES: dict[str, type[Prompt]] = {
     cls.type: cls
     for cls in (
-        TextPrompt, ListPrompt, IStatementPrompt, ScalePrompt, YesNoPrompt, ChecklistPrompt,
-        RatingGridPrompt, TimerPrompt, DateTimePrompt,
+        TextPrompt,
+        ListPrompt,
+        IStatementPrompt,
+        ScalePrompt,
+        YesNoPrompt,
+        ChecklistPrompt,
+        RatingGridPrompt,
+        TimerPrompt,
+        DateTimePrompt,
     )
 }
 # Type → how it is named to counselors, in the order the editor offers them.
@@ -678,7 +722,11 @@ def read_prompts(
             table, "label", f"{where}.label", limit=LIMITS["prompt_label"], one_line=True
         )
         help_text = check.text(
-            table, "help", f"{where}.help", limit=LIMITS["prompt_help"], required=False,
+            table,
+            "help",
+            f"{where}.help",
+            limit=LIMITS["prompt_help"],
+            required=False,
             one_line=True,
         )
         cls = PROMPT_CLASSES.get(kind)
@@ -706,9 +754,13 @@ def _read_placement(
     placement: dict[str, str] = {}
     role = check.text(table, "role", f"{where}.role", limit=20, required=False, one_line=True)
     if role and roles not in ROLE_KINDS:
-        check.error(f"{where}.role", "needs the exercise's roles set first (roles = "
-                    + " or ".join(f'"{kind}"' for kind in ROLE_KINDS) + ")")
-    elif role and role not in ROLE_KINDS[roles]:
+        check.error(
+            f"{where}.role",
+            "needs the exercise's roles set first (roles = "
+            + " or ".join(f'"{kind}"' for kind in ROLE_KINDS)
+            + ")",
+        )
+    elif role and roles is not None and role not in ROLE_KINDS[roles]:
         check.error(f"{where}.role", f'"{role}" is not one of: {", ".join(ROLE_KINDS[roles])}')
     elif role:
         placement["role"] = role
@@ -798,8 +850,17 @@ class ExerciseContent:
 
 
 _CONTENT_FIELDS = (
-    "slug", "title", "category", "goal", "why", "steps", "prompts", "frequency", "duration",
-    "sources", "roles",
+    "slug",
+    "title",
+    "category",
+    "goal",
+    "why",
+    "steps",
+    "prompts",
+    "frequency",
+    "duration",
+    "sources",
+    "roles",
 )
 
 

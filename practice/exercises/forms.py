@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # added in WTForms 3.3; types-WTForms 3.2 lacks it
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from practice.exercises.format import (
@@ -59,17 +59,19 @@ class PromptForm(Form):
     low = StringField("Label for 1", filters=[strip], default="Not at all")
     high = StringField("Label for 5", filters=[strip], default="Very much")
     choices = TextAreaField(
-        "One per line", filters=[normalize_newlines],
+        "One per line",
+        filters=[normalize_newlines],
         description="The boxes to tick (a checklist) or the rows to rate (a rating grid).",
     )
     minutes = StringField("Minutes", filters=[strip], default="5")
-    role = SelectField("Who answers", choices={"": "Both partners"} | ROLES, default="",
-                       validate_choice=False)
+    role = SelectField(
+        "Who answers", choices={"": "Both partners"} | ROLES, default="", validate_choice=False
+    )
     phase = SelectField("When", choices=PHASES, default="every", validate_choice=False)
 
     @property
     def type_label(self) -> str:
-        return PROMPT_TYPES.get(self.type.data, "Free text")
+        return PROMPT_TYPES.get(self.type.data or "", "Free text")
 
     def validate_type(self, field) -> None:
         if field.data not in PROMPT_TYPES:
@@ -135,10 +137,10 @@ class PromptForm(Form):
 
     def prompt(self) -> Prompt:
         """This prompt as its type (keys are assigned by the service)."""
-        cls = PROMPT_CLASSES.get(self.type.data, PROMPT_CLASSES["text"])
+        cls = PROMPT_CLASSES.get(self.type.data or "", PROMPT_CLASSES["text"])
         extra: dict[str, Any] = {}
         if "items" in cls.extra_keys:
-            extra["items"] = int(self.items.data)
+            extra["items"] = int(self.items.data or "")
         if "low" in cls.extra_keys:
             extra["low"], extra["high"] = self.low.data, self.high.data
         if "options" in cls.extra_keys:
@@ -146,9 +148,15 @@ class PromptForm(Form):
         if "rows" in cls.extra_keys:
             extra["rows"] = tuple(self.choice_list())
         if "minutes" in cls.extra_keys:
-            extra["minutes"] = int(self.minutes.data)
-        return cls(key=self.key.data or "", label=self.label.data, help=self.help.data or "",
-                   role=self.role.data or "", phase=self.phase.data or "every", **extra)
+            extra["minutes"] = int(self.minutes.data or "")
+        return cls(
+            key=self.key.data or "",
+            label=self.label.data or "",
+            help=self.help.data or "",
+            role=self.role.data or "",
+            phase=self.phase.data or "every",
+            **extra,
+        )
 
 
 class ExerciseForm(FlaskForm):
@@ -200,10 +208,14 @@ class ExerciseForm(FlaskForm):
         description="For example: 15 minutes.",
     )
     roles = SelectField(
-        "Roles", choices={"": "No roles: both partners answer the same"} | {
-            "speaker_listener": "Speaker and listener", "hurt_repairing":
-            "The partner who was hurt and the partner repairing"},
-        default="", validate_choice=False,
+        "Roles",
+        choices={"": "No roles: both partners answer the same"}
+        | {
+            "speaker_listener": "Speaker and listener",
+            "hurt_repairing": "The partner who was hurt and the partner repairing",
+        },
+        default="",
+        validate_choice=False,
         description="With roles, give a prompt a role and only that partner is asked it.",
     )
     prompts = FieldList(FormField(PromptForm), max_entries=MAX_PROMPTS)
@@ -227,8 +239,9 @@ class ExerciseForm(FlaskForm):
         limit = LIMITS["step"]
         for number, step in enumerate(steps, start=1):
             if len(step) > limit:
-                raise ValidationError(f"Step {number} is long: keep each step to {limit:,} "
-                                      "characters or fewer.")
+                raise ValidationError(
+                    f"Step {number} is long: keep each step to {limit:,} characters or fewer."
+                )
 
     def validate_prompts(self, field) -> None:
         if not field.entries:
@@ -239,9 +252,9 @@ class ExerciseForm(FlaskForm):
 
     def fields(self) -> ExerciseFields:
         return ExerciseFields(
-            title=self.title.data,
+            title=self.title.data or "",
             category=self.category.data,
-            goal=self.goal.data,
+            goal=self.goal.data or "",
             why=self.why.data or "",
             steps=self.step_list(),
             frequency=self.frequency.data or "",
@@ -255,8 +268,14 @@ def form_data(fields: ExerciseFields) -> dict[str, Any]:
     """Initial form values from stored fields (editing, copying)."""
     prompts = []
     for prompt in fields.prompts:
-        row = {"type": prompt.type, "key": prompt.key, "label": prompt.label, "help": prompt.help,
-               "role": prompt.role, "phase": prompt.phase}
+        row = {
+            "type": prompt.type,
+            "key": prompt.key,
+            "label": prompt.label,
+            "help": prompt.help,
+            "role": prompt.role,
+            "phase": prompt.phase,
+        }
         stored = prompt.to_json()
         for name in prompt.extra_keys:
             value = stored[name]
@@ -290,9 +309,21 @@ def apply_editor_action(form: ExerciseForm, action: str) -> str | None:
         if len(rows) >= MAX_PROMPTS:
             message = f"An exercise can have up to {MAX_PROMPTS} prompts."
         else:
-            rows.append({"type": arg, "key": "", "label": "", "help": "", "items": "3",
-                         "low": "Not at all", "high": "Very much", "choices": "",
-                         "minutes": "5", "role": "", "phase": "every"})
+            rows.append(
+                {
+                    "type": arg,
+                    "key": "",
+                    "label": "",
+                    "help": "",
+                    "items": "3",
+                    "low": "Not at all",
+                    "high": "Very much",
+                    "choices": "",
+                    "minutes": "5",
+                    "role": "",
+                    "phase": "every",
+                }
+            )
     elif verb in ("up", "down", "remove") and arg.isdigit() and int(arg) < len(rows):
         index = int(arg)
         if verb == "remove":
@@ -311,6 +342,19 @@ def apply_editor_action(form: ExerciseForm, action: str) -> str | None:
 
 
 def _raw_prompt(prompt: PromptForm) -> dict[str, str]:
-    return {name: prompt[name].data or "" for name in
-            ("type", "key", "label", "help", "items", "low", "high", "choices", "minutes",
-             "role", "phase")}
+    return {
+        name: prompt[name].data or ""
+        for name in (
+            "type",
+            "key",
+            "label",
+            "help",
+            "items",
+            "low",
+            "high",
+            "choices",
+            "minutes",
+            "role",
+            "phase",
+        )
+    }

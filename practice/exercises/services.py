@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
-from sqlalchemy import Select, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from practice.auth.models import Counselor
 from practice.exercises.format import LIMITS, PROMPT_KEY, Prompt, parse_prompts
@@ -74,7 +75,11 @@ def library_query(
     if by_length is not None:
         query = query.where(by_length)
     words = query_words(search)
-    order = [Exercise.extra, Exercise.title, Exercise.id]
+    order: list[ColumnElement[Any] | InstrumentedAttribute[Any]] = [
+        Exercise.extra,
+        Exercise.title,
+        Exercise.id,
+    ]
     if search.strip() and not words:
         # Only punctuation ("%", "-"): nothing to look for, so nothing matches.
         query = query.where(false())
@@ -91,12 +96,12 @@ def list_library(
     return list(db.session.execute(query).scalars())
 
 
-def visible_exercise(counselor: Counselor, slug: str) -> Select[tuple[Exercise]]:
+def visible_exercise(counselor: Counselor, slug: str) -> Select[Exercise]:
     """A built-in exercise or one of the counselor's own (none for anyone else's)."""
     return select(Exercise).where(Exercise.slug == slug, _visible(counselor))
 
 
-def own_exercise(counselor: Counselor, slug: str) -> Select[tuple[Exercise]]:
+def own_exercise(counselor: Counselor, slug: str) -> Select[Exercise]:
     """One of the counselor's own exercises; built-in ones cannot be changed in place."""
     return select(Exercise).where(Exercise.slug == slug, Exercise.counselor_id == counselor.id)
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import (
-    Response,
     current_app,
     flash,
     redirect,
@@ -19,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
 
 from practice.audit import services as audit
 from practice.couples.models import Couple
@@ -45,9 +45,7 @@ def index():
     length = request.args.get("length", "")
     if length not in LENGTHS:
         length = ""
-    exercises = services.list_library(
-        current_user, search=search, category=category, length=length
-    )
+    exercises = services.list_library(current_user, search=search, category=category, length=length)
     return render_template(
         "exercises/index.html",
         exercises=exercises,
@@ -103,9 +101,7 @@ def handout(slug: str):
         letterhead=practice.letterhead(),
         page_size=practice.paper_size,
     )
-    return send_file(
-        BytesIO(pdf), mimetype="application/pdf", download_name=f"{exercise.slug}.pdf"
-    )
+    return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"{exercise.slug}.pdf")
 
 
 def _source_titles() -> dict[str, str]:
@@ -199,8 +195,7 @@ def edit(slug: str):
         services.update_own(exercise, form.fields())
         _record("exercise.update", exercise)
         db.session.commit()
-        flash("Changes saved. Homework already assigned keeps the version it was given.",
-              "success")
+        flash("Changes saved. Homework already assigned keeps the version it was given.", "success")
         return redirect(url_for("exercises.detail", slug=exercise.slug))
 
     return _editor_page(
@@ -224,8 +219,11 @@ def delete(slug: str):
     if outcome == "deleted":
         flash(f"\u201c{title}\u201d deleted.", "success")
     else:
-        flash(f"\u201c{title}\u201d removed from your library. Homework already assigned "
-              "from it is unchanged.", "success")
+        flash(
+            f"\u201c{title}\u201d removed from your library. Homework already assigned "
+            "from it is unchanged.",
+            "success",
+        )
     return redirect(url_for("exercises.index"))
 
 

@@ -96,7 +96,7 @@ def create_assignment(
     return assignment
 
 
-def own_assignment(counselor: Counselor, assignment_id: int) -> Select[tuple[Assignment]]:
+def own_assignment(counselor: Counselor, assignment_id: int) -> Select[Assignment]:
     """The counselor's assignment with its couple, partners and links (none for anyone else's):
     views take it with `db.one_or_404`."""
     return (
@@ -110,7 +110,7 @@ def own_assignment(counselor: Counselor, assignment_id: int) -> Select[tuple[Ass
     )
 
 
-def assignment_link(assignment: Assignment, partner_id: int) -> Select[tuple[PartnerLink]]:
+def assignment_link(assignment: Assignment, partner_id: int) -> Select[PartnerLink]:
     """The assigned partner's link of an assignment the caller already holds."""
     return (
         select(PartnerLink)

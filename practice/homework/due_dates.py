@@ -34,7 +34,8 @@ def suggested_due_date(appointment_day: date | None, today: date) -> date:
 
 def default_due_date(couple_id: int, today: date, now: datetime, tz: str | None) -> date:
     appointment = next_appointment(couple_id, now)
-    day = local(appointment, tz).date() if appointment is not None else None
+    appointment_at = local(appointment, tz)  # None when no appointment is booked
+    day = appointment_at.date() if appointment_at is not None else None
     return suggested_due_date(day, today)
 
 

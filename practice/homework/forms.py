@@ -60,11 +60,14 @@ class AssignForm(ReminderChoiceForm):  # + the reminder rule and "email the link
     partners = RadioField("Who does it", default="both")
     due_date = DateField("Due date")
     frequency = RadioField(
-        "How often", choices=dict(FREQUENCIES), default="once",
+        "How often",
+        choices=dict(FREQUENCIES),
+        default="once",
         validators=[DataRequired(message="Choose how often.")],
     )
     times_per_week = WholeNumberField(
-        "How many times a week", description="A number from 1 to 7.",
+        "How many times a week",
+        description="A number from 1 to 7.",
         invalid_message="Enter how many times a week as a number from 1 to 7, like 3.",
     )
     note = TextAreaField(
@@ -77,7 +80,8 @@ class AssignForm(ReminderChoiceForm):  # + the reminder rule and "email the link
         "Counseling session (optional)", coerce=_optional_int, validate_choice=False
     )
     roles = RadioField(
-        "Roles", default="",
+        "Roles",
+        default="",
         description="For exercises with roles: speaker and listener, or the partner who was "
         "hurt and the one repairing. Each partner then sees only their own questions.",
     )
@@ -86,9 +90,7 @@ class AssignForm(ReminderChoiceForm):  # + the reminder rule and "email the link
         super().__init__(*args, **kwargs)
         # The example is a date the form accepts: a week ahead, never one in the past.
         example = example_date(today_local())
-        self.due_date.validators = [
-            DataRequired(message=f"Enter a due date, like {example}.")
-        ]
+        self.due_date.validators = [DataRequired(message=f"Enter a due date, like {example}.")]
 
     def validate_exercises(self, field_) -> None:
         if len(field_.data or []) > MAX_AT_ONCE:
@@ -113,7 +115,7 @@ class AssignForm(ReminderChoiceForm):  # + the reminder rule and "email the link
             raise ValidationError("Choose a date within the next year.")
 
     def validate_session_id(self, field_) -> None:
-        if field_.data not in self.session_id.choices:
+        if field_.data not in self.session_id.choices:  # type: ignore[operator]  # a dict here; stubs allow None
             raise ValidationError("Choose one of this couple's sessions.")
 
 

@@ -54,12 +54,14 @@ def new(couple_id: int):
     form.partners.choices = {"both": "Both partners"} | {
         str(p.id): f"Only {p.display_name}" for p in couple.partners
     }
-    form.session_id.choices = {None: "Not tied to a session"} | {
+    # types-WTForms reads a dict as grouped choices; WTForms 3.3 takes it as {value: label}.
+    form.session_id.choices = {None: "Not tied to a session"} | {  # type: ignore[assignment]
         s.id: day(s.starts_at) for s in sessions
     }
     form.roles.choices = assigning.role_choices(couple.partners)
     appointment = due_dates.next_appointment(couple.id, utcnow())
-    appointment_day = local(appointment).date() if appointment is not None else None
+    appointment_at = local(appointment)  # None when no appointment is booked
+    appointment_day = appointment_at.date() if appointment_at is not None else None
     if request.method == "GET":
         known = {e.slug for e in exercises}
         asked = request.args.getlist("exercise") + request.args.getlist("exercises")
@@ -74,22 +76,21 @@ def new(couple_id: int):
     if request.method == "POST" and "preview" in request.form:
         pass  # "Show previews" without a script: the same form back, nothing saved
     elif form.validate_on_submit():
-        chosen_exercises = [e for e in exercises if e.slug in set(form.exercises.data)]
-        chosen = [
-            p for p in couple.partners if form.partners.data in ("both", str(p.id))
-        ]
+        chosen_exercises = [e for e in exercises if e.slug in set(form.exercises.data or [])]
+        chosen = [p for p in couple.partners if form.partners.data in ("both", str(p.id))]
         plans = {
             e.slug: assigning.role_plan(e.roles, form.roles.data, couple.partners)
             for e in chosen_exercises
         }
         roles_problem = next((problem for _, problem in plans.values() if problem), None)
         if not chosen_exercises:
-            form.exercises.errors.append("Choose an exercise from the list.")
+            form.exercises.errors.append("Choose an exercise from the list.")  # type: ignore[attr-defined]  # a list once validated
         elif not chosen:
-            form.partners.errors.append("Choose who does the exercise.")
+            form.partners.errors.append("Choose who does the exercise.")  # type: ignore[attr-defined]  # a list once validated
         elif roles_problem:
-            form.roles.errors.append(roles_problem)
+            form.roles.errors.append(roles_problem)  # type: ignore[attr-defined]  # a list once validated
         else:
+            assert form.due_date.data is not None  # DataRequired
             assignments, emails = [], []
             for exercise in chosen_exercises:
                 assignment = assigning.create_assignment(
@@ -106,9 +107,13 @@ def new(couple_id: int):
                     roles=plans[exercise.slug][0],
                 )
                 emails += reminder_services.after_assigning(
-                    assignment.id, chosen, rule=form.reminder_rule.data,
-                    hour=form.reminder_hour.data, email_links=form.email_links.data,
-                    config=current_app.config, now=utcnow(),
+                    assignment.id,
+                    chosen,
+                    rule=form.reminder_rule.data,
+                    hour=form.reminder_hour.data,
+                    email_links=form.email_links.data,
+                    config=current_app.config,
+                    now=utcnow(),
                 )
                 _record("homework.assign", assignment)
                 assignments.append(assignment)
@@ -116,20 +121,27 @@ def new(couple_id: int):
             queue_delivery(emails)
             titles = ", ".join(f"\u201c{a.title}\u201d" for a in assignments)
             done = (
-                f"{titles} assigned. " if len(assignments) == 1
+                f"{titles} assigned. "
+                if len(assignments) == 1
                 else f"{len(assignments)} exercises assigned: {titles}. "
             )
             flash(
                 done
-                + ("Their links are on their way by email; you can also copy or print them "
-                   "below." if emails else "Copy or print each partner's link below."),
+                + (
+                    "Their links are on their way by email; you can also copy or print them below."
+                    if emails
+                    else "Copy or print each partner's link below."
+                ),
                 "success",
             )
             return redirect(_couple_anchor(assignments[0]))
     return render_template(
-        "homework/new.html", form=form, couple=couple,
+        "homework/new.html",
+        form=form,
+        couple=couple,
         email_unavailable=reminder_services.email_unavailable(current_app.config),
-        exercises=exercises, previews={e.slug: e.snapshot() for e in exercises},
+        exercises=exercises,
+        previews={e.slug: e.snapshot() for e in exercises},
         appointment_day=appointment_day,
     )
 
@@ -156,8 +168,12 @@ def history(couple_id: int):
     page = query_int("page", 1, maximum=MAX_PAGE)
     assignments, total = read.homework_page(couple, page, _secret())
     return render_template(
-        "homework/history.html", couple=couple, assignments=assignments, total=total,
-        page=page, page_size=read.HISTORY_PAGE_SIZE,
+        "homework/history.html",
+        couple=couple,
+        assignments=assignments,
+        total=total,
+        page=page,
+        page_size=read.HISTORY_PAGE_SIZE,
     )
 
 
@@ -167,6 +183,7 @@ def edit(assignment_id: int):
     assignment = db.one_or_404(assigning.own_assignment(current_user, assignment_id))
     form = AssignmentEditForm(obj=assignment if request.method == "GET" else None)
     if form.validate_on_submit():
+        assert form.due_date.data is not None  # DataRequired
         assigning.update_assignment(
             assignment, form.due_date.data, (form.note.data or "").strip(), _grace()
         )

@@ -107,28 +107,57 @@ def _fresh_schema(kind: str) -> None:
 
 @click.command("bench")
 @click.option(
-    "--scale", type=click.FloatRange(min=0.0001), default=1.0, show_default=True,
+    "--scale",
+    type=click.FloatRange(min=0.0001),
+    default=1.0,
+    show_default=True,
     help="1 ≈ 144,000 entries (10 counselors × 100 couples); 10 gives every couple ten times "
     "the history (years of data); below 1 shrinks the number of couples.",
 )
-@click.option("--requests", "requests_", type=click.IntRange(min=1), default=50,
-              show_default=True, help="Timed requests per page, in process.")
-@click.option("--warmup", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Untimed requests per page first.")
-@click.option("--duration", type=click.IntRange(1, 120), default=10, show_default=True,
-              help="Seconds of wrk per URL under gunicorn.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="JSON file to write (default bench-results/bench-<scale>-<db>-<time>.json).")
+@click.option(
+    "--requests",
+    "requests_",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Timed requests per page, in process.",
+)
+@click.option(
+    "--warmup",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Untimed requests per page first.",
+)
+@click.option(
+    "--duration",
+    type=click.IntRange(1, 120),
+    default=10,
+    show_default=True,
+    help="Seconds of wrk per URL under gunicorn.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="JSON file to write (default bench-results/bench-<scale>-<db>-<time>.json).",
+)
 @click.option("--no-load", is_flag=True, help="Skip the gunicorn + wrk part.")
 @click.option(
-    "--reuse", is_flag=True,
+    "--reuse",
+    is_flag=True,
     help="SQLite only: keep the built database as instance/bench-scale-<scale>.db and, when "
     "it is already there, measure it again instead of rebuilding (pending migrations are "
     "applied; the data keeps the dates of its build). For profiling between changes.",
 )
 @with_appcontext
 def bench_command(
-    scale: float, requests_: int, warmup: int, duration: int, out: Path | None, no_load: bool,
+    scale: float,
+    requests_: int,
+    warmup: int,
+    duration: int,
+    out: Path | None,
+    no_load: bool,
     reuse: bool = False,
 ) -> None:
     """Build a synthetic practice in a FRESH database and measure the pages.
@@ -183,11 +212,13 @@ def bench_command(
                 click.echo(f"Building {data.describe(shape)} …")
                 cpu = time.process_time()
                 built = data.build(
-                    shape, password_hash=hash_password(measure.BENCH_PASSWORD),
+                    shape,
+                    password_hash=hash_password(measure.BENCH_PASSWORD),
                     progress=click.echo,
                 )
                 result["build"] = {
-                    **built.as_dict(), "cpu_seconds": round(time.process_time() - cpu, 1),
+                    **built.as_dict(),
+                    "cpu_seconds": round(time.process_time() - cpu, 1),
                     "built_at": result["started_at"],
                 }
                 rows = sum(built.rows.values())
@@ -229,34 +260,44 @@ def bench_command(
         click.echo(f"Under gunicorn with wrk ({duration} s per URL) …")
         link_page = measure.PAGES_BY_KEY["link_get"]
         home_page = measure.PAGES_BY_KEY["home"]
-        targets = [load.Target("healthz", "/healthz", "/healthz", signed_in=False)]
+        load_targets = [load.Target("healthz", "/healthz", "/healthz", signed_in=False)]
         if measure.available(bench_app, home_page, ctx):
-            targets.append(load.Target("home", "Partner's home", home_page.url(ctx), False))
+            load_targets.append(load.Target("home", "Partner's home", home_page.url(ctx), False))
         if measure.available(bench_app, link_page, ctx):
-            targets.append(
+            load_targets.append(
                 load.Target("link_get", "Client homework page", link_page.url(ctx), False)
             )
             # For reference: the same route with a well-formed token that opens nothing. One
             # indexed lookup and a 1 KB page: the floor of any page that reads the database.
-            targets.append(load.Target(
-                "link_unknown", "Unknown link (404 page)", f"/h/{secrets.token_urlsafe(32)}",
-                False, expect=404,
-            ))
-        targets.append(load.Target("dashboard", "Dashboard", "/", signed_in=True))
+            load_targets.append(
+                load.Target(
+                    "link_unknown",
+                    "Unknown link (404 page)",
+                    f"/h/{secrets.token_urlsafe(32)}",
+                    False,
+                    expect=404,
+                )
+            )
+        load_targets.append(load.Target("dashboard", "Dashboard", "/", signed_in=True))
         result["load"] = load.run_load(
             database_url=url,
             secret_key=BENCH_SECRET_KEY,
             instance_path=bench_app.instance_path,
             cookie=f"{cookie_name}={cookie.value}" if cookie else "",
-            targets=targets,
+            targets=load_targets,
             duration=duration,
             progress=click.echo,
         )
         if not measure.available(bench_app, link_page, ctx):
-            result["load"]["targets"].insert(1, {
-                "key": "link_get", "label": "Client link page", "path": "/h/<token>",
-                "status": "not available",
-            })
+            result["load"]["targets"].insert(
+                1,
+                {
+                    "key": "link_get",
+                    "label": "Client link page",
+                    "path": "/h/<token>",
+                    "status": "not available",
+                },
+            )
         for row in result["load"]["targets"]:
             row["path"] = row["path"].replace(ctx.token, "<token>")
             if row["key"] == "link_unknown":

@@ -24,12 +24,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import (
     JSON,
     Column,
+    ColumnDefault,
     Date,
     DateTime,
     MetaData,
@@ -54,16 +55,16 @@ from practice.timeutil import utcnow
 BATCH_SIZE = 5_000
 # Parents before children: rows are flushed in this order so foreign keys always hold.
 TABLES: tuple[Table, ...] = (
-    Counselor.__table__,
-    Couple.__table__,
-    Partner.__table__,
-    CounselingSession.__table__,
-    Assignment.__table__,
-    PartnerLink.__table__,
-    PartnerAccess.__table__,
-    Entry.__table__,
-    MeasureRequest.__table__,
-    MeasureResponse.__table__,
+    cast(Table, Counselor.__table__),
+    cast(Table, Couple.__table__),
+    cast(Table, Partner.__table__),
+    cast(Table, CounselingSession.__table__),
+    cast(Table, Assignment.__table__),
+    cast(Table, PartnerLink.__table__),
+    cast(Table, PartnerAccess.__table__),
+    cast(Table, Entry.__table__),
+    cast(Table, MeasureRequest.__table__),
+    cast(Table, MeasureResponse.__table__),
 )
 # Every couple is asked for the CSI-4 weekly, and both partners answered every week of the
 # last year of their care (or of all of it, when shorter).
@@ -140,16 +141,81 @@ class BuildResult:
 # --- text --------------------------------------------------------------------------------
 
 FIRST_NAMES = (
-    "Ana", "Ben", "Chloé", "Dmitri", "Eun-ji", "Farah", "Gabriel", "Hana", "Ibrahim", "Jonas",
-    "Keiko", "Liam", "María José", "Noah", "Olúwaseun", "Priya", "Quinn", "Rafael", "Søren",
-    "Tamar", "Uma", "Valentina", "Wei", "Ximena", "Yusuf", "Zoë", "Amélie", "Björn", "Chidi",
-    "Dana", "Émile", "Fatima", "Grace", "Hiroshi", "Ingrid", "José", "Kateřina", "Lea",
-    "Mateo", "Nadia", "Oskar", "Paulina", "Ravi", "Sofía", "Tomás", "Yara", "李娜", "Магда",
+    "Ana",
+    "Ben",
+    "Chloé",
+    "Dmitri",
+    "Eun-ji",
+    "Farah",
+    "Gabriel",
+    "Hana",
+    "Ibrahim",
+    "Jonas",
+    "Keiko",
+    "Liam",
+    "María José",
+    "Noah",
+    "Olúwaseun",
+    "Priya",
+    "Quinn",
+    "Rafael",
+    "Søren",
+    "Tamar",
+    "Uma",
+    "Valentina",
+    "Wei",
+    "Ximena",
+    "Yusuf",
+    "Zoë",
+    "Amélie",
+    "Björn",
+    "Chidi",
+    "Dana",
+    "Émile",
+    "Fatima",
+    "Grace",
+    "Hiroshi",
+    "Ingrid",
+    "José",
+    "Kateřina",
+    "Lea",
+    "Mateo",
+    "Nadia",
+    "Oskar",
+    "Paulina",
+    "Ravi",
+    "Sofía",
+    "Tomás",
+    "Yara",
+    "李娜",
+    "Магда",
 )
 LAST_NAMES = (
-    "Silva", "Okafor", "Nguyễn", "Müller", "O'Brien", "García", "Kowalski", "Haddad", "Tanaka",
-    "Johansson", "Novák", "Đorđević", "Smith", "Cohen", "Rossi", "Kim", "Ivanova", "Dubois",
-    "Mensah", "Patel", "Andersen", "Łukasik", "Schäfer", "Abebe", "Costa",
+    "Silva",
+    "Okafor",
+    "Nguyễn",
+    "Müller",
+    "O'Brien",
+    "García",
+    "Kowalski",
+    "Haddad",
+    "Tanaka",
+    "Johansson",
+    "Novák",
+    "Đorđević",
+    "Smith",
+    "Cohen",
+    "Rossi",
+    "Kim",
+    "Ivanova",
+    "Dubois",
+    "Mensah",
+    "Patel",
+    "Andersen",
+    "Łukasik",
+    "Schäfer",
+    "Abebe",
+    "Costa",
 )
 PRONOUNS = ("she/her", "he/him", "they/them", None, None, None)
 SENTENCES = (
@@ -179,9 +245,18 @@ SENTENCES = (
     "Next time I want to start earlier in the evening, before we are exhausted.",
 )
 ITEMS = (
-    "made coffee for me", "listened without fixing", "planned the weekend", "called my mother",
-    "a walk by the river", "cooking together", "the kids' bedtime", "a hug at the door",
-    "told me about their day", "a handwritten note", "fixed the bike", "remembered the dentist",
+    "made coffee for me",
+    "listened without fixing",
+    "planned the weekend",
+    "called my mother",
+    "a walk by the river",
+    "cooking together",
+    "the kids' bedtime",
+    "a hug at the door",
+    "told me about their day",
+    "a handwritten note",
+    "fixed the bike",
+    "remembered the dentist",
 )
 FEELINGS = ("hurt", "lonely", "overlooked", "relieved", "anxious", "grateful", "frustrated")
 
@@ -219,7 +294,8 @@ def answers_for(prompts: list[dict[str, Any]], rng: random.Random, pool: TextPoo
         elif kind == "yes_no":
             answers[prompt["key"]] = "yes" if rng.random() < 0.7 else "no"
         elif kind == "list":
-            count = prompt.get("items") if isinstance(prompt.get("items"), int) else 3
+            items = prompt.get("items")
+            count = items if isinstance(items, int) else 3
             answers[prompt["key"]] = rng.sample(ITEMS, min(count, len(ITEMS)))
         elif kind == "i_statement":
             answers[prompt["key"]] = {
@@ -267,7 +343,7 @@ def _load_seed(seed_dir: Path) -> str:
     try:
         from practice.exercises.library import sync_library
     except ImportError:
-        sync_library = None
+        sync_library = None  # type: ignore[assignment]  # an app without the library loader
     if sync_library is not None:
         source_dir = current_app.config.get("SOURCE_DIR")
         sync_library(seed_dir, Path(source_dir) if source_dir else None)
@@ -281,16 +357,25 @@ def _load_seed(seed_dir: Path) -> str:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         rows.append(
             {
-                "slug": data["slug"], "counselor_id": None, "based_on_id": None,
-                "title": data["title"], "category": data["category"], "goal": data["goal"],
-                "why": data.get("why", "").strip(), "steps": data.get("steps", []),
-                "prompts": data.get("prompts", []), "frequency": data.get("frequency", ""),
-                "duration": data.get("duration", ""), "sources": data.get("sources", []),
+                "slug": data["slug"],
+                "counselor_id": None,
+                "based_on_id": None,
+                "title": data["title"],
+                "category": data["category"],
+                "goal": data["goal"],
+                "why": data.get("why", "").strip(),
+                "steps": data.get("steps", []),
+                "prompts": data.get("prompts", []),
+                "frequency": data.get("frequency", ""),
+                "duration": data.get("duration", ""),
+                "sources": data.get("sources", []),
                 "search_text": "\n".join(
                     [data["title"], data["goal"], *data.get("steps", [])]
                 ).lower(),
                 "content_hash": hashlib.sha256(path.read_bytes()).hexdigest(),
-                "retired_at": None, "created_at": now, "updated_at": now,
+                "retired_at": None,
+                "created_at": now,
+                "updated_at": now,
             }
         )
     db.session.execute(Exercise.__table__.insert(), rows)
@@ -388,11 +473,12 @@ def _sqlite_column(column: Column) -> Column:
     format ourselves, Python-side defaults kept (encoded the same way) for columns that the
     builder leaves out, such as ones added to the schema after it was written."""
     if not isinstance(column.type, JSON | Date | DateTime):
-        default = column.default.arg if column.default is not None else None
+        # Python-side defaults here are ColumnDefaults (a scalar or a callable), never Sequences.
+        default = cast(ColumnDefault, column.default).arg if column.default is not None else None
         return Column(column.name, column.type, default=default)
     if column.default is None:
         return Column(column.name, Text)
-    arg = column.default.arg
+    arg = cast(ColumnDefault, column.default).arg
     if column.default.is_callable:
         return Column(column.name, Text, default=lambda context: _sqlite_text(arg(context)))
     return Column(column.name, Text, default=_sqlite_text(arg))
@@ -430,23 +516,34 @@ def build(
         counselor_id = ids["counselor"] + c
         counselor_ids.append(counselor_id)
         email = f"counselor{counselor_id}@bench.example.org"
-        writer.add(Counselor.__table__, {
-            "id": counselor_id, "email": email,
-            "name": f"Dr. {rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-            "password_hash": password_hash, "is_admin": counselor_id == 1, "active": True,
-            "session_version": 1,
-            "timezone": rng.choice(("UTC", "Europe/Berlin", "America/Chicago")),
-            "created_at": now - timedelta(days=900), "last_sign_in_at": now - timedelta(hours=3),
-            "dashboard_seen_at": now - SEEN_WINDOW,
-        })
+        writer.add(
+            cast(Table, Counselor.__table__),
+            {
+                "id": counselor_id,
+                "email": email,
+                "name": f"Dr. {rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                "password_hash": password_hash,
+                "is_admin": counselor_id == 1,
+                "active": True,
+                "session_version": 1,
+                "timezone": rng.choice(("UTC", "Europe/Berlin", "America/Chicago")),
+                "created_at": now - timedelta(days=900),
+                "last_sign_in_at": now - timedelta(hours=3),
+                "dashboard_seen_at": now - SEEN_WINDOW,
+            },
+        )
         for k in range(shape.couples_per_counselor):
             couple = _add_couple(writer, ids, shape, counselor_id, k, library, rng, pool, now)
             request_id = _add_measure_answers(writer, ids, couple, measure, rng, now)
             if targets is None:
                 targets = Targets(
-                    counselor_id=counselor_id, counselor_email=email, couple_id=couple["id"],
-                    session_id=couple["last_session_id"], link_id=couple["last_link_id"],
-                    couple_search="an", library_search="listen",
+                    counselor_id=counselor_id,
+                    counselor_email=email,
+                    couple_id=couple["id"],
+                    session_id=couple["last_session_id"],
+                    link_id=couple["last_link_id"],
+                    couple_search="an",
+                    library_search="listen",
                     measure_request_id=request_id,
                 )
     writer.flush()
@@ -456,8 +553,12 @@ def build(
     _after_bulk_load()
     assert targets is not None
     return BuildResult(
-        shape=shape, rows=dict(writer.counts), seconds=time.perf_counter() - started,
-        targets=targets, library_source=library_source, counselor_ids=counselor_ids,
+        shape=shape,
+        rows=dict(writer.counts),
+        seconds=time.perf_counter() - started,
+        targets=targets,
+        library_source=library_source,
+        counselor_ids=counselor_ids,
     )
 
 
@@ -477,7 +578,7 @@ def _add_couple(
     rng: random.Random,
     pool: TextPool,
     now: datetime,
-) -> dict[str, int]:
+) -> dict[str, Any]:
     """One couple with its whole history, weekly sessions and homework ending at `end`."""
     couple_id = _take(ids, "couple")
     archived = index % 10 == 9  # a tenth of each caseload has finished counseling
@@ -485,22 +586,33 @@ def _add_couple(
     weeks = max(shape.sessions_per_couple, shape.assignments_per_couple)
     start = end - timedelta(weeks=weeks, days=rng.randint(1, 6))
     span = end - start
-    writer.add(Couple.__table__, {
-        "id": couple_id, "counselor_id": counselor_id,
-        "status": "archived" if archived else "active", "goals": pool.note(),
-        "created_at": start, "archived_at": end if archived else None,
-    })
+    writer.add(
+        cast(Table, Couple.__table__),
+        {
+            "id": couple_id,
+            "counselor_id": counselor_id,
+            "status": "archived" if archived else "active",
+            "goals": pool.note(),
+            "created_at": start,
+            "archived_at": end if archived else None,
+        },
+    )
     partner_ids = [_take(ids, "partner"), _take(ids, "partner")]
     for position, partner_id in enumerate(partner_ids, start=1):
         first = rng.choice(FIRST_NAMES)
         if index == 0 and position == 1:
             first = "Ana"  # so the couples search ("an") always finds the measured couple
-        writer.add(Partner.__table__, {
-            "id": partner_id, "couple_id": couple_id, "position": position,
-            "display_name": f"{first} {rng.choice(LAST_NAMES)}",
-            "email": f"p{partner_id}@mail.example" if rng.random() < 0.6 else None,
-            "pronouns": rng.choice(PRONOUNS),
-        })
+        writer.add(
+            cast(Table, Partner.__table__),
+            {
+                "id": partner_id,
+                "couple_id": couple_id,
+                "position": position,
+                "display_name": f"{first} {rng.choice(LAST_NAMES)}",
+                "email": f"p{partner_id}@mail.example" if rng.random() < 0.6 else None,
+                "pronouns": rng.choice(PRONOUNS),
+            },
+        )
 
     session_starts: list[datetime] = []
     session_ids: list[int] = []
@@ -510,17 +622,26 @@ def _add_couple(
         starts_at = datetime.combine(day.date(), clock(rng.randint(8, 18)))
         session_starts.append(starts_at)
         session_ids.append(session_id)
-        writer.add(CounselingSession.__table__, {
-            "id": session_id, "couple_id": couple_id, "starts_at": starts_at,
-            "duration_minutes": rng.choice((50, 50, 60, 80)),
-            "format": rng.choice(("in_person", "in_person", "video", "phone")),
-            "attendance": "both" if rng.random() < 0.9 else rng.choice(("partner1", "partner2")),
-            "focus": pool.short_note(), "private_notes": pool.note(),
-            "couple_summary": pool.note(), "next_steps": pool.note(),
-            "next_appointment_at": starts_at + timedelta(days=7),
-            "created_at": starts_at + timedelta(hours=1),
-            "updated_at": starts_at + timedelta(hours=2),
-        })
+        writer.add(
+            cast(Table, CounselingSession.__table__),
+            {
+                "id": session_id,
+                "couple_id": couple_id,
+                "starts_at": starts_at,
+                "duration_minutes": rng.choice((50, 50, 60, 80)),
+                "format": rng.choice(("in_person", "in_person", "video", "phone")),
+                "attendance": "both"
+                if rng.random() < 0.9
+                else rng.choice(("partner1", "partner2")),
+                "focus": pool.short_note(),
+                "private_notes": pool.note(),
+                "couple_summary": pool.note(),
+                "next_steps": pool.note(),
+                "next_appointment_at": starts_at + timedelta(days=7),
+                "created_at": starts_at + timedelta(hours=1),
+                "updated_at": starts_at + timedelta(hours=2),
+            },
+        )
 
     last_link_id = 0
     link_expiry: dict[int, datetime] = {}
@@ -535,19 +656,27 @@ def _add_couple(
         reviewed = reviewed_in < len(session_ids)
         cancelled = a < shape.assignments_per_couple - 1 and rng.random() < 0.03
         frequency = rng.choice(("once", "daily", "weekly"))
-        writer.add(Assignment.__table__, {
-            "id": assignment_id, "couple_id": couple_id, "exercise_id": exercise.id,
-            "session_id": session_ids[given_in] if given_in >= 0 else None,
-            "reviewed_session_id": session_ids[reviewed_in] if reviewed else None,
-            "title": exercise.title, "snapshot": writer.json(exercise.snapshot),
-            "note": pool.short_note() if rng.random() < 0.7 else "",
-            "due_date": due, "frequency": frequency,
-            "times_per_week": rng.randint(2, 4) if frequency == "weekly" else None,
-            "status": "cancelled" if cancelled else "active", "created_at": created,
-            "cancelled_at": created + timedelta(days=1) if cancelled else None,
-            "reviewed_at": session_starts[reviewed_in] if reviewed else None,
-            "review_remarks": pool.short_note() if reviewed else "",
-        })
+        writer.add(
+            cast(Table, Assignment.__table__),
+            {
+                "id": assignment_id,
+                "couple_id": couple_id,
+                "exercise_id": exercise.id,
+                "session_id": session_ids[given_in] if given_in >= 0 else None,
+                "reviewed_session_id": session_ids[reviewed_in] if reviewed else None,
+                "title": exercise.title,
+                "snapshot": writer.json(exercise.snapshot),
+                "note": pool.short_note() if rng.random() < 0.7 else "",
+                "due_date": due,
+                "frequency": frequency,
+                "times_per_week": rng.randint(2, 4) if frequency == "weekly" else None,
+                "status": "cancelled" if cancelled else "active",
+                "created_at": created,
+                "cancelled_at": created + timedelta(days=1) if cancelled else None,
+                "reviewed_at": session_starts[reviewed_in] if reviewed else None,
+                "review_remarks": pool.short_note() if reviewed else "",
+            },
+        )
         # Entries spread over the time the homework was open (up to now for current homework).
         window = min(datetime.combine(due, clock(21)), now - timedelta(minutes=5)) - created
         window = max(window, timedelta(minutes=10))
@@ -556,35 +685,52 @@ def _add_couple(
             last_link_id = link_id if partner_id == partner_ids[0] else last_link_id
             expires_at = datetime.combine(due + timedelta(days=LINK_GRACE_DAYS + 1), clock())
             link_expiry[partner_id] = max(link_expiry.get(partner_id, expires_at), expires_at)
-            writer.add(PartnerLink.__table__, {
-                "id": link_id, "assignment_id": assignment_id, "partner_id": partner_id,
-                "token_hash": hashlib.sha256(f"bench-link-{link_id}".encode()).hexdigest(),
-                "issued_at": created,
-                "expires_at": expires_at,
-                "revoked_at": None, "last_opened_at": created + window / 2,
-            })
+            writer.add(
+                cast(Table, PartnerLink.__table__),
+                {
+                    "id": link_id,
+                    "assignment_id": assignment_id,
+                    "partner_id": partner_id,
+                    "token_hash": hashlib.sha256(f"bench-link-{link_id}".encode()).hexdigest(),
+                    "issued_at": created,
+                    "expires_at": expires_at,
+                    "revoked_at": None,
+                    "last_opened_at": created + window / 2,
+                },
+            )
             for e in range(shape.entries_per_partner):
                 entry_id = _take(ids, "entry")
                 at = created + window * ((e + rng.random()) / shape.entries_per_partner)
-                writer.add(Entry.__table__, {
-                    "id": entry_id, "assignment_id": assignment_id, "partner_id": partner_id,
-                    "answers": writer.json(rng.choice(exercise.answer_sets)),
-                    "completion_note": pool.note() if rng.random() < 0.8 else "",
-                    "connection_rating": rng.randint(1, 5) if rng.random() < 0.9 else None,
-                    "visibility": rng.choice(("counselor", "partner", "after_both")),
-                    "private_note": pool.note() if rng.random() < 0.2 else "",
-                    "submission_key": f"bench-{entry_id:016d}",
-                    "created_at": at,
-                    "seen_at": at + timedelta(hours=20) if at < now - SEEN_WINDOW else None,
-                })
+                writer.add(
+                    cast(Table, Entry.__table__),
+                    {
+                        "id": entry_id,
+                        "assignment_id": assignment_id,
+                        "partner_id": partner_id,
+                        "answers": writer.json(rng.choice(exercise.answer_sets)),
+                        "completion_note": pool.note() if rng.random() < 0.8 else "",
+                        "connection_rating": rng.randint(1, 5) if rng.random() < 0.9 else None,
+                        "visibility": rng.choice(("counselor", "partner", "after_both")),
+                        "private_note": pool.note() if rng.random() < 0.2 else "",
+                        "submission_key": f"bench-{entry_id:016d}",
+                        "created_at": at,
+                        "seen_at": at + timedelta(hours=20) if at < now - SEEN_WINDOW else None,
+                    },
+                )
     for partner_id, expires_at in link_expiry.items():  # each partner's one link
         access_id = _take(ids, "partner_access")
-        writer.add(PartnerAccess.__table__, {
-            "id": access_id, "partner_id": partner_id,
-            "token_hash": hashlib.sha256(f"bench-access-{access_id}".encode()).hexdigest(),
-            "issued_at": start, "expires_at": expires_at, "revoked_at": None,
-            "revoked_reason": None,
-        })
+        writer.add(
+            cast(Table, PartnerAccess.__table__),
+            {
+                "id": access_id,
+                "partner_id": partner_id,
+                "token_hash": hashlib.sha256(f"bench-access-{access_id}".encode()).hexdigest(),
+                "issued_at": start,
+                "expires_at": expires_at,
+                "revoked_at": None,
+                "revoked_reason": None,
+            },
+        )
     return {
         "id": couple_id,
         "last_session_id": session_ids[-1] if session_ids else 0,
@@ -621,17 +767,28 @@ def load_measure() -> BenchMeasure:
 
 
 def _add_measure_answers(
-    writer: BulkWriter, ids: dict[str, int], couple: dict[str, Any], measure: BenchMeasure,
-    rng: random.Random, now: datetime,
+    writer: BulkWriter,
+    ids: dict[str, int],
+    couple: dict[str, Any],
+    measure: BenchMeasure,
+    rng: random.Random,
+    now: datetime,
 ) -> int:
     """The couple's weekly CSI-4 request and both partners' answers, week by week."""
     request_id = _take(ids, "measure_request")
     start = max(couple["start"], couple["end"] - timedelta(weeks=MEASURE_WEEKS)).date()
-    writer.add(MeasureRequest.__table__, {
-        "id": request_id, "couple_id": couple["id"], "measure_id": measure.measure_id,
-        "cadence": "weekly", "starts_on": start,
-        "created_at": datetime.combine(start, clock(9)), "stopped_at": None,
-    })
+    writer.add(
+        cast(Table, MeasureRequest.__table__),
+        {
+            "id": request_id,
+            "couple_id": couple["id"],
+            "measure_id": measure.measure_id,
+            "cadence": "weekly",
+            "starts_on": start,
+            "created_at": datetime.combine(start, clock(9)),
+            "stopped_at": None,
+        },
+    )
     weeks = max(1, (couple["end"].date() - start).days // 7)
     for partner_id in couple["partner_ids"]:
         level = rng.uniform(0.4, 0.9)  # each partner's own satisfaction, drifting week to week
@@ -641,15 +798,25 @@ def _add_measure_answers(
             occasion = start + timedelta(weeks=week)
             at = datetime.combine(occasion, clock(rng.randint(7, 22)))
             response_id = _take(ids, "measure_response")
-            writer.add(MeasureResponse.__table__, {
-                "id": response_id, "request_id": request_id, "couple_id": couple["id"],
-                "partner_id": partner_id, "measure_id": measure.measure_id,
-                "version_id": measure.version_id, "occasion": occasion,
-                "answers": writer.json(answers), "total": float(sum(answers.values())),
-                "score_note": "", "submission_key": f"bench-m-{response_id:016d}",
-                "created_at": at, "updated_at": at,
-                "seen_at": at + timedelta(days=1) if at < now - SEEN_WINDOW else None,
-            })
+            writer.add(
+                cast(Table, MeasureResponse.__table__),
+                {
+                    "id": response_id,
+                    "request_id": request_id,
+                    "couple_id": couple["id"],
+                    "partner_id": partner_id,
+                    "measure_id": measure.measure_id,
+                    "version_id": measure.version_id,
+                    "occasion": occasion,
+                    "answers": writer.json(answers),
+                    "total": float(sum(answers.values())),
+                    "score_note": "",
+                    "submission_key": f"bench-m-{response_id:016d}",
+                    "created_at": at,
+                    "updated_at": at,
+                    "seen_at": at + timedelta(days=1) if at < now - SEEN_WINDOW else None,
+                },
+            )
     return request_id
 
 
@@ -659,7 +826,7 @@ def _after_bulk_load() -> None:
     SQLite install never runs ANALYZE either, so the benchmark does not flatter it."""
     if db.engine.dialect.name != "postgresql":
         return
-    for table in (*TABLES, Exercise.__table__):
+    for table in (*TABLES, cast(Table, Exercise.__table__)):
         # Built from SQL expressions: the table name is a bound value and a quoted identifier.
         highest = select(func.max(table.c.id)).scalar_subquery()
         db.session.execute(
@@ -676,8 +843,7 @@ def _after_bulk_load() -> None:
 
 def count_rows(tables: Iterable[Table] = TABLES) -> dict[str, int]:
     return {
-        t.name: db.session.execute(select(func.count()).select_from(t)).scalar_one()
-        for t in tables
+        t.name: db.session.execute(select(func.count()).select_from(t)).scalar_one() for t in tables
     }
 
 
@@ -688,4 +854,3 @@ def describe(shape: Shape) -> str:
         f"{shape.entries_per_partner} entries ({shape.entries:,} entries), "
         f"{shape.sessions_per_couple} sessions per couple"
     )
-

@@ -32,8 +32,10 @@ def measure_record_export(app: Flask, client: FlaskClient, couple_id: int) -> di
     if response.status_code != 302:
         return {"status": f"HTTP {response.status_code} on start"}
     export_id = db.session.execute(
-        select(RecordExport.id).where(RecordExport.couple_id == couple_id)
-        .order_by(RecordExport.id.desc()).limit(1)
+        select(RecordExport.id)
+        .where(RecordExport.couple_id == couple_id)
+        .order_by(RecordExport.id.desc())
+        .limit(1)
     ).scalar_one()
     db.session.commit()
 
@@ -72,6 +74,7 @@ def measure_record_export(app: Flask, client: FlaskClient, couple_id: int) -> di
     worker.join()
     ready = time.perf_counter() - t0
     export = db.session.get(RecordExport, export_id)
+    assert export is not None  # the request above created it
     result = {
         "status": outcome.get("status"),
         "start_request_ms": round(start_ms, 1),

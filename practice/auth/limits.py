@@ -106,9 +106,11 @@ def refuse_oversized_sign_in() -> None:
     """Refuse a sign-in body no person could type, before any limit reads it (a 413)."""
     if request.method != "POST" or request.endpoint not in SIGN_IN_ENDPOINTS:
         return
-    if request.content_length is not None and request.content_length > MAX_SIGN_IN_BODY:
+    # Never above the app-wide MAX_CONTENT_LENGTH: this cap only lowers it for sign-in.
+    cap = min(MAX_SIGN_IN_BODY, current_app.config.get("MAX_CONTENT_LENGTH") or MAX_SIGN_IN_BODY)
+    if request.content_length is not None and request.content_length > cap:
         abort(413)
-    request.max_content_length = MAX_SIGN_IN_BODY  # a body sent without a length
+    request.max_content_length = cap  # a body sent without a length
     request.form  # noqa: B018  (parse now: a 413 here, never inside a limit's key)
 
 

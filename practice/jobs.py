@@ -33,6 +33,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 from huey import Huey
+from huey.api import TaskWrapper
 from huey.consumer import Consumer
 from huey.storage import RedisStorage, SqliteStorage
 
@@ -104,8 +105,10 @@ def init_app(app: Flask) -> None:
 
             pool = ConnectionPool.from_url(redis_url, socket_timeout=5, socket_connect_timeout=2)
             return RedisStorage(
-                app.config.get("JOBS_QUEUE_NAME") or huey.name, connection_pool=pool,
-                blocking=True, read_timeout=1,
+                app.config.get("JOBS_QUEUE_NAME") or huey.name,
+                connection_pool=pool,
+                blocking=True,
+                read_timeout=1,
             )
 
         app.config["JOBS_BACKEND"] = "redis"
@@ -156,7 +159,7 @@ def periodic_task(schedule: Callable, **options) -> Callable:
     return decorate
 
 
-def enqueue(task_wrapper: Callable, *args: Any, delay: float | None = None) -> bool:
+def enqueue(task_wrapper: TaskWrapper, *args: Any, delay: float | None = None) -> bool:
     """Queue a task; False (logged) if the queue cannot be reached.
 
     The caller has already committed the row that says what must happen, so a queue that
@@ -226,7 +229,9 @@ def worker_command(workers: int, periodic: bool) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     from practice.log_redaction import install
 
-    install(huey.flask_app)
-    backend = huey.flask_app.config["JOBS_BACKEND"]
+    app = huey.flask_app
+    assert app is not None  # init_app ran: the command runs under the app's CLI
+    install(app)
+    backend = app.config["JOBS_BACKEND"]
     click.echo(f"Job worker: {workers} threads on the {backend} queue", err=True)
     make_consumer(workers=workers, periodic=periodic).run()

@@ -22,9 +22,10 @@ import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import CursorResult, Table, and_, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -105,11 +106,9 @@ def plan(rows: list[Planned]) -> list[int]:
     ]
     # Core table and a list of parameters: one statement sent in pages ("insertmanyvalues"),
     # not a VALUES clause compiled afresh for every row (that took 5 s for 1,300 rows).
-    table = OutboundEmail.__table__
+    table = cast(Table, OutboundEmail.__table__)
     statement = (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(table.c.id)
+        insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)
     )
     return [row.id for row in db.session.execute(statement, values) if row.id is not None]
 
@@ -137,7 +136,7 @@ def claim(email_id: int, now: datetime) -> str | None:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return token if result.rowcount == 1 else None
+    return token if cast(CursorResult[Any], result).rowcount == 1 else None  # an UPDATE
 
 
 def _finish(email_id: int, token: str, **values) -> bool:
@@ -148,7 +147,7 @@ def _finish(email_id: int, token: str, **values) -> bool:
         .values(claim_token=None, **values)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return cast(CursorResult[Any], result).rowcount == 1  # an UPDATE: a cursor result
 
 
 def retry_delay(attempts: int) -> float:

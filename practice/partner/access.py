@@ -24,8 +24,9 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, TypeGuard, cast
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import CursorResult, Row, bindparam, func, select, update
 
 from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
@@ -70,7 +71,7 @@ def accesses_of(partner_ids: list[int]) -> dict[int, PartnerAccess]:
     return {row.partner_id: row for row in rows}
 
 
-def is_live(access: PartnerAccess | None, now: datetime) -> bool:
+def is_live(access: PartnerAccess | None, now: datetime) -> TypeGuard[PartnerAccess]:
     return access is not None and access.revoked_at is None and access.expires_at > now
 
 
@@ -184,7 +185,7 @@ def _end(partner_ids_query, reason: str, now: datetime) -> int:
         .values(revoked_at=now, revoked_reason=reason)
         .execution_options(synchronize_session="fetch")
     )
-    return result.rowcount
+    return cast(CursorResult[Any], result).rowcount  # an UPDATE: a cursor result
 
 
 def turn_off(partner_id: int, now: datetime) -> int:
@@ -274,7 +275,8 @@ def find_access(token: str, now: datetime) -> Access | None:
     # Core rows on the session's connection: no ORM objects to build on the partner's path.
     params = {"token_hash": hash_token(token)}
     connection = db.session.connection()
-    row = connection.execute(_BY_TOKEN, params).one_or_none()
+    # Either query's row: the legacy one has a few more columns.
+    row: Row[*tuple[Any, ...]] | None = connection.execute(_BY_TOKEN, params).one_or_none()
     legacy_assignment_id = None
     if row is None:
         row = connection.execute(_BY_LEGACY_TOKEN, params).one_or_none()

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, case, func, or_, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from practice.couples.models import Partner
@@ -113,8 +113,10 @@ def expected_this_week(
     if frequency == "weekly":
         return max(times_per_week or 1, 1)
     if frequency == "daily":
-        start, end = max(week_start(today), assigned_on), min(week_start(today) + timedelta(6),
-                                                               due_date)
+        start, end = (
+            max(week_start(today), assigned_on),
+            min(week_start(today) + timedelta(6), due_date),
+        )
         return max((end - start).days + 1, 1)
     return 1
 
@@ -123,7 +125,7 @@ def expected_this_week(
 def _current_homework_statement() -> Select:
     """The partner's open homework (active, assigned to them, still within its link's life),
     with their entry counts (all, and since Monday) and what waits for their first entry."""
-    partner_id = bindparam("partner_id")
+    partner_id: BindParameter[int] = bindparam("partner_id")
     theirs, ours = aliased(Entry), aliased(Entry)
     waiting = (
         select(func.count(theirs.id))
@@ -141,8 +143,12 @@ def _current_homework_statement() -> Select:
     )
     return (
         select(
-            Assignment.id, Assignment.title, Assignment.due_date, Assignment.frequency,
-            Assignment.times_per_week, Assignment.created_at,
+            Assignment.id,
+            Assignment.title,
+            Assignment.due_date,
+            Assignment.frequency,
+            Assignment.times_per_week,
+            Assignment.created_at,
             func.count(Entry.id).label("entry_count"),
             func.count(case((Entry.created_at >= bindparam("week_start"), Entry.id))).label(
                 "this_week"
@@ -161,38 +167,49 @@ def _current_homework_statement() -> Select:
             PartnerLink.expires_at > bindparam("now"),
         )
         .group_by(
-            Assignment.id, Assignment.title, Assignment.due_date, Assignment.frequency,
-            Assignment.times_per_week, Assignment.created_at,
+            Assignment.id,
+            Assignment.title,
+            Assignment.due_date,
+            Assignment.frequency,
+            Assignment.times_per_week,
+            Assignment.created_at,
         )
         .order_by(Assignment.due_date, Assignment.id)
     )
 
 
-
-
 def current_homework(access: Access, now: datetime, today: date) -> list[HomeworkItem]:
     """The partner's open homework, soonest due first (one statement)."""
-    rows = db.session.connection().execute(
-        _current_homework_statement(),
-        {
-            "partner_id": access.partner_id,
-            "now": now,
-            "week_start": datetime.combine(week_start(today), time.min),
-        },
-    ).all()
+    rows = (
+        db.session.connection()
+        .execute(
+            _current_homework_statement(),
+            {
+                "partner_id": access.partner_id,
+                "now": now,
+                "week_start": datetime.combine(week_start(today), time.min),
+            },
+        )
+        .all()
+    )
     items = []
     for row in rows:
         assigned_on = row.created_at.date()
         expected = expected_entries(row.frequency, row.times_per_week, assigned_on, row.due_date)
         items.append(
             HomeworkItem(
-                id=row.id, title=row.title, due_date=row.due_date, frequency=row.frequency,
+                id=row.id,
+                title=row.title,
+                due_date=row.due_date,
+                frequency=row.frequency,
                 frequency_label=frequency_label(row.frequency, row.times_per_week),
-                entry_count=row.entry_count, this_week=row.this_week,
+                entry_count=row.entry_count,
+                this_week=row.this_week,
                 expected_this_week=expected_this_week(
                     row.frequency, row.times_per_week, assigned_on, row.due_date, today
                 ),
-                completed=row.entry_count >= expected, waiting=row.waiting,
+                completed=row.entry_count >= expected,
+                waiting=row.waiting,
             )
         )
     return items
@@ -203,7 +220,7 @@ def _history_statement(limit: int | None) -> Select:
     full count (a window function). The newest are picked on narrow rows first (ids and
     times: years of entries must not be copied, answers and all, into the sort), then only
     those are read in full."""
-    partner_id = bindparam("partner_id")
+    partner_id: BindParameter[int] = bindparam("partner_id")
     mine = aliased(Entry)
     they_wrote_too = (
         select(mine.id)
@@ -212,7 +229,8 @@ def _history_statement(limit: int | None) -> Select:
     )
     latest = (
         select(
-            Entry.id.label("entry_id"), Entry.created_at.label("at"),
+            Entry.id.label("entry_id"),
+            Entry.created_at.label("at"),
             func.count().over().label("total"),
         )
         .join(Assignment, Assignment.id == Entry.assignment_id)
@@ -230,9 +248,18 @@ def _history_statement(limit: int | None) -> Select:
     )
     return (
         select(
-            Entry.id, Entry.assignment_id, Assignment.title, Assignment.snapshot,
-            Entry.partner_id, Partner.display_name, Entry.created_at, Entry.answers,
-            Entry.completion_note, Entry.connection_rating, Entry.visibility, latest.c.total,
+            Entry.id,
+            Entry.assignment_id,
+            Assignment.title,
+            Assignment.snapshot,
+            Entry.partner_id,
+            Partner.display_name,
+            Entry.created_at,
+            Entry.answers,
+            Entry.completion_note,
+            Entry.connection_rating,
+            Entry.visibility,
+            latest.c.total,
         )
         .select_from(latest)
         .join(Entry, Entry.id == latest.c.entry_id)
@@ -248,17 +275,26 @@ _HISTORY = {limit: _history_statement(limit) for limit in (HISTORY_SHOWN, None)}
 def history(access: Access, *, show_all: bool = False) -> tuple[list[HistoryEntry], int]:
     """What the partner may read across all the couple's homework, newest first (the latest
     few, or all), and how many there are in all. One statement."""
-    rows = db.session.connection().execute(
-        _HISTORY[None if show_all else HISTORY_SHOWN],
-        {"partner_id": access.partner_id, "couple_id": access.couple_id},
-    ).all()
+    rows = (
+        db.session.connection()
+        .execute(
+            _HISTORY[None if show_all else HISTORY_SHOWN],
+            {"partner_id": access.partner_id, "couple_id": access.couple_id},
+        )
+        .all()
+    )
     entries = [
         HistoryEntry(
-            id=row.id, assignment_id=row.assignment_id, title=row.title,
-            prompts=parse_prompts((row.snapshot or {}).get("prompts")), partner_id=row.partner_id,
+            id=row.id,
+            assignment_id=row.assignment_id,
+            title=row.title,
+            prompts=parse_prompts((row.snapshot or {}).get("prompts")),
+            partner_id=row.partner_id,
             first_name=(row.display_name.split() or [row.display_name])[0],
-            created_at=row.created_at, answers=row.answers or {},
-            completion_note=row.completion_note, connection_rating=row.connection_rating,
+            created_at=row.created_at,
+            answers=row.answers or {},
+            completion_note=row.completion_note,
+            connection_rating=row.connection_rating,
             visibility=row.visibility,
         )
         for row in rows
@@ -286,9 +322,16 @@ def _open_homework_statement() -> Select:
 
     return (
         select(
-            PartnerLink.id, PartnerLink.partner_id, PartnerLink.assignment_id,
-            Assignment.couple_id, Partner.display_name, Counselor.name.label("counselor_name"),
-            Assignment.title, Assignment.snapshot, Assignment.note, Assignment.due_date,
+            PartnerLink.id,
+            PartnerLink.partner_id,
+            PartnerLink.assignment_id,
+            Assignment.couple_id,
+            Partner.display_name,
+            Counselor.name.label("counselor_name"),
+            Assignment.title,
+            Assignment.snapshot,
+            Assignment.note,
+            Assignment.due_date,
             Assignment.frequency,
         )
         .join(Assignment, Assignment.id == PartnerLink.assignment_id)
@@ -304,20 +347,29 @@ def _open_homework_statement() -> Select:
     )
 
 
-
-
 def open_homework(access: Access, assignment_id: int, now: datetime) -> LiveLink | None:
     """The homework `assignment_id` under the partner's link, or None when it is not theirs
     (another couple's, or the other partner's alone), cancelled or closed. One statement."""
-    row = db.session.connection().execute(
-        _open_homework_statement(),
-        {"partner_id": access.partner_id, "assignment_id": assignment_id, "now": now},
-    ).one_or_none()
+    row = (
+        db.session.connection()
+        .execute(
+            _open_homework_statement(),
+            {"partner_id": access.partner_id, "assignment_id": assignment_id, "now": now},
+        )
+        .one_or_none()
+    )
     if row is None:
         return None
     return LiveLink(
-        id=row.id, partner_id=row.partner_id, assignment_id=row.assignment_id,
-        couple_id=row.couple_id, partner_name=row.display_name,
-        counselor_name=row.counselor_name, title=row.title, snapshot=row.snapshot,
-        note=row.note, due_date=row.due_date, frequency=row.frequency,
+        id=row.id,
+        partner_id=row.partner_id,
+        assignment_id=row.assignment_id,
+        couple_id=row.couple_id,
+        partner_name=row.display_name,
+        counselor_name=row.counselor_name,
+        title=row.title,
+        snapshot=row.snapshot,
+        note=row.note,
+        due_date=row.due_date,
+        frequency=row.frequency,
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -67,11 +67,21 @@ def _live_link_statement(with_waiting: bool) -> Select:
     )
     return (
         select(
-            PartnerLink.id, PartnerLink.partner_id, PartnerLink.assignment_id,
-            PartnerLink.revoked_at, PartnerLink.expires_at, Assignment.status,
-            Assignment.couple_id, Partner.display_name, Counselor.name.label("counselor_name"),
-            Assignment.title, Assignment.snapshot, Assignment.note, Assignment.due_date,
-            Assignment.frequency, *([waiting.label("waiting")] if with_waiting else []),
+            PartnerLink.id,
+            PartnerLink.partner_id,
+            PartnerLink.assignment_id,
+            PartnerLink.revoked_at,
+            PartnerLink.expires_at,
+            Assignment.status,
+            Assignment.couple_id,
+            Partner.display_name,
+            Counselor.name.label("counselor_name"),
+            Assignment.title,
+            Assignment.snapshot,
+            Assignment.note,
+            Assignment.due_date,
+            Assignment.frequency,
+            *([waiting.label("waiting")] if with_waiting else []),
         )
         .join(Assignment, Assignment.id == PartnerLink.assignment_id)
         .join(Partner, Partner.id == PartnerLink.partner_id)
@@ -92,18 +102,30 @@ def find_live_link(token: str, now: datetime, *, with_waiting: bool = False) -> 
         return None
     # Core execution on the session's connection (same transaction): plain rows need none of
     # the ORM's per-statement work, which was most of this page's database time.
-    row = db.session.connection().execute(
-        _live_link_statement(with_waiting), {"token_hash": links.hash_token(token)}
-    ).one_or_none()
-    if row is None or row.revoked_at is not None or row.expires_at <= now or (
-        row.status != "active"
+    row = (
+        db.session.connection()
+        .execute(_live_link_statement(with_waiting), {"token_hash": links.hash_token(token)})
+        .one_or_none()
+    )
+    if (
+        row is None
+        or row.revoked_at is not None
+        or row.expires_at <= now
+        or (row.status != "active")
     ):
         return None
     return LiveLink(
-        id=row.id, partner_id=row.partner_id, assignment_id=row.assignment_id,
-        couple_id=row.couple_id, partner_name=row.display_name,
-        counselor_name=row.counselor_name, title=row.title, snapshot=row.snapshot,
-        note=row.note, due_date=row.due_date, frequency=row.frequency,
+        id=row.id,
+        partner_id=row.partner_id,
+        assignment_id=row.assignment_id,
+        couple_id=row.couple_id,
+        partner_name=row.display_name,
+        counselor_name=row.counselor_name,
+        title=row.title,
+        snapshot=row.snapshot,
+        note=row.note,
+        due_date=row.due_date,
+        frequency=row.frequency,
         waiting=row.waiting if with_waiting else 0,
     )
 
@@ -138,9 +160,7 @@ def _entry_with_key(link: LiveLink, submission_key: str) -> Entry | None:
 
 def _key_taken(submission_key: str) -> bool:
     return (
-        db.session.execute(
-            select(Entry.id).where(Entry.submission_key == submission_key)
-        ).first()
+        db.session.execute(select(Entry.id).where(Entry.submission_key == submission_key)).first()
         is not None
     )
 
@@ -211,7 +231,8 @@ class History:
 @functools.lru_cache(maxsize=8)
 def _history_statement(limit: int | None) -> Select:
     """partner_history's query, built once per limit (building it cost more than running it)."""
-    assignment_id, partner_id = bindparam("assignment_id"), bindparam("partner_id")
+    assignment_id: BindParameter[int] = bindparam("assignment_id")
+    partner_id: BindParameter[int] = bindparam("partner_id")
     they_wrote_too = (
         select(Entry.id)
         .where(Entry.assignment_id == assignment_id, Entry.partner_id == partner_id)
@@ -219,8 +240,14 @@ def _history_statement(limit: int | None) -> Select:
     )
     return (
         select(
-            Entry.id, Entry.partner_id, Entry.created_at, Entry.answers, Entry.completion_note,
-            Entry.connection_rating, Entry.visibility, Partner.display_name,
+            Entry.id,
+            Entry.partner_id,
+            Entry.created_at,
+            Entry.answers,
+            Entry.completion_note,
+            Entry.connection_rating,
+            Entry.visibility,
+            Partner.display_name,
             func.count().over().label("total"),
         )
         .join(Partner, Partner.id == Entry.partner_id)
@@ -247,9 +274,13 @@ def partner_history(
     other); 'counselor' entries never. Private notes are never selected. One query whatever
     the history: plain rows (no ORM objects to build), each carrying the full count (a
     window function)."""
-    rows = db.session.connection().execute(  # Core, as find_live_link
-        _history_statement(limit), {"assignment_id": assignment_id, "partner_id": partner_id}
-    ).all()
+    rows = (
+        db.session.connection()
+        .execute(  # Core, as find_live_link
+            _history_statement(limit), {"assignment_id": assignment_id, "partner_id": partner_id}
+        )
+        .all()
+    )
     entries = [
         row._asdict() | {"first_name": (row.display_name.split() or [row.display_name])[0]}
         for row in rows

@@ -153,12 +153,14 @@ def home(token: str):
         if found.legacy_assignment_id is None:
             return _gone()
         return _homework(token, found, found.legacy_assignment_id)
-    page = partner_home(
-        found, utcnow(), today_local(), show_all=request.args.get("all") == "1"
-    )
+    page = partner_home(found, utcnow(), today_local(), show_all=request.args.get("all") == "1")
     return partner_page(
-        "partner/home.html", home=page, token=token, first_name=found.first_name,
-        counselor_name=found.counselor_name, partner_id=found.partner_id,
+        "partner/home.html",
+        home=page,
+        token=token,
+        first_name=found.first_name,
+        counselor_name=found.counselor_name,
+        partner_id=found.partner_id,
         visibilities=VISIBILITIES,
     )
 
@@ -196,7 +198,8 @@ def _homework(token: str, found: partner_access.Access, assignment_id: int):
     # answer with the typed text when the entries cannot be read).
     waiting = (
         services.waiting_for_both(link.assignment_id, link.partner_id)
-        if request.method == "GET" else 0
+        if request.method == "GET"
+        else 0
     )
     return _entry_page(link, waiting, back_url=url_for("partner.home", token=token))
 
@@ -261,12 +264,12 @@ def _entry_page(link: LiveLink, waiting: int, **extra):
     }
     if request.method == "GET":
         return partner_page(
-            "partner/client.html", form=EntryForm.blank(prompts),
+            "partner/client.html",
+            form=EntryForm.blank(prompts),
             blank_form=_blank_form_parts(link.assignment_id, context),
-            history=services.partner_history(
-                link.assignment_id, link.partner_id, _history_limit()
-            ),
-            waiting=waiting, **context,
+            history=services.partner_history(link.assignment_id, link.partner_id, _history_limit()),
+            waiting=waiting,
+            **context,
         )
     form = EntryForm.from_post(prompts, request.form)
     if request.form.get("add") or request.form.get("remove"):
@@ -287,7 +290,8 @@ def _entry_page(link: LiveLink, waiting: int, **extra):
     return partner_page(
         "partner/saved.html",
         history=services.partner_history(link.assignment_id, link.partner_id, None),
-        waiting=services.waiting_for_both(link.assignment_id, link.partner_id), **context,
+        waiting=services.waiting_for_both(link.assignment_id, link.partner_id),
+        **context,
     )
 
 
@@ -313,7 +317,8 @@ def _blank_form_parts(assignment_id: int, context: dict) -> tuple[str, str]:
     digest = hashlib.sha256(
         json.dumps(
             [snapshot.to_json(), context.get("role"), context.get("review_asked")],
-            sort_keys=True, default=str,
+            sort_keys=True,
+            default=str,
         ).encode()
     ).hexdigest()
     key = (assignment_id, digest)
@@ -326,8 +331,11 @@ def _blank_form_parts(assignment_id: int, context: dict) -> tuple[str, str]:
         form = EntryForm.blank(snapshot.prompts)
         form.submission_key = _KEY_SLOT
         before, _, after = render_template(
-            "partner/_client_form.html", form=form, snapshot=snapshot,
-            i_parts=context["i_parts"], visibilities=context["visibilities"],
+            "partner/_client_form.html",
+            form=form,
+            snapshot=snapshot,
+            i_parts=context["i_parts"],
+            visibilities=context["visibilities"],
             **{name: context[name] for name in _PLACEMENT_CONTEXT},
         ).partition(_KEY_SLOT)
         html = (before, after)
@@ -346,8 +354,11 @@ def _history_limit() -> int | None:
 def _record_link_use(link: LiveLink) -> None:
     """Who used a link is the link itself: its id is recorded, never its token."""
     audit.record(
-        "link.use", couple_id=link.couple_id, object_type="partner_link",
-        object_id=link.id, actor_kind="partner_link",
+        "link.use",
+        couple_id=link.couple_id,
+        object_type="partner_link",
+        object_id=link.id,
+        actor_kind="partner_link",
     )
 
 
@@ -455,6 +466,7 @@ def handout(couple_id: int, partner_id: int):
     if token is None:
         flash("That link does not work. Make a new link first, then print it.", "warning")
         return _to_link_box(couple_id, partner_id)
+    assert found is not None  # a working token comes from a live link
     holder = partner_access.Access(
         access_id=found.id,
         partner_id=partner.id,

@@ -12,7 +12,9 @@ HOURS = {hour: f"{hour:02d}:00" for hour in range(FIRST_HOUR, LAST_HOUR + 1)}
 class ReminderSettingsForm(FlaskForm):
     default_rule = SelectField("Reminders for new homework", choices=RULES)
     default_hour = SelectField(
-        "Send reminders at (the partner's local time)", choices=HOURS, coerce=int
+        "Send reminders at (the partner's local time)",
+        choices=HOURS,  # type: ignore[arg-type]  # {value: label}; types-WTForms wants str keys
+        coerce=int,
     )
     subject = StringField(
         "Subject line of emails to partners",
@@ -31,7 +33,11 @@ class ReminderChoiceForm(FlaskForm):
     them. The view presets the practice's defaults."""
 
     reminder_rule = SelectField("Remind each partner", choices=RULES)
-    reminder_hour = SelectField("At (the partner's local time)", choices=HOURS, coerce=int)
+    reminder_hour = SelectField(
+        "At (the partner's local time)",
+        choices=HOURS,  # type: ignore[arg-type]  # {value: label}; types-WTForms wants str keys
+        coerce=int,
+    )
     email_links = BooleanField("Email each partner their link now", default=True)
 
     def validate_reminder_rule(self, field_) -> None:

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -170,15 +170,18 @@ def after_assigning(
     set_plan(assignment_id, rule, hour)
     if not email_links or email_unavailable(config):
         return []
-    due_date = db.session.get(Assignment, assignment_id).due_date
+    due_date = db.session.get_one(Assignment, assignment_id).due_date
     ids = []
     for partner in partners:
         if not partner.email:
             continue
         # The link to send lives at least until this homework's grace days are over.
         renew_for_homework(
-            partner, due_date=due_date, grace_days=config["LINK_GRACE_DAYS"],
-            secret_key=config["SECRET_KEY"], now=now,
+            partner,
+            due_date=due_date,
+            grace_days=config["LINK_GRACE_DAYS"],
+            secret_key=config["SECRET_KEY"],
+            now=now,
         )
         if token_for_partner(partner.id, config["SECRET_KEY"], now):
             email_id = request_link_email(partner, now)
@@ -308,7 +311,8 @@ def sweep(now: datetime) -> SweepResult:
         reason = why_not(
             email=row.email,
             opted_out=row.opted_out_at is not None,
-            link_live=row.expires_at is not None and row.revoked_at is None
+            link_live=row.expires_at is not None
+            and row.revoked_at is None
             and row.expires_at > now,
             done=bool(partner_progress and partner_progress.status == "completed"),
             done_today=bool(last and local(last, tz).date() == here.date()),
@@ -393,7 +397,7 @@ def opted_out_since(partner_ids: list[int]) -> dict[int, datetime]:
             ReminderPreference.opted_out_at.is_not(None),
         )
     ).all()
-    return dict(rows)
+    return cast(dict[int, datetime], dict(rows))  # the query keeps only non-null times
 
 
 def set_opted_out(partner_id: int, opted_out: bool, now: datetime) -> bool:
@@ -416,7 +420,7 @@ def partner_zones(partner_ids: list[int]) -> dict[int, str]:
             ReminderPreference.timezone.is_not(None),
         )
     ).all()
-    return dict(rows)
+    return cast(dict[int, str], dict(rows))  # the query keeps only non-null zones
 
 
 def set_timezone(partner_id: int, timezone: str | None) -> None:

@@ -69,3 +69,28 @@ def assert_page_structure(page) -> None:
     # WCAG 1.4.10 reflow: nothing wider than the window, so no sideways scrolling.
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{page.url}: the page is {overflow}px wider than the window"
+
+
+def submit(page, act) -> None:
+    """Run `act` (a click or key press that sends a form or follows a link) and wait for
+    the answer to be shown.
+
+    The partner's entry form is sent by resend.js (fetch, sent again when no answer came),
+    which writes the server's page into the document instead of navigating when the answer
+    is a page rather than a redirect: wait for the form that was sent to leave the page.
+    Everything else navigates."""
+    from playwright.sync_api import Error
+
+    sent = page.locator("form[data-resend]")
+    if not sent.count():
+        with page.expect_navigation():
+            act()
+        return
+    form = sent.first.element_handle()
+    act()
+    try:
+        form.wait_for_element_state("hidden", timeout=15_000)
+    except Error as error:  # a navigation destroyed the handle's document: the answer is in
+        if "destroyed" not in str(error) and "not attached" not in str(error):
+            raise
+    page.wait_for_load_state()

@@ -58,7 +58,7 @@ def test_empty_states_lead_to_the_next_step(module_pages, practice, maya_state):
     page.goto("/library/?q=nothing-like-this")
     main = page.get_by_role("main")
     expect(main).to_contain_text(
-        "No exercise matches “nothing-like-this”. Try fewer or other words."
+        "No exercise matches “nothing-like-this”. Try fewer or other words, or any length."
     )
     expect(main.get_by_role("link", name="Clear search")).to_be_visible()
 
@@ -77,13 +77,14 @@ def test_prompt_editor_moves_and_removes_prompts_in_place(module_pages, practice
     page.goto("/library/i-statements/copy")
     labels = page.locator("[data-prompt] input[name$='-label']")
     before = labels.evaluate_all("inputs => inputs.map(i => i.value)")
-    assert len(before) == 4
+    count = len(before)
+    assert count >= 4
 
     # Adding goes to the server and back (it needs the new prompt's fields)…
     with page.expect_navigation():
         page.get_by_role("button", name="Add a yes/no prompt").click()
-    expect(labels).to_have_count(5)
-    labels.nth(4).fill("Did you try it this week?")
+    expect(labels).to_have_count(count + 1)
+    labels.nth(count).fill("Did you try it this week?")
 
     # …moving and removing happen in place: nothing is sent, and focus stays useful.
     page.evaluate("window.__stayed = true")
@@ -92,10 +93,10 @@ def test_prompt_editor_moves_and_removes_prompts_in_place(module_pages, practice
     expect(prompts.nth(1).get_by_role("button", name="Move down")).to_be_focused()
     prompts.nth(2).get_by_role("button", name="Remove").click()
     assert page.evaluate("window.__stayed") is True
-    expect(labels).to_have_count(4)
-    expect(page.locator("[data-prompt-number]")).to_have_text(["1", "2", "3", "4"])
+    expect(labels).to_have_count(count)
+    expect(page.locator("[data-prompt-number]")).to_have_text([str(n) for n in range(1, count + 1)])
     expect(prompts.first.get_by_role("button", name="Move up")).to_be_disabled()
-    after = [before[1], before[0], before[3], "Did you try it this week?"]
+    after = [before[1], before[0], *before[3:], "Did you try it this week?"]
     assert labels.evaluate_all("inputs => inputs.map(i => i.value)") == after
 
     page.get_by_label("Title").fill("My “I” statements")

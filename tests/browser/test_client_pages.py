@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import assert_accessible, assert_page_structure, expect, screenshot
+from tests.browser.helpers import (
+    assert_accessible,
+    assert_page_structure,
+    expect,
+    screenshot,
+    submit,
+)
 from tests.factories import make_assignment, make_counselor, make_couple
 
 pytestmark = pytest.mark.browser
@@ -38,8 +44,7 @@ def test_partner_sends_an_entry_from_a_phone(live_server, phone):
     scale.get_by_text("4", exact=True).click()
     expect(scale.get_by_role("radio", name="4")).to_be_checked()
     screenshot(page, "client homework page filled")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Send", exact=True).last.click()
+    submit(page, page.get_by_role("button", name="Send", exact=True).last.click)
     assert_page_structure(page)
     expect(page.get_by_role("main")).to_contain_text("You made tea when I was tired ☕")
     assert_accessible(page, "client page after sending")
@@ -56,10 +61,16 @@ def seed_long_note() -> str:
     assignment, tokens = make_assignment(couple)
     zoe, mateo = couple.partners
     note = "We took the long way home and talked. " * 60 + "The very last words 🌙."
-    db.session.add(Entry(
-        assignment_id=assignment.id, partner_id=mateo.id, answers={}, completion_note=note,
-        visibility="partner", submission_key="browser-long-note-0001",
-    ))
+    db.session.add(
+        Entry(
+            assignment_id=assignment.id,
+            partner_id=mateo.id,
+            answers={},
+            completion_note=note,
+            visibility="partner",
+            submission_key="browser-long-note-0001",
+        )
+    )
     return tokens[zoe.id]
 
 

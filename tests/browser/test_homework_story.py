@@ -16,7 +16,13 @@ import pytest
 from pypdf import PdfReader
 
 from practice.cli import load_library
-from tests.browser.helpers import assert_accessible, assert_page_structure, expect, screenshot
+from tests.browser.helpers import (
+    assert_accessible,
+    assert_page_structure,
+    expect,
+    screenshot,
+    submit,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -38,8 +44,7 @@ REMARKS = "Lovely lists: keep reading one new item aloud every Sunday."
 
 
 def click_and_wait(page, locator) -> None:
-    with page.expect_navigation():
-        locator.click()
+    submit(page, locator.click)
 
 
 def pdf_text(response) -> str:
@@ -189,9 +194,12 @@ def test_homework_from_assignment_to_printed_summary(live_server, new_page):
     page.goto("/")
     feed = page.get_by_role("region", name="Recent entries")
     expect(feed.get_by_role("listitem")).to_have_count(3)
+
     def line(partner: str):
-        return feed.get_by_role("listitem").filter(has_text=GRATITUDE).filter(
-            has=page.get_by_role("link", name=partner, exact=True)
+        return (
+            feed.get_by_role("listitem")
+            .filter(has_text=GRATITUDE)
+            .filter(has=page.get_by_role("link", name=partner, exact=True))
         )
 
     expect(line(ZOE)).to_contain_text("Private note")

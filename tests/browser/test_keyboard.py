@@ -7,7 +7,7 @@ import pytest
 
 from practice.extensions import db
 from practice.homework.models import Entry
-from tests.browser.helpers import expect
+from tests.browser.helpers import expect, submit
 from tests.factories import TEST_PASSWORD, make_assignment, make_counselor, make_couple
 
 pytestmark = pytest.mark.browser
@@ -42,8 +42,7 @@ def tab_to(page, matches, limit: int = 40) -> dict:
 
 
 def submit_with(page, key: str) -> None:
-    with page.expect_navigation():
-        page.keyboard.press(key)
+    submit(page, lambda: page.keyboard.press(key))
 
 
 @pytest.fixture

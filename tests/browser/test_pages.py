@@ -23,6 +23,7 @@ from tests.browser.helpers import (
     assert_page_structure,
     screenshot,
     sign_in,
+    submit,
 )
 from tests.factories import make_assignment, make_counselor, make_couple
 
@@ -229,8 +230,7 @@ def test_page_is_accessible_at_phone_and_desktop_width(
         if page_type.fill:
             page_type.fill(page)
         if page_type.submit:
-            with page.expect_navigation():
-                page.get_by_role("button", name=page_type.submit, exact=True).last.click()
+            submit(page, page.get_by_role("button", name=page_type.submit, exact=True).last.click)
             if page_type.errors:
                 assert page.get_by_role("alert").count() >= 1, "errors are not announced"
         assert_page_structure(page)

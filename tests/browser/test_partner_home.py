@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import assert_accessible, assert_page_structure, expect, screenshot
+from tests.browser.helpers import (
+    assert_accessible,
+    assert_page_structure,
+    expect,
+    screenshot,
+    submit,
+)
 from tests.factories import make_counselor, make_couple
 
 pytestmark = pytest.mark.browser
@@ -29,10 +35,15 @@ def seed_home() -> str:
     assign(couple, TITLES[1], frequency="weekly", times_per_week=3)
     assign(couple, TITLES[2], due_in_days=2)
     for visibility, text in (("partner", "Mateo shared this 🌙"), ("counselor", "MATEO-PRIVATE")):
-        db.session.add(Entry(
-            assignment_id=first.id, partner_id=mateo.id, answers={"thought": text},
-            visibility=visibility, submission_key=f"browser-home-{visibility}",
-        ))
+        db.session.add(
+            Entry(
+                assignment_id=first.id,
+                partner_id=mateo.id,
+                answers={"thought": text},
+                visibility=visibility,
+                submission_key=f"browser-home-{visibility}",
+            )
+        )
     return access.token_for_partner(zoe.id, current_app.config["SECRET_KEY"], utcnow())
 
 
@@ -59,8 +70,7 @@ def test_partner_home_on_a_phone(live_server, phone):
     expect(page.get_by_role("main")).to_contain_text(TITLES[1])
     assert_accessible(page, "homework under the partner's link (phone)")
     page.get_by_label("What did you notice?").fill("We wrote to each other ✉️")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Send", exact=True).last.click()
+    submit(page, page.get_by_role("button", name="Send", exact=True).last.click)
     expect(page.get_by_role("main")).to_contain_text("Your entry is saved")
     page.get_by_role("link", name="All your homework").click()
     homework = page.get_by_role("region", name="Your homework")

@@ -11,7 +11,13 @@ import re
 
 import pytest
 
-from tests.browser.helpers import assert_accessible, assert_page_structure, expect, screenshot
+from tests.browser.helpers import (
+    assert_accessible,
+    assert_page_structure,
+    expect,
+    screenshot,
+    submit,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -24,8 +30,7 @@ COUPLE = f"{PARTNER_1} & {PARTNER_2}"
 
 
 def click_and_wait(page, locator) -> None:
-    with page.expect_navigation():
-        locator.click()
+    submit(page, locator.click)
 
 
 def test_setup_page_and_its_errors_are_accessible(live_server, new_page):

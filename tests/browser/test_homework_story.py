@@ -115,7 +115,7 @@ def test_homework_from_assignment_to_printed_summary(live_server, new_page):
 
     # …and the "I" statements from its page in the library.
     click_and_wait(page, page.get_by_role("navigation").get_by_role("link", name="Library"))
-    page.get_by_label("Search title, goal and steps").fill("blame")
+    page.get_by_label("Search by name or topic").fill("blame")
     click_and_wait(page, page.get_by_role("button", name="Search"))
     click_and_wait(page, page.get_by_role("link", name=I_STATEMENTS))
     expect(page.get_by_role("link", name="Print handout (PDF)")).to_be_visible()

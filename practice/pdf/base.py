@@ -11,9 +11,10 @@ from __future__ import annotations
 import io
 import itertools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from typing import Any
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -38,7 +39,9 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.flowables import _listWrapOn
+
+# Private helper reportlab's own KeepTogether uses; the stubs leave it out.
+from reportlab.platypus.flowables import _listWrapOn  # type: ignore[attr-defined]
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from practice.pdf.text import (
@@ -98,7 +101,7 @@ def _make_styles() -> dict[str, ParagraphStyle]:
         splitLongWords=1,
     )
 
-    def derive(name: str, **kw: object) -> ParagraphStyle:
+    def derive(name: str, **kw: Any) -> ParagraphStyle:
         return ParagraphStyle(name, parent=base, **kw)
 
     return {
@@ -231,8 +234,10 @@ def _spaced(st: ParagraphStyle, *, before: bool, after: bool) -> ParagraphStyle:
     if before and after:
         return st
     return ParagraphStyle(
-        f"{st.name}-piece{int(before)}{int(after)}", parent=st,
-        spaceBefore=st.spaceBefore if before else 0, spaceAfter=st.spaceAfter if after else 0,
+        f"{st.name}-piece{int(before)}{int(after)}",
+        parent=st,
+        spaceBefore=st.spaceBefore if before else 0,
+        spaceAfter=st.spaceAfter if after else 0,
     )
 
 
@@ -320,11 +325,16 @@ def _ltr_text(text: object, st: ParagraphStyle, bullet: str | None = None) -> Fl
     step = _LINES_PER_CHUNK
     chunks = ["<br/>".join(lines[i : i + step]) for i in range(0, len(lines), step)]
     last = len(chunks) - 1
-    return _Stack([
-        Paragraph(chunk, _spaced(st, before=n == 0, after=n == last),
-                  bulletText=bullet if n == 0 else None)
-        for n, chunk in enumerate(chunks)
-    ])
+    return _Stack(
+        [
+            Paragraph(
+                chunk,
+                _spaced(st, before=n == 0, after=n == last),
+                bulletText=bullet if n == 0 else None,
+            )
+            for n, chunk in enumerate(chunks)
+        ]
+    )
 
 
 def paragraph(text: object, style: str | ParagraphStyle = "body") -> Flowable:
@@ -495,7 +505,7 @@ def qr_code(url: str, size: float = 35 * mm) -> Drawing:
     drawing = Drawing(size, size)
     # The renderer sets the drawing's font even with no text in it: ours, not an
     # unembedded Helvetica.
-    drawing.initialFontName = FONT_REGULAR
+    drawing.initialFontName = FONT_REGULAR  # type: ignore[attr-defined]  # read by renderPDF, not in stubs
     drawing.add(widget)
     drawing.hAlign = "LEFT"
     return drawing
@@ -512,14 +522,14 @@ def rule() -> Flowable:
 class _FooterCanvas(Canvas):
     """Canvas that defers page furniture until the page count is known."""
 
-    def __init__(self, *args: object, footer: dict[str, object], **kwargs: object) -> None:
+    def __init__(self, *args: Any, footer: Mapping[str, object], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._footer = footer
         self._pages: list[dict[str, object]] = []
 
     def showPage(self) -> None:  # noqa: N802 - reportlab API
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # Canvas internal, not in stubs
 
     def save(self) -> None:
         total = len(self._pages)
@@ -530,14 +540,15 @@ class _FooterCanvas(Canvas):
         super().save()
 
     def _draw_furniture(self, total: int) -> None:
-        width, _ = self._pagesize
+        # Canvas internals below (_pagesize, _pageNumber) are not in the stubs.
+        width, height = self._pagesize  # type: ignore[attr-defined]
         left = _MARGIN_X + _FRAME_PAD
         inner = width - 2 * left
         self.saveState()
         self.setStrokeColor(RULE)
         self.setLineWidth(0.5)
         self.line(left, _FOOTER_Y + 12, left + inner, _FOOTER_Y + 12)
-        page = self._pageNumber
+        page: int = self._pageNumber  # type: ignore[attr-defined]
         cells = [
             (self._footer["left"], "footer", 0.0, 0.25),
             (self._footer["center"], "footer_center", 0.25, 0.5),
@@ -560,7 +571,7 @@ class _FooterCanvas(Canvas):
             # Running title so a loose page can be matched to its document.
             p = Paragraph(str(header), _style("footer"))
             p.wrap(inner, 20)
-            p.drawOn(self, left, self._pagesize[1] - _MARGIN_TOP + 6)
+            p.drawOn(self, left, height - _MARGIN_TOP + 6)
         self.restoreState()
 
 
@@ -576,14 +587,16 @@ class _KeepHeadingWithStart(KeepTogether):
 
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803
         dims: list[tuple[float, float]] = []
-        width, height = _listWrapOn(self._content, aW, self.canv, dims=dims)
+        # KeepTogether keeps its flowables in _content, which the stubs leave out.
+        content: list[Flowable] = self._content  # type: ignore[attr-defined]
+        width, height = _listWrapOn(content, aW, self.canv, dims=dims)
         self._H, self._dims, self._wrapInfo = height, dims, (aW, aH)
         return width, 0xFFFFFF  # always split: split decides
 
     def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803
         if getattr(self, "_wrapInfo", None) != (aW, aH):
             self.wrap(aW, aH)
-        content = self._content[:]
+        content: list[Flowable] = self._content[:]  # type: ignore[attr-defined]  # see wrap
         if aH >= self._H or not self._dims:
             return content
         *lead, last = self._dims
@@ -598,8 +611,11 @@ class _Document(SimpleDocTemplate):
     """A document whose section headings (``section``) fill its contents page and outline."""
 
     def __init__(
-        self, *args: object, on_progress: Callable[[float], None] | None = None,
-        expected_flowables: int = 1, **kwargs: object,
+        self,
+        *args: Any,
+        on_progress: Callable[[float], None] | None = None,
+        expected_flowables: int = 1,
+        **kwargs: Any,
     ) -> None:
         kwargs.setdefault("keepTogetherClass", _KeepHeadingWithStart)
         super().__init__(*args, **kwargs)
@@ -608,7 +624,7 @@ class _Document(SimpleDocTemplate):
         self._passes = 0
         self._drawn = 0
 
-    def build(self, *args: object, **kwargs: object) -> None:
+    def build(self, *args: Any, **kwargs: Any) -> None:
         self._passes += 1
         self._drawn = 0
         super().build(*args, **kwargs)
@@ -633,23 +649,39 @@ def section(text: object, level: int = 0) -> Flowable:
     """A heading listed on the contents page (``build_document(contents=True)``) and in the
     PDF's outline: level 0 is a section (h2 size), 1 a subsection (h3 size)."""
     flowable = heading(text, 2 if level == 0 else 3)
-    flowable.toc_entry = (level, str(text))
+    # Read back by _Document.afterFlowable; an attribute of our own on reportlab's Flowable.
+    flowable.toc_entry = (level, str(text))  # type: ignore[attr-defined]
     return flowable
 
 
 def _contents() -> list[Flowable]:
     toc = TableOfContents(dotsMinLevel=0)
-    toc.tableStyle = TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), FONT_REGULAR),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-    ])
+    toc.tableStyle = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), FONT_REGULAR),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ]
+    )
     toc.levelStyles = [
-        ParagraphStyle("toc0", parent=_style("body"), leftIndent=0, firstLineIndent=0,
-                       spaceBefore=4, spaceAfter=0),
-        ParagraphStyle("toc1", parent=_style("small"), fontSize=10, leading=13, leftIndent=14,
-                       firstLineIndent=0, spaceAfter=0),
+        ParagraphStyle(
+            "toc0",
+            parent=_style("body"),
+            leftIndent=0,
+            firstLineIndent=0,
+            spaceBefore=4,
+            spaceAfter=0,
+        ),
+        ParagraphStyle(
+            "toc1",
+            parent=_style("small"),
+            fontSize=10,
+            leading=13,
+            leftIndent=14,
+            firstLineIndent=0,
+            spaceAfter=0,
+        ),
     ]
     return [heading("Contents"), toc, PageBreak()]
 
@@ -676,14 +708,18 @@ def _letterhead_block(letterhead: Letterhead) -> list[Flowable]:
     if logo is None:
         return lines
     table = Table([[lines, logo]], colWidths=["70%", "30%"], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), FONT_REGULAR),  # never an unembedded Helvetica
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT_REGULAR),  # never an unembedded Helvetica
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
     return [table]
 
 

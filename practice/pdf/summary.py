@@ -170,17 +170,34 @@ def _styles() -> dict[str, ParagraphStyle]:
     all_styles = styles()
     body = all_styles["body"]
     all_styles["prompt"] = ParagraphStyle(
-        "prompt", parent=all_styles["cell_header"], fontSize=10.5, leading=14, spaceBefore=4,
-        spaceAfter=1, keepWithNext=1,
+        "prompt",
+        parent=all_styles["cell_header"],
+        fontSize=10.5,
+        leading=14,
+        spaceBefore=4,
+        spaceAfter=1,
+        keepWithNext=1,
     )
     all_styles["answer"] = ParagraphStyle("answer", parent=body, spaceAfter=4)
     all_styles["byline"] = ParagraphStyle(
-        "byline", parent=all_styles["h3"], fontSize=11, leading=15, spaceBefore=8, spaceAfter=2,
+        "byline",
+        parent=all_styles["h3"],
+        fontSize=11,
+        leading=15,
+        spaceBefore=8,
+        spaceAfter=2,
     )
     all_styles["private_mark"] = ParagraphStyle(
-        "private_mark", parent=all_styles["cell_header"], fontSize=9, leading=12,
-        textColor=colors.white, backColor=colors.black, borderPadding=(1, 3, 1, 3),
-        spaceBefore=4, spaceAfter=4, keepWithNext=1,
+        "private_mark",
+        parent=all_styles["cell_header"],
+        fontSize=9,
+        leading=12,
+        textColor=colors.white,
+        backColor=colors.black,
+        borderPadding=(1, 3, 1, 3),  # type: ignore[arg-type]  # reportlab takes a 4-tuple; stubs say float
+        spaceBefore=4,
+        spaceAfter=4,
+        keepWithNext=1,
     )
     return all_styles
 
@@ -277,8 +294,9 @@ def _entry(entry: PrintedEntry) -> list[Flowable]:
     if entry.private_note.strip() and not entry.counselor_only:
         out.extend(_private(_answer(Answer("Note to the counselor", entry.private_note))))
     elif entry.private_note.strip():
-        out.extend(_flow(_answer(Answer("Note to the counselor", entry.private_note)),
-                         private=True))
+        out.extend(
+            _flow(_answer(Answer("Note to the counselor", entry.private_note)), private=True)
+        )
     return out
 
 
@@ -295,10 +313,13 @@ def _homework(item: HomeworkRecord, level: int, *, in_contents: bool = False) ->
     if item.note.strip():
         out.extend(_answer(Answer("The counselor\u2019s note", item.note)))
     if item.progress:
-        out.append(paragraph(
-            "Progress: " + " \u00b7 ".join(f"{p.partner}, {p.completion.lower()}"
-                                            for p in item.progress), "small"
-        ))
+        out.append(
+            paragraph(
+                "Progress: "
+                + " \u00b7 ".join(f"{p.partner}, {p.completion.lower()}" for p in item.progress),
+                "small",
+            )
+        )
     for entry in item.entries:
         out.extend(_entry(entry))
     if not item.entries:
@@ -314,24 +335,30 @@ def _until_next_time(summary: SessionSummary, level: int) -> list[Flowable]:
         out.append(paragraph("No homework is open.", "muted"))
         return out
     for item in summary.open_homework:
-        block = [paragraph(item.title, _st("prompt")),
-                 paragraph(f"Due {item.due} \u00b7 {item.how_often}", "small")]
+        block = [
+            paragraph(item.title, _st("prompt")),
+            paragraph(f"Due {item.due} \u00b7 {item.how_often}", "small"),
+        ]
         if item.goal.strip():
             block.append(paragraph(item.goal, _st("answer")))
         if item.note.strip():
             block.append(paragraph(item.note, _st("answer")))
         out.extend(block)
     if summary.copy == "couple" and _has_links(summary):
-        out.append(paragraph(
-            "Each of you has a personal link that opens all your homework: it is on the last "
-            "page, one half each. Cut it in two and keep your half to yourself.",
-        ))
+        out.append(
+            paragraph(
+                "Each of you has a personal link that opens all your homework: it is on the last "
+                "page, one half each. Cut it in two and keep your half to yourself.",
+            )
+        )
     elif summary.copy == "couple":
         out.append(paragraph("Ask your counselor for your personal link to your homework."))
     elif _has_links(summary):
-        out.append(paragraph(
-            "The partners\u2019 personal links are printed on the couple copy only.", "muted"
-        ))
+        out.append(
+            paragraph(
+                "The partners\u2019 personal links are printed on the couple copy only.", "muted"
+            )
+        )
     return out
 
 
@@ -346,15 +373,18 @@ def _link_sheet(summary: SessionSummary) -> list[Flowable]:
         half: list[Flowable] = [heading(f"For {link.partner} only", 2)]
         if link.url:
             half += [
-                paragraph("Scan with your phone\u2019s camera, or type the address below. It "
-                          "opens all your homework; keep it private, like a key.", "small"),
+                paragraph(
+                    "Scan with your phone\u2019s camera, or type the address below. It "
+                    "opens all your homework; keep it private, like a key.",
+                    "small",
+                ),
                 qr_code(link.url, size=38 * mm),
                 paragraph(link.url, "small"),
             ]
         else:
-            half.append(paragraph(
-                "You have no working link yet: ask your counselor for one.", "small"
-            ))
+            half.append(
+                paragraph("You have no working link yet: ask your counselor for one.", "small")
+            )
         if n < len(summary.links) - 1:
             half.append(_CutLine())
         halves.append(KeepTogether(half))
@@ -377,11 +407,13 @@ class _CutLine(Flowable):
 
 
 def _session_facts(summary: SessionSummary) -> Flowable:
-    return key_value_table([
-        ("Format", summary.format),
-        ("Length", summary.duration),
-        ("Who attended", summary.attendance),
-    ])
+    return key_value_table(
+        [
+            ("Format", summary.format),
+            ("Length", summary.duration),
+            ("Who attended", summary.attendance),
+        ]
+    )
 
 
 def _session_story(
@@ -396,17 +428,23 @@ def _session_story(
     if not summary.reviewed:
         story.append(paragraph("No homework was reviewed in this session.", "muted"))
     if in_record and summary.reviewed:
-        story.append(bullet_list(
-            [f"{item.title} (due {item.due}; its entries are under Homework)"
-             for item in summary.reviewed]
-        ))
+        story.append(
+            bullet_list(
+                [
+                    f"{item.title} (due {item.due}; its entries are under Homework)"
+                    for item in summary.reviewed
+                ]
+            )
+        )
     for item in [] if in_record else summary.reviewed:
         story.extend(_homework(item, min(level + 1, 3)))
     if not in_record:
         story += _until_next_time(summary, level)
     story += [heading("Next steps", level), _text_or_nothing(summary.next_steps)]
-    story += [heading("Next appointment", level),
-              _text_or_nothing(summary.next_appointment or "Not booked yet.")]
+    story += [
+        heading("Next appointment", level),
+        _text_or_nothing(summary.next_appointment or "Not booked yet."),
+    ]
     if summary.copy == "counselor":
         story.append(heading("Session notes", level))
         story.extend(_private([_text_or_nothing(summary.private_notes)]))
@@ -459,9 +497,13 @@ def couple_record_pdf(
     for partner in record.partners:
         details = ", ".join(x for x in (partner.pronouns, partner.email) if x)
         rows.append((partner.name, details or "\u2014"))
-    rows += [("Counselor", record.counselor), ("Status", record.status),
-             ("In care since", record.since), ("Sessions", str(len(record.sessions))),
-             ("Homework", str(len(record.homework)))]
+    rows += [
+        ("Counselor", record.counselor),
+        ("Status", record.status),
+        ("In care since", record.since),
+        ("Sessions", str(len(record.sessions))),
+        ("Homework", str(len(record.homework))),
+    ]
     story.append(key_value_table(rows))
     story.append(heading("Goals for therapy", 3))
     story.append(_text_or_nothing(record.goals))

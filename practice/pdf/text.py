@@ -27,6 +27,7 @@ import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics, ttfonts
@@ -162,7 +163,9 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 @lru_cache(maxsize=8)
 def _coverage(font_name: str) -> frozenset[int]:
     register_fonts()
-    return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
+    # Every font we register is a TTFont (register_fonts); getFont is typed as the base Font.
+    font = cast(TTFont, pdfmetrics.getFont(font_name))
+    return frozenset(font.face.charToGlyph)
 
 
 # --- character classes -------------------------------------------------------
@@ -361,7 +364,8 @@ def _font_runs(text: str, choices: list[_FontChoice]) -> str:
         else:
             runs.append((font, [ch]))
     return "".join(
-        _escape("".join(chars)) if font is None
+        _escape("".join(chars))
+        if font is None
         else f'<font name="{font}">{_escape("".join(chars))}</font>'
         for font, chars in runs
     )

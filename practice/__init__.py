@@ -23,7 +23,7 @@ MIN_SQLITE = (3, 35)
 
 
 class PracticeFlask(Flask):
-    def log_exception(self, exc_info) -> None:  # type: ignore[override]
+    def log_exception(self, exc_info) -> None:
         """Unexpected errors are logged by class and code path only (log_redaction)."""
         from practice import log_redaction
 
@@ -73,7 +73,6 @@ def register_extensions(app: Flask) -> None:
     else:
         options.setdefault("pool_pre_ping", True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-
 
     db.init_app(app)
     migrate.init_app(

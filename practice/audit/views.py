@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Response, render_template, request
-from wtforms.fields.choices import SelectChoice
+
+# New in WTForms 3.3; types-WTForms does not have it yet.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
 from practice.audit import bp, services
 from practice.audit.forms import AuditFilterForm

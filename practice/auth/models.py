@@ -7,14 +7,14 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from practice.extensions import Model, db
+from practice.extensions import Model
 from practice.timeutil import utcnow
 
 if TYPE_CHECKING:
     from practice.couples.models import Couple
 
 
-class Counselor(UserMixin, db.Model):
+class Counselor(UserMixin, Model):
     """A counselor who signs in. The first one created is the practice administrator."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,7 +50,7 @@ class Counselor(UserMixin, db.Model):
         return self.totp_confirmed_at is not None
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return self.active
 
     def get_id(self) -> str:

@@ -8,7 +8,9 @@ import io
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from wtforms.fields.choices import SelectChoice
+
+# New in WTForms 3.3; types-WTForms does not have it yet.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
 from practice.audit import services as audit
 from practice.couples.services import own_couple

@@ -10,10 +10,12 @@ from wtforms import (
     DateTimeLocalField,
     IntegerField,
     RadioField,
-    SelectChoice,
     TextAreaField,
     ValidationError,
 )
+
+# New in WTForms 3.3; types-WTForms does not have it yet.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from practice.couples.models import Couple
@@ -115,9 +117,12 @@ class SessionForm(FlaskForm):
     def details(self, tz: str | None) -> SessionDetails:
         """The typed values as a SessionDetails, times converted from `tz` to naive UTC."""
         next_at = self.next_appointment_at.data
+        starts_at, duration = self.starts_at.data, self.duration_minutes.data
+        # Both are InputRequired: details() is only read from a validated form.
+        assert starts_at is not None and duration is not None
         return SessionDetails(
-            starts_at=local_to_utc(self.starts_at.data, tz),
-            duration_minutes=self.duration_minutes.data,
+            starts_at=local_to_utc(starts_at, tz),
+            duration_minutes=duration,
             format=self.format.data,
             attendance=self.attendance.data,
             focus=(self.focus.data or "").strip(),
@@ -157,7 +162,8 @@ def session_form(
             ReviewingSessionForm,
             f"remarks_{assignment.id}",
             _text(
-                "Your remarks", 5_000,
+                "Your remarks",
+                5_000,
                 "Printed on both copies under the homework once “Reviewed” is ticked; "
                 "typing a remark ticks it.",
             ),

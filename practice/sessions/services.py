@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, func, or_, select, update
@@ -62,6 +63,14 @@ class Review:
 def local_to_utc(value: datetime, tz: str | None) -> datetime:
     """A naive wall-clock time in the counselor's zone as naive UTC (how we store times)."""
     return value.replace(tzinfo=zone(tz)).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+@overload
+def utc_to_local(value: datetime, tz: str | None) -> datetime: ...
+@overload
+def utc_to_local(value: None, tz: str | None) -> None: ...
+@overload
+def utc_to_local(value: datetime | None, tz: str | None) -> datetime | None: ...
 
 
 def utc_to_local(value: datetime | None, tz: str | None) -> datetime | None:
@@ -185,9 +194,7 @@ def homework_to_review(
         reviewable,
     )
     if this_id is not None:
-        query = query.where(
-            or_(Assignment.session_id.is_(None), Assignment.session_id != this_id)
-        )
+        query = query.where(or_(Assignment.session_id.is_(None), Assignment.session_id != this_id))
     query = query.order_by(Assignment.due_date, Assignment.id)
     return list(db.session.execute(_with_homework_loaded(query)).scalars())
 
@@ -263,9 +270,7 @@ def session_at(
 
 
 def same_details(counseling_session: CounselingSession, details: SessionDetails) -> bool:
-    return all(
-        getattr(counseling_session, name) == value for name, value in vars(details).items()
-    )
+    return all(getattr(counseling_session, name) == value for name, value in vars(details).items())
 
 
 # --- writing ----------------------------------------------------------------------------------

@@ -5,7 +5,9 @@ import json
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+
+# New in WTForms 3.3; types-WTForms does not have it yet.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, ValidationError
 
 from practice import timezones
@@ -30,8 +32,11 @@ class PracticeNameAndZoneForm(FlaskForm):
     practice_name = StringField(
         "Practice name",
         filters=[strip],
-        validators=[DataRequired(message="Enter the practice's name."), max_length(120),
-                    plain_text],
+        validators=[
+            DataRequired(message="Enter the practice's name."),
+            max_length(120),
+            plain_text,
+        ],
         description="Printed on every summary and handout, and shown on every page.",
     )
     timezone = SelectField(
@@ -46,7 +51,8 @@ class PracticeNameAndZoneForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.timezone.choices = timezones.choices(self.timezone.data)
         self.timezone.render_kw = {
-            "data-browser-zone": "", "data-zone-aliases": json.dumps(timezones.aliases()),
+            "data-browser-zone": "",
+            "data-zone-aliases": json.dumps(timezones.aliases()),
         }
 
 
@@ -54,7 +60,8 @@ class PracticeSettingsForm(PracticeNameAndZoneForm):
     """The administrator's page for the practice's letterhead and print settings."""
 
     address = TextAreaField(
-        "Address", filters=[strip, normalize_newlines],
+        "Address",
+        filters=[strip, normalize_newlines],
         validators=[max_length(300), plain_text],
     )
     phone = StringField("Phone", filters=[strip], validators=[max_length(40), plain_text])
@@ -74,8 +81,7 @@ class PracticeSettingsForm(PracticeNameAndZoneForm):
     logo = FileField(
         "Logo",
         validators=[_logo],
-        description="Optional. A PNG or JPEG image under 256 KB, printed at the top of "
-        "each sheet.",
+        description="Optional. A PNG or JPEG image under 256 KB, printed at the top of each sheet.",
     )
     remove_logo = BooleanField("Remove the current logo")
     logo_bytes: bytes | None = None

@@ -78,7 +78,9 @@ def _account_page(status: int = 200, **forms):
 
 def _password_confirmed(form: ConfirmPasswordForm, refusal: str) -> bool:
     """The form was sent with the counselor's own password; otherwise the field says why."""
-    if form.validate_on_submit() and services.password_matches(current_user, form.password.data):
+    if form.validate_on_submit() and services.password_matches(
+        current_user, form.password.data or ""
+    ):
         return True
     if not form.password.errors:
         form.password.errors = [refusal]

@@ -83,7 +83,8 @@ class SettingsForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.timezone.choices = timezones.choices(self.timezone.data)
         self.timezone.render_kw = {
-            "data-browser-zone": "", "data-zone-aliases": json.dumps(timezones.aliases()),
+            "data-browser-zone": "",
+            "data-zone-aliases": json.dumps(timezones.aliases()),
         }
 
 
@@ -107,7 +108,10 @@ class TwoFactorForm(FlaskForm):
         if not super().validate(extra_validators):
             return False
         if not self.code.data and not self.recovery_code.data:
-            self.code.errors.append("Enter the code from your app, or a recovery code.")
+            self.code.errors = [
+                *self.code.errors,
+                "Enter the code from your app, or a recovery code.",
+            ]
             return False
         return True
 

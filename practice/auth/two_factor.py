@@ -19,7 +19,7 @@ from sqlalchemy import delete, or_, select, update
 from practice import keys, sealed
 from practice.auth.models import Counselor, PracticeSetting, RecoveryCode
 from practice.auth.services import AccountError
-from practice.extensions import db
+from practice.extensions import db, rowcount
 
 RECOVERY_CODE_COUNT = 10
 # 32 letters and digits without the look-alikes 0/o and 1/l: 10 of them carry 50 bits.
@@ -60,9 +60,9 @@ def begin_enrolment(counselor: Counselor) -> None:
 
 def provisioning_uri(counselor: Counselor, issuer: str) -> str:
     """The otpauth:// address an authenticator app reads from the QR code."""
-    return pyotp.TOTP(secret_of(counselor)).provisioning_uri(
-        name=counselor.email, issuer_name=issuer
-    )
+    secret = secret_of(counselor)
+    assert secret is not None  # asked for right after begin_enrolment sealed a fresh secret
+    return pyotp.TOTP(secret).provisioning_uri(name=counselor.email, issuer_name=issuer)
 
 
 def qr_code_data_uri(text: str) -> str:
@@ -124,7 +124,7 @@ def _claim_step(counselor: Counselor, step: int) -> bool:
         )
         .values(totp_last_step=step)
     )
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def confirm_enrolment(counselor: Counselor, code: str, now: datetime) -> list[str]:
@@ -164,7 +164,7 @@ def use_recovery_code(counselor: Counselor, code: str, now: datetime) -> bool:
         )
         .values(used_at=now)
     )
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def unused_recovery_codes(counselor: Counselor) -> int:

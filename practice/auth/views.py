@@ -48,8 +48,9 @@ def setup():
     current = practice_settings()
     practice_form = PracticeNameAndZoneForm(
         prefix="practice",
-        data=None if request.method == "POST" else
-        {"practice_name": current.name, "timezone": current.timezone},
+        data=None
+        if request.method == "POST"
+        else {"practice_name": current.name, "timezone": current.timezone},
     )
     practice_ok = practice_form.validate_on_submit()
     if form.validate_on_submit() and practice_ok:
@@ -65,8 +66,9 @@ def setup():
             apply_account_errors(form, error)
         else:
             try:
-                save_practice(name=practice_form.practice_name.data,
-                              timezone=practice_form.timezone.data)
+                save_practice(
+                    name=practice_form.practice_name.data, timezone=practice_form.timezone.data
+                )
                 db.session.commit()
             except IntegrityError:
                 # Two first-run setups at once: both saw an empty practice and the unique
@@ -150,6 +152,8 @@ PENDING_MINUTES = 5
 def _pending_counselor() -> Counselor | None:
     """Who passed the password step in the last few minutes, if still active and unchanged."""
     pending = session.get(PENDING_KEY)
+    if not isinstance(pending, dict):
+        return None
     try:
         started = datetime.fromisoformat(pending["at"])
         counselor = db.session.get(Counselor, int(pending["id"]))

@@ -45,7 +45,7 @@ class PartnerForm(Form):
 
     def details(self) -> PartnerDetails:
         return PartnerDetails(
-            display_name=self.display_name.data,
+            display_name=self.display_name.data or "",
             email=self.email.data or None,
             pronouns=self.pronouns.data or None,
         )

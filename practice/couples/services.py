@@ -26,7 +26,7 @@ class PartnerDetails:
     pronouns: str | None = None
 
 
-def own_couple(counselor: Counselor, couple_id: int) -> Select[tuple[Couple]]:
+def own_couple(counselor: Counselor, couple_id: int) -> Select[Couple]:
     """The counselor's couple (none whether it is missing or someone else's): views take it
     with `db.one_or_404`, the one idiom for "this counselor's record or 404"."""
     return (

@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_, select, update
 from practice.auth.models import Counselor
 from practice.couples.models import Couple
 from practice.exports.models import RecordExport
-from practice.extensions import db
+from practice.extensions import db, rowcount
 from practice.timeutil import utcnow
 
 # A claim older than this belongs to a worker that died: another may take the row again.
@@ -28,7 +28,10 @@ def request_export(couple: Couple, counselor: Counselor, copy: str, now: datetim
     if copy not in ("couple", "counselor"):
         raise ValueError(f"copy must be 'couple' or 'counselor', not {copy!r}")
     export = RecordExport(
-        couple_id=couple.id, counselor_id=counselor.id, copy=copy, status="queued",
+        couple_id=couple.id,
+        counselor_id=counselor.id,
+        copy=copy,
+        status="queued",
         created_at=now,
     )
     db.session.add(export)
@@ -65,7 +68,7 @@ def claim(export_id: int, now: datetime) -> bool:
         .values(status="running", started_at=now, progress=1)
     )
     db.session.commit()
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def _report(export_id: int, percent: int) -> None:
@@ -86,8 +89,10 @@ def build_export(export_id: int, *, now: datetime, keep: timedelta) -> str:
         row = db.session.get(RecordExport, export_id)
         return row.status if row else "gone"
     export = db.session.get(RecordExport, export_id)
+    assert export is not None  # claim() has just updated this very row
     couple = db.session.get(Couple, export.couple_id)
     try:
+        assert couple is not None  # a missing couple fails the export, as any error here
         record = couple_record(couple, export.copy, now=now)
         practice = practice_settings()
         _report(export_id, 10)
@@ -100,13 +105,16 @@ def build_export(export_id: int, *, now: datetime, keep: timedelta) -> str:
                 _report(export_id, percent)
 
         pdf = couple_record_pdf(
-            record, letterhead=practice.letterhead(), page_size=practice.paper_size,
+            record,
+            letterhead=practice.letterhead(),
+            page_size=practice.paper_size,
             on_progress=progress,
         )
     except Exception:
         db.session.rollback()
         db.session.execute(
-            update(RecordExport).where(RecordExport.id == export_id)
+            update(RecordExport)
+            .where(RecordExport.id == export_id)
             .values(status="failed", finished_at=now)
         )
         db.session.commit()
@@ -116,8 +124,12 @@ def build_export(export_id: int, *, now: datetime, keep: timedelta) -> str:
         update(RecordExport)
         .where(RecordExport.id == export_id)
         .values(
-            status="ready", progress=100, pdf=pdf, pages=page_count(pdf),
-            finished_at=finished, expires_at=finished + keep,
+            status="ready",
+            progress=100,
+            pdf=pdf,
+            pages=page_count(pdf),
+            finished_at=finished,
+            expires_at=finished + keep,
         )
     )
     db.session.commit()
@@ -136,4 +148,4 @@ def purge(now: datetime) -> int:
         .values(status="expired", pdf=None)
     )
     db.session.execute(delete(RecordExport).where(RecordExport.created_at < now - KEEP_ROWS))
-    return result.rowcount
+    return rowcount(result)

@@ -28,7 +28,11 @@ def index(couple_id: int):
     exports = services.exports_of(couple)
     busy = any(e.status in ("queued", "running") for e in exports)
     return render_template(
-        "exports/index.html", couple=couple, exports=exports, busy=busy, now=utcnow(),
+        "exports/index.html",
+        couple=couple,
+        exports=exports,
+        busy=busy,
+        now=utcnow(),
         copy_labels=COPY_LABELS,
     )
 
@@ -61,13 +65,18 @@ def download(export_id: int):
         flash("That record is no longer kept (or not ready yet): make a new one.", "error")
         return redirect(url_for("exports.index", couple_id=couple.id))
     data = export.pdf
+    assert data is not None  # a downloadable (ready) export keeps its PDF
     export.downloaded_at = now
     audit.record(
-        "couple.export", couple_id=couple.id, object_type="record_export", object_id=export.id,
+        "couple.export",
+        couple_id=couple.id,
+        object_type="record_export",
+        object_id=export.id,
         detail=f"pdf full record, {export.copy} copy",
     )
     db.session.commit()
     return send_file(
-        BytesIO(data), mimetype="application/pdf",
+        BytesIO(data),
+        mimetype="application/pdf",
         download_name=f"couple-{couple.id}-record-{export.copy}-copy.pdf",
     )

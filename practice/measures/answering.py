@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 from flask import current_app, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
@@ -78,7 +79,7 @@ def answer(token: str, request_id: int):
             return _saved(token, found)
     if waiting is None:
         return _page("partner/link_gone.html", 404)
-    context = {
+    context: dict[str, Any] = {
         "token": token,
         "first_name": found.first_name,
         "counselor_name": found.counselor_name,

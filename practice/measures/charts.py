@@ -13,13 +13,14 @@ import html
 import itertools
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from reportlab.graphics.shapes import Drawing, Line, Path, PolyLine, String
 from reportlab.lib import colors
 
 # Partner 1: solid line, round markers, dark blue. Partner 2: dashed line, square markers,
 # dark orange. Both pass 4.5:1 against white.
-STYLES = (
+STYLES: tuple[dict[str, Any], ...] = (
     {
         "color": colors.HexColor("#1f4e79"),
         "dash": None,

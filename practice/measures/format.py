@@ -292,7 +292,7 @@ def parse_measure(
     elif slug and expected_slug is not None and slug != expected_slug:
         check.error("slug", f'must equal the file name "{expected_slug}"')
     title = check.text(data, "title", "title", limit=LIMITS["title"], one_line=True)
-    texts = {
+    texts: dict[str, Any] = {
         key: check.text(data, key, key, limit=LIMITS[limit], required=False)
         for key, limit in (
             ("instructions", "instructions"),

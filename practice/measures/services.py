@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
-from practice.extensions import db
+from practice.extensions import db, rowcount
 from practice.homework.models import Assignment, Entry
 from practice.measures.charts import ChartData, ChartLine
 from practice.measures.format import MeasureDefinition, parse_measure
@@ -384,7 +384,11 @@ class MeasureProgress:
         rows = []
         for occasion in occasions:
             totals = [totals.get(occasion) for totals in by_partner]
-            gap = abs(totals[0] - totals[1]) if len(totals) == 2 and None not in totals else None
+            gap: float | None = None
+            if len(totals) == 2:
+                first, second = totals
+                if first is not None and second is not None:
+                    gap = abs(first - second)
             rows.append((occasion, totals, gap))
         return rows
 
@@ -565,7 +569,7 @@ def mark_seen(couple_id: int, now: datetime) -> int:
         .where(MeasureResponse.couple_id == couple_id, MeasureResponse.seen_at.is_(None))
         .values(seen_at=now)
     )
-    return result.rowcount or 0
+    return rowcount(result) or 0
 
 
 def all_responses(couple_id: int) -> list[MeasureResponse]:

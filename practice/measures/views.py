@@ -176,7 +176,7 @@ def edit(measure_id: int):
             entry.form.min.data, entry.form.max.data = item.min, item.max
     elif form.validate():
         definition, problems = services.custom_definition(
-            measure.slug, form.title.data, form.item_data()
+            measure.slug, form.title.data or "", form.item_data()
         )
         if definition is not None:
             changed = services.update_custom_measure(measure, definition)

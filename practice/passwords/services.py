@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from practice.auth.models import Counselor
 from practice.auth.services import AccountError, end_all_sessions, hash_password, password_problem
-from practice.extensions import db
+from practice.extensions import db, rowcount
 from practice.passwords.models import PasswordReset
 from practice.timeutil import utcnow
 
@@ -30,12 +30,16 @@ def plan_reset_email(counselor: Counselor, now: datetime | None = None) -> list[
     from practice.mail import outbox
 
     now = now or utcnow()
-    return outbox.plan([
-        outbox.Planned(
-            kind=EMAIL_KIND, dedupe_key=f"{EMAIL_KIND}:{counselor.id}:{secrets.token_hex(8)}",
-            scheduled_for=now, counselor_id=counselor.id,
-        )
-    ])
+    return outbox.plan(
+        [
+            outbox.Planned(
+                kind=EMAIL_KIND,
+                dedupe_key=f"{EMAIL_KIND}:{counselor.id}:{secrets.token_hex(8)}",
+                scheduled_for=now,
+                counselor_id=counselor.id,
+            )
+        ]
+    )
 
 
 def _hash(token: str) -> str:
@@ -58,8 +62,11 @@ def make_link(counselor: Counselor, made_by: Counselor | None, now: datetime | N
     token = secrets.token_urlsafe(32)
     db.session.add(
         PasswordReset(
-            counselor_id=counselor.id, token_hash=_hash(token),
-            made_by_id=made_by.id if made_by else None, created_at=now, expires_at=now + LIFETIME,
+            counselor_id=counselor.id,
+            token_hash=_hash(token),
+            made_by_id=made_by.id if made_by else None,
+            created_at=now,
+            expires_at=now + LIFETIME,
         )
     )
     return token
@@ -89,11 +96,13 @@ def use_link(reset: PasswordReset, new_password: str, now: datetime | None = Non
         raise AccountError("new_password", problem)
     now = now or utcnow()
     # Claimed with a conditional UPDATE: two submits of the same link set one password.
-    claimed = db.session.execute(
-        update(PasswordReset)
-        .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
-        .values(used_at=now)
-    ).rowcount
+    claimed = rowcount(
+        db.session.execute(
+            update(PasswordReset)
+            .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
+            .values(used_at=now)
+        )
+    )
     if claimed != 1:
         raise AccountError("new_password", "This link has been used already.")
     counselor = reset.counselor

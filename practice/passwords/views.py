@@ -46,26 +46,35 @@ def make_link(counselor_id: int):
     """The administrator makes a one-time reset link for a counselor, shown once."""
     counselor = db.get_or_404(Counselor, counselor_id)
     if counselor.id == current_user.id or not counselor.active:
-        flash("Change your own password from your account page; reactivate a counselor first.",
-              "error")
+        flash(
+            "Change your own password from your account page; reactivate a counselor first.",
+            "error",
+        )
         return redirect(url_for("auth.team"))
     if services.email_ready(current_app.config):
         # Emailed, not shown: the link reaches only the counselor's own inbox.
         email_ids = services.plan_reset_email(counselor)
-        audit.record("password.reset_link", object_type="counselor", object_id=counselor.id,
-                     detail="emailed")
+        audit.record(
+            "password.reset_link", object_type="counselor", object_id=counselor.id, detail="emailed"
+        )
         db.session.commit()
         _queue(email_ids)
-        flash(f"A reset link is on its way to {counselor.email}. It works once, for an hour.",
-              "success")
+        flash(
+            f"A reset link is on its way to {counselor.email}. It works once, for an hour.",
+            "success",
+        )
         return redirect(url_for("auth.team"))
     token = services.make_link(counselor, made_by=current_user)
     audit.record("password.reset_link", object_type="counselor", object_id=counselor.id)
     db.session.commit()
-    return _private(render_template(
-        "passwords/link_made.html", counselor=counselor, url=_reset_url(token),
-        hours=int(services.LIFETIME.total_seconds() // 3600),
-    ))
+    return _private(
+        render_template(
+            "passwords/link_made.html",
+            counselor=counselor,
+            url=_reset_url(token),
+            hours=int(services.LIFETIME.total_seconds() // 3600),
+        )
+    )
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -79,12 +88,16 @@ def reset(token: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            counselor = services.use_link(found, form.new_password.data)
+            counselor = services.use_link(found, form.new_password.data or "")
         except AccountError as error:
             form.new_password.errors = [*form.new_password.errors, error.message]
         else:
-            audit.record("password.reset", object_type="counselor", object_id=counselor.id,
-                         counselor=counselor)
+            audit.record(
+                "password.reset",
+                object_type="counselor",
+                object_id=counselor.id,
+                counselor=counselor,
+            )
             db.session.commit()
             flash("Your new password is set. Sign in with it.", "success")
             return redirect(url_for("auth.login"))
@@ -104,7 +117,9 @@ FORGOT_LIMIT = "5 per hour"
 @public
 @limiter.limit(FORGOT_LIMIT, methods=["POST"], error_message="Too many reset requests.")
 @limiter.limit(
-    FORGOT_LIMIT, methods=["POST"], key_func=_forgot_email_key,
+    FORGOT_LIMIT,
+    methods=["POST"],
+    key_func=_forgot_email_key,
     error_message="Too many reset requests for this address.",
 )
 def forgot():
@@ -117,8 +132,12 @@ def forgot():
         email_ids: list[int] = []
         if counselor is not None and counselor.active:
             email_ids = services.plan_reset_email(counselor)
-            audit.record("password.reset_requested", object_type="counselor",
-                         object_id=counselor.id, actor_kind="system")
+            audit.record(
+                "password.reset_requested",
+                object_type="counselor",
+                object_id=counselor.id,
+                actor_kind="system",
+            )
             db.session.commit()
             _queue(email_ids)
         return render_template("passwords/forgot_sent.html", email=form.email.data)

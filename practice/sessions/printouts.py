@@ -7,7 +7,7 @@ practice.pdf.summary lays the result out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -99,8 +99,13 @@ def printed_entry(assignment: Assignment, entry: Entry, copy: str, tz: str) -> P
 
 
 def homework_record(
-    assignment: Assignment, couple: Couple, progress: dict, copy: str, tz: str,
-    *, full: bool = False,
+    assignment: Assignment,
+    couple: Couple,
+    progress: dict,
+    copy: str,
+    tz: str,
+    *,
+    full: bool = False,
 ) -> HomeworkRecord:
     """One assignment with the entries this copy may show. ``full`` adds what the record
     holds beyond a session's review: when it was given, its goal and note, its status."""
@@ -182,8 +187,8 @@ def build_summary(
     reviewed: list[Assignment],
     progress: dict,
     *,
-    still_open: list[Assignment] = (),
-    links: list[PersonalLink] = (),
+    still_open: Sequence[Assignment] = (),
+    links: Sequence[PersonalLink] = (),
 ) -> SessionSummary:
     """The printable content of one copy of a session summary."""
     if copy not in COPIES:
@@ -269,8 +274,7 @@ def couple_record(couple: Couple, copy: str, *, now: datetime) -> CoupleRecord:
         copy=copy,
         couple_name=couple.name,
         partners=[
-            PartnerDetails(p.display_name, p.email or "", p.pronouns or "")
-            for p in couple.partners
+            PartnerDetails(p.display_name, p.email or "", p.pronouns or "") for p in couple.partners
         ],
         counselor=couple.counselor.name,
         status="Archived" if couple.is_archived else "In care",

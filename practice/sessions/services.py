@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import overload
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from practice.auth.models import Counselor
@@ -130,7 +130,7 @@ def couple_sessions(couple: Couple, limit: int | None = SESSIONS_SHOWN) -> Sessi
     return SessionRows([SessionRow(*row[:5]) for row in rows], rows[0].total if rows else 0)
 
 
-def own_session(counselor: Counselor, session_id: int) -> Select[tuple[CounselingSession]]:
+def own_session(counselor: Counselor, session_id: int) -> Select[CounselingSession]:
     """The counselor's session with its couple and partners (none: missing or someone else's)."""
     return (
         select(CounselingSession)
@@ -182,7 +182,7 @@ def homework_to_review(
     """
     previous = previous_session(couple, counseling_session)
     this_id = counseling_session.id if counseling_session is not None else None
-    open_review = Assignment.reviewed_at.is_(None)
+    open_review: ColumnElement[bool] = Assignment.reviewed_at.is_(None)
     if previous is not None:
         open_review = or_(open_review, Assignment.created_at > previous.starts_at)
     reviewable = and_(Assignment.reviewed_session_id.is_(None), open_review)

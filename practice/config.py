@@ -23,7 +23,7 @@ def normalize_database_url(url: str) -> str:
     """Let operators paste the usual `postgres://` URLs; we talk to PostgreSQL through psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -77,10 +77,7 @@ def _is_local_path(url: str) -> bool:
         return False
     parts = urlsplit(url)
     return (
-        not parts.scheme
-        and not parts.netloc
-        and url.startswith("/")
-        and not url.startswith("//")
+        not parts.scheme and not parts.netloc and url.startswith("/") and not url.startswith("//")
     )
 
 

@@ -74,11 +74,20 @@ def make_exercise(
         prompts=prompts
         if prompts is not None
         else [
-            {"key": "three_things", "type": "list", "label": "Three things you are grateful for",
-             "items": 3},
+            {
+                "key": "three_things",
+                "type": "list",
+                "label": "Three things you are grateful for",
+                "items": 3,
+            },
             {"key": "touched_me", "type": "text", "label": "What touched you most?"},
-            {"key": "felt_appreciated", "type": "scale", "label": "How appreciated did you feel?",
-             "low": "Not much", "high": "Deeply"},
+            {
+                "key": "felt_appreciated",
+                "type": "scale",
+                "label": "How appreciated did you feel?",
+                "low": "Not much",
+                "high": "Deeply",
+            },
             {"key": "again", "type": "yes_no", "label": "Would you do it again?"},
             {"key": "say_it", "type": "i_statement", "label": "Say one thing as an I statement"},
         ],
@@ -150,9 +159,18 @@ def make_measure(counselor, title: str = "Closeness this week"):
     from practice.measures import services
 
     definition, problems = services.custom_definition(
-        services.new_custom_slug(), title,
-        [{"key": "item_1", "text": "How close did you feel?", "min": 1, "max": 5,
-          "low": "Distant", "high": "Close"}],
+        services.new_custom_slug(),
+        title,
+        [
+            {
+                "key": "item_1",
+                "text": "How close did you feel?",
+                "min": 1,
+                "max": 5,
+                "low": "Distant",
+                "high": "Close",
+            }
+        ],
     )
     assert definition is not None, problems
     return services.create_custom_measure(counselor, definition)

@@ -55,10 +55,14 @@ def test_every_migration_runs_down_and_up_over_a_practice_with_data(app_config):
         counselor = make_counselor(email="data@example.org")
         couple = make_couple(counselor)
         assignment, _ = make_assignment(couple)
-        db.session.add(Entry(
-            assignment_id=assignment.id, partner_id=couple.partners[0].id, answers={},
-            submission_key="migration-data-0001",
-        ))
+        db.session.add(
+            Entry(
+                assignment_id=assignment.id,
+                partner_id=couple.partners[0].id,
+                answers={},
+                submission_key="migration-data-0001",
+            )
+        )
         db.session.commit()
         db.session.remove()
 

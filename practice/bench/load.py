@@ -136,8 +136,13 @@ def parse_wrk(output: str) -> dict[str, Any]:
 
 def run_wrk(wrk: str, port: int, target: Target, cookie: str | None, duration: int) -> dict:
     command = [
-        wrk, f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{duration}s", "--latency",
-        "--timeout", "5s",
+        wrk,
+        f"-t{WRK_THREADS}",
+        f"-c{WRK_CONNECTIONS}",
+        f"-d{duration}s",
+        "--latency",
+        "--timeout",
+        "5s",
     ]
     if target.signed_in and cookie:
         command += ["-H", f"Cookie: {cookie}"]
@@ -194,25 +199,37 @@ def run_load(
     }
     log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in the finally below)
     server = subprocess.Popen(
-        [gunicorn, "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "--chdir", str(PROJECT_ROOT),
-         "app:app"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            gunicorn,
+            "-w",
+            str(WORKERS),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            str(PROJECT_ROOT),
+            "app:app",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     results: list[dict[str, Any]] = []
     try:
         _wait_until_ready(port, server, time.monotonic() + START_TIMEOUT)
         workers = _children(server.pid)
         for target in targets:
-            row: dict[str, Any] = {"key": target.key, "label": target.label,
-                                   "path": target.path}
+            row: dict[str, Any] = {"key": target.key, "label": target.label, "path": target.path}
             status = _get(port, target.path, cookie if target.signed_in else None)
             if status != target.expect:
                 row["status"] = f"failed: HTTP {status} before the run"
             else:
                 row.update(run_wrk(wrk, port, target, cookie, duration))
                 # wrk counts 4xx as errors: for a 404 target every response should be one.
-                wrong = row["non_2xx_3xx"] if target.expect < 400 else (
-                    (row["requests"] or 0) - row["non_2xx_3xx"]
+                wrong = (
+                    row["non_2xx_3xx"]
+                    if target.expect < 400
+                    else ((row["requests"] or 0) - row["non_2xx_3xx"])
                 )
                 errors = wrong + row["socket_errors"]
                 row["status"] = "ok" if not errors else f"failed: {errors} errors"

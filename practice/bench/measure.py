@@ -63,38 +63,63 @@ def _measure_path(c: Context) -> str:
 PAGES: tuple[Page, ...] = (
     Page("dashboard", "Dashboard", "GET", lambda c: "/", "html"),
     Page(
-        "couples_search", "Couples list, searched", "GET",
-        lambda c: f"/couples/?q={c.targets.couple_search}", "html",
+        "couples_search",
+        "Couples list, searched",
+        "GET",
+        lambda c: f"/couples/?q={c.targets.couple_search}",
+        "html",
     ),
     Page("couple", "Couple page", "GET", lambda c: f"/couples/{c.targets.couple_id}", "html"),
     Page("home", "Partner's home (GET)", "GET", lambda c: f"/h/{c.token}", "html"),
     Page(
-        "link_get", "Client homework page (GET)", "GET",
-        lambda c: f"/h/{c.token}/homework/{c.assignment_id}", "html",
+        "link_get",
+        "Client homework page (GET)",
+        "GET",
+        lambda c: f"/h/{c.token}/homework/{c.assignment_id}",
+        "html",
     ),
     Page(
-        "link_post", "Client homework submit (POST)", "POST",
-        lambda c: f"/h/{c.token}/homework/{c.assignment_id}", "html",
+        "link_post",
+        "Client homework submit (POST)",
+        "POST",
+        lambda c: f"/h/{c.token}/homework/{c.assignment_id}",
+        "html",
     ),
     Page(
-        "session_pdf", "Session summary PDF", "GET",
-        lambda c: f"/sessions/{c.targets.session_id}/summary.pdf?copy=counselor", "pdf",
+        "session_pdf",
+        "Session summary PDF",
+        "GET",
+        lambda c: f"/sessions/{c.targets.session_id}/summary.pdf?copy=counselor",
+        "pdf",
     ),
     Page(
-        "record_page", "Full record page (background job)", "GET",
-        lambda c: f"/couples/{c.targets.couple_id}/record", "html",
+        "record_page",
+        "Full record page (background job)",
+        "GET",
+        lambda c: f"/couples/{c.targets.couple_id}/record",
+        "html",
     ),
     Page(
-        "library_search", "Library search", "GET",
-        lambda c: f"/library/?q={c.targets.library_search}", "html",
+        "library_search",
+        "Library search",
+        "GET",
+        lambda c: f"/library/?q={c.targets.library_search}",
+        "html",
     ),
     Page(
-        "progress", "Progress page (chart drawn)", "GET",
-        lambda c: f"/couples/{c.targets.couple_id}/progress", "html",
+        "progress",
+        "Progress page (chart drawn)",
+        "GET",
+        lambda c: f"/couples/{c.targets.couple_id}/progress",
+        "html",
     ),
     Page(
-        "measure_post", "Measure answers (POST)", "POST",
-        lambda c: _measure_path(c), "html", form_path=lambda c: _measure_path(c),
+        "measure_post",
+        "Measure answers (POST)",
+        "POST",
+        lambda c: _measure_path(c),
+        "html",
+        form_path=lambda c: _measure_path(c),
     ),
 )
 PAGES_BY_KEY = {page.key: page for page in PAGES}
@@ -138,7 +163,9 @@ def prepare_context(targets: Targets) -> Context:
     )
     db.session.commit()
     return Context(
-        targets=targets, token=token, assignment_id=link.assignment_id,
+        targets=targets,
+        token=token,
+        assignment_id=link.assignment_id,
         partner_token=partner_token,
     )
 
@@ -160,7 +187,9 @@ def _partner_token(targets: Targets) -> str:
         return ""
     now = utcnow()
     _row, token = access.issue_access(
-        partner, secret_key=current_app.config["SECRET_KEY"], now=now,
+        partner,
+        secret_key=current_app.config["SECRET_KEY"],
+        now=now,
         expires_at=now + timedelta(days=60),
     )
     db.session.commit()
@@ -409,7 +438,12 @@ def measure_page(
 
 
 def measure_all(
-    app: Flask, client: FlaskClient, ctx: Context, *, requests: int = 50, warmup: int = 5,
+    app: Flask,
+    client: FlaskClient,
+    ctx: Context,
+    *,
+    requests: int = 50,
+    warmup: int = 5,
     progress: Callable[[str], None] | None = None,
 ) -> list[PageResult]:
     results = []

@@ -50,7 +50,10 @@ def git_commit() -> str | None:
     try:
         completed = subprocess.run(
             ["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True, text=True, timeout=5, check=False,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -80,18 +83,23 @@ def render(result: dict[str, Any]) -> str:
         + (f" (at {build.get('built_at')}, reused by --reuse)" if build.get("reused") else "")
     )
     m = result["machine"]
-    lines.append(f"Machine: {m['cpu']}, {m['cpus']} CPUs, {m['memory_gb']} GB, "
-                 f"Python {m['python']}, SQLite {m['sqlite']}")
+    lines.append(
+        f"Machine: {m['cpu']}, {m['cpus']} CPUs, {m['memory_gb']} GB, "
+        f"Python {m['python']}, SQLite {m['sqlite']}"
+    )
     lines.append("")
 
     load = result.get("load")
     if load is None:
         lines.append("Under gunicorn: skipped (--no-load)")
     else:
-        lines.append(f"Under gunicorn ({load['server']}, {load['load_generator']}, "
-                     f"rate limits {load['rate_limits']}): {load['status']}")
-        lines.append(f"  {'URL':<28} {'× /healthz':>10} {'req/s':>10} {'p50 ms':>8} "
-                     f"{'p99 ms':>8}  status")
+        lines.append(
+            f"Under gunicorn ({load['server']}, {load['load_generator']}, "
+            f"rate limits {load['rate_limits']}): {load['status']}"
+        )
+        lines.append(
+            f"  {'URL':<28} {'× /healthz':>10} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8}  status"
+        )
         for row in load["targets"]:
             lines.append(
                 f"  {row['label']:<28} {_num(row.get('ratio_to_healthz'), 2):>10} "
@@ -113,8 +121,10 @@ def render(result: dict[str, Any]) -> str:
         )
         lines.append("")
     inproc = result["in_process"]
-    lines.append(f"In process (Flask test client), {inproc['requests']} requests after "
-                 f"{inproc['warmup']} warm-up")
+    lines.append(
+        f"In process (Flask test client), {inproc['requests']} requests after "
+        f"{inproc['warmup']} warm-up"
+    )
     lines.append(f"  {'Page':<28} {'median ms':>10} {'p95 ms':>8} {'SQL':>5}  status")
     for page in inproc["pages"]:
         lines.append(
@@ -133,12 +143,17 @@ def _sweep_lines(sweep: dict[str, Any] | None) -> list[str]:
         return []
     if sweep.get("status") != "ok":
         return ["", f"Reminder sweep: {sweep.get('status')}"]
-    lines = ["", f"Reminder sweep ({sweep['nothing_due']['statements']} / "
-                 f"{sweep['due']['statements']} SQL statements, median of 5)"]
+    lines = [
+        "",
+        f"Reminder sweep ({sweep['nothing_due']['statements']} / "
+        f"{sweep['due']['statements']} SQL statements, median of 5)",
+    ]
     for key, label in (("nothing_due", "nothing due"), ("due", "reminders due")):
         row = sweep[key]
-        lines.append(f"  {label:<28} {_num(row['median_ms'], 2):>10} ms   "
-                     f"{row['planned']:,} planned at {row['moment']}")
+        lines.append(
+            f"  {label:<28} {_num(row['median_ms'], 2):>10} ms   "
+            f"{row['planned']:,} planned at {row['moment']}"
+        )
     lines.append(f"  per 1,000 due reminders      {_num(sweep['ms_per_1000_due'])} ms")
     return lines
 

@@ -23,24 +23,32 @@ RUNS = 5
 def _reachable() -> None:
     """Give every partner an address and a live link (in the transaction that is rolled
     back): the busy moment then times reminders for every partner, not skips."""
-    db.session.execute(text(
-        "UPDATE partner SET email = 'p' || id || '@bench.invalid' WHERE email IS NULL"
-    ))
-    db.session.execute(text(
-        "UPDATE partner_access SET revoked_at = NULL, revoked_reason = NULL, "
-        "expires_at = :far"
-    ), {"far": datetime(2100, 1, 1)})
-    db.session.execute(text(
-        "INSERT INTO partner_access (partner_id, token_hash, issued_at, expires_at) "
-        "SELECT id, 'bench-' || id, :now, :far FROM partner "
-        "WHERE id NOT IN (SELECT partner_id FROM partner_access)"
-    ), {"now": utcnow(), "far": datetime(2100, 1, 1)})
+    db.session.execute(
+        text("UPDATE partner SET email = 'p' || id || '@bench.invalid' WHERE email IS NULL")
+    )
+    db.session.execute(
+        text(
+            "UPDATE partner_access SET revoked_at = NULL, revoked_reason = NULL, expires_at = :far"
+        ),
+        {"far": datetime(2100, 1, 1)},
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO partner_access (partner_id, token_hash, issued_at, expires_at) "
+            "SELECT id, 'bench-' || id, :now, :far FROM partner "
+            "WHERE id NOT IN (SELECT partner_id FROM partner_access)"
+        ),
+        {"now": utcnow(), "far": datetime(2100, 1, 1)},
+    )
     # And nothing done yet on current homework (the benchmark's partners are diligent).
-    db.session.execute(text(
-        "DELETE FROM entry WHERE assignment_id IN (SELECT id FROM assignment WHERE "
-        "assignment.status = 'active' AND assignment.reviewed_at IS NULL "
-        "AND assignment.due_date >= :today)"
-    ), {"today": utcnow().date()})
+    db.session.execute(
+        text(
+            "DELETE FROM entry WHERE assignment_id IN (SELECT id FROM assignment WHERE "
+            "assignment.status = 'active' AND assignment.reviewed_at IS NULL "
+            "AND assignment.due_date >= :today)"
+        ),
+        {"today": utcnow().date()},
+    )
 
 
 def _timed(moment: datetime, reachable: bool = False) -> tuple[float, int, int]:

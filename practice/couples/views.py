@@ -61,7 +61,9 @@ def detail(couple_id: int):
     # Render before any commit: a commit expires the loaded rows and the template would
     # reload each one (an N+1). Writes come after (e.g. what was shown is now seen).
     page = render_template(
-        "couples/detail.html", couple=couple, **context,
+        "couples/detail.html",
+        couple=couple,
+        **context,
         links_stay_on_this_computer=_links_stay_on_this_computer(),
         **partner_email_context(couple, current_app.config),
         link_boxes=couple_link_boxes(couple),
@@ -156,9 +158,7 @@ def export(couple_id: int):
     """The couple's complete record as a JSON file, for the counselor's own records."""
     couple = db.one_or_404(services.own_couple(current_user, couple_id))
     now = utcnow()
-    record = services.export_record(
-        couple, exported_at=now, parts=parts.registered(current_app)
-    )
+    record = services.export_record(couple, exported_at=now, parts=parts.registered(current_app))
     body = json.dumps(record, ensure_ascii=False, indent=2)
     audit.record_read("couple.export", couple_id=couple_id, detail="json")
     return Response(

@@ -18,9 +18,12 @@ def index():
     board = services.build_dashboard(current_user, today_local())
     progress_flags = measure_services.dashboard_flags(current_user, today_local())
     return render_template(
-        "dashboard/index.html", board=board, is_new=services.is_new,
+        "dashboard/index.html",
+        board=board,
+        is_new=services.is_new,
         progress_flags=progress_flags,
-        shown=services.SHOWN, feed_days=services.FEED_WINDOW_DAYS,
+        shown=services.SHOWN,
+        feed_days=services.FEED_WINDOW_DAYS,
     )
 
 
@@ -29,7 +32,9 @@ def overdue():
     """Every overdue homework a partner has not finished."""
     items = services.homework_list(current_user, today_local(), "overdue")
     return render_template(
-        "dashboard/homework_list.html", items=items, heading="Overdue",
+        "dashboard/homework_list.html",
+        items=items,
+        heading="Overdue",
         nothing="Nothing overdue.",
     )
 
@@ -39,7 +44,9 @@ def due():
     """Every homework due in the next seven days that a partner has not finished."""
     items = services.homework_list(current_user, today_local(), "due")
     return render_template(
-        "dashboard/homework_list.html", items=items, heading="Due this week",
+        "dashboard/homework_list.html",
+        items=items,
+        heading="Due this week",
         nothing="No homework due in the next 7 days.",
     )
 
@@ -53,7 +60,7 @@ def new_entries():
 
 @bp.post("/seen")
 def mark_seen():
-    """"Mark all as seen": new entries stop being listed as new on the dashboard.
+    """ "Mark all as seen": new entries stop being listed as new on the dashboard.
 
     An explicit button rather than on every view: a glance at the dashboard between two
     sessions must not make new entries disappear before the counselor has read them. Entries

@@ -19,7 +19,13 @@ class Problems:
         self.messages.append(f"{self.label}: {where}: {what}" if where else f"{self.label}: {what}")
 
     def text(
-        self, data: Mapping[str, Any], key: str, where: str, *, limit: int, required: bool = True,
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        where: str,
+        *,
+        limit: int,
+        required: bool = True,
         one_line: bool = False,
     ) -> str:
         """A stripped string field, or "" after recording what is wrong with it."""
@@ -50,5 +56,9 @@ class Problems:
 
 def kind_of(value: object) -> str:
     return {
-        bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a table",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
     }.get(type(value), type(value).__name__)

@@ -35,16 +35,23 @@ _CITATION_CHARS = 140
 def _compact() -> dict[str, ParagraphStyle]:
     """Smaller text than the summaries use: the whole exercise has to fit on one sheet."""
     base = styles()
-    body = ParagraphStyle("handout", parent=base["body"], fontSize=9.5, leading=12.5,
-                          spaceAfter=3)
+    body = ParagraphStyle("handout", parent=base["body"], fontSize=9.5, leading=12.5, spaceAfter=3)
     return {
         "body": body,
-        "step": ParagraphStyle("handout_step", parent=body, leftIndent=14, firstLineIndent=-14,
-                               spaceAfter=2),
-        "label": ParagraphStyle("handout_label", parent=base["cell_header"], fontSize=9.5,
-                                leading=12.5, spaceBefore=4, spaceAfter=1),
-        "small": ParagraphStyle("handout_small", parent=base["muted"], fontSize=8.5,
-                                leading=11, spaceAfter=0),
+        "step": ParagraphStyle(
+            "handout_step", parent=body, leftIndent=14, firstLineIndent=-14, spaceAfter=2
+        ),
+        "label": ParagraphStyle(
+            "handout_label",
+            parent=base["cell_header"],
+            fontSize=9.5,
+            leading=12.5,
+            spaceBefore=4,
+            spaceAfter=1,
+        ),
+        "small": ParagraphStyle(
+            "handout_small", parent=base["muted"], fontSize=8.5, leading=11, spaceAfter=0
+        ),
     }
 
 
@@ -91,7 +98,6 @@ def _citation(source: Source, titles: Mapping[str, str]) -> str:
     if len(title) > _CITATION_CHARS:
         title = title[:_CITATION_CHARS].rsplit(" ", 1)[0] + "\u2026"
     return title
-
 
 
 def build_handout(

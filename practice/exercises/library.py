@@ -43,8 +43,24 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"new"})
 
 TOP_LEVEL_KEYS = frozenset(
-    {"slug", "title", "category", "goal", "why", "steps", "frequency", "duration", "prompts",
-     "sources", "aliases", "minutes", "not_for", "extra", "roles", "schedule"}
+    {
+        "slug",
+        "title",
+        "category",
+        "goal",
+        "why",
+        "steps",
+        "frequency",
+        "duration",
+        "prompts",
+        "sources",
+        "aliases",
+        "minutes",
+        "not_for",
+        "extra",
+        "roles",
+        "schedule",
+    }
 )
 STEPS_RANGE = (3, 8)
 PROMPTS_RANGE = (1, 8)
@@ -122,14 +138,15 @@ def validate_exercise(
 
 def _second_edition(check: Problems, data: dict[str, Any]) -> dict[str, Any]:
     """The optional exercise-level fields: aliases, minutes, not_for, extra, roles, schedule."""
-    aliases = text_list(check, data, "aliases", "", ALIASES, LIMITS["alias"]) if (
-        "aliases" in data
-    ) else []
+    aliases = (
+        text_list(check, data, "aliases", "", ALIASES, LIMITS["alias"])
+        if ("aliases" in data)
+        else []
+    )
     cleaned: dict[str, Any] = {
         "aliases": aliases or [],
         "minutes": whole_number(check, data, "minutes", "", SITTING_MINUTES, required=False),
-        "not_for": check.text(data, "not_for", "not_for", limit=LIMITS["not_for"],
-                              required=False),
+        "not_for": check.text(data, "not_for", "not_for", limit=LIMITS["not_for"], required=False),
         "extra": False,
         "roles": None,
         "schedule": None,
@@ -165,9 +182,7 @@ def _steps(check: Problems, data: dict[str, Any]) -> list[str]:
     ]
 
 
-def _sources(
-    check: Problems, data: dict[str, Any], known: KnownSources
-) -> list[dict[str, str]]:
+def _sources(check: Problems, data: dict[str, Any], known: KnownSources) -> list[dict[str, str]]:
     sources = data.get("sources")
     if sources is None:
         check.error("sources", "is missing (cite at least one article with [[sources]])")

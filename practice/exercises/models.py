@@ -20,6 +20,7 @@ CATEGORIES = {
     "reflection": "Reflection",
 }
 
+
 class Exercise(Model):
     """A homework exercise. Built-in ones come from seed/ (counselor_id is NULL);
     a counselor's own have counselor_id set and are visible only to them."""

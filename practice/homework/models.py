@@ -50,8 +50,11 @@ class Assignment(Model):
         # Open homework (the dashboard's due and overdue lists): partial, so the years of
         # reviewed homework are not even read (migration 0004).
         Index(
-            "ix_assignment_open", "couple_id", "due_date",
-            sqlite_where=text(OPEN_HOMEWORK), postgresql_where=text(OPEN_HOMEWORK),
+            "ix_assignment_open",
+            "couple_id",
+            "due_date",
+            sqlite_where=text(OPEN_HOMEWORK),
+            postgresql_where=text(OPEN_HOMEWORK),
         ),
     )
 
@@ -127,9 +130,7 @@ class Entry(Model):
     except when the counselor deletes the whole couple."""
 
     __table_args__ = (
-        CheckConstraint(
-            "visibility IN ('counselor', 'partner', 'after_both')", name="visibility"
-        ),
+        CheckConstraint("visibility IN ('counselor', 'partner', 'after_both')", name="visibility"),
         CheckConstraint(
             "connection_rating IS NULL OR connection_rating BETWEEN 1 AND 5", name="rating"
         ),
@@ -141,8 +142,11 @@ class Entry(Model):
         # counselor's count starts from their couples' partners, not from every assignment
         # they ever gave (migration 0006).
         Index(
-            "ix_entry_unseen_partner", "partner_id", "created_at",
-            sqlite_where=text(UNSEEN_ENTRY), postgresql_where=text(UNSEEN_ENTRY),
+            "ix_entry_unseen_partner",
+            "partner_id",
+            "created_at",
+            sqlite_where=text(UNSEEN_ENTRY),
+            postgresql_where=text(UNSEEN_ENTRY),
         ),
     )
 

@@ -98,9 +98,7 @@ def assignment_progress(
     result: dict[int, dict[int, PartnerProgress]] = {a.id: {} for a in assignments}
     for assignment_id, partner_id, count, last in rows:
         a = by_id[assignment_id]
-        expected = expected_entries(
-            a.frequency, a.times_per_week, a.created_at.date(), a.due_date
-        )
+        expected = expected_entries(a.frequency, a.times_per_week, a.created_at.date(), a.due_date)
         result[assignment_id][partner_id] = PartnerProgress(
             partner_id=partner_id,
             entry_count=count,

@@ -189,9 +189,17 @@ def _entry_views(
     )
     numbered = (
         select(
-            Entry.id, Entry.assignment_id, Entry.partner_id, Entry.created_at, Entry.answers,
-            Entry.completion_note, Entry.connection_rating, Entry.visibility,
-            Entry.private_note, Entry.seen_at, rank,
+            Entry.id,
+            Entry.assignment_id,
+            Entry.partner_id,
+            Entry.created_at,
+            Entry.answers,
+            Entry.completion_note,
+            Entry.connection_rating,
+            Entry.visibility,
+            Entry.private_note,
+            Entry.seen_at,
+            rank,
         )
         .where(Entry.assignment_id.in_(list(prompts)))
         .subquery()
@@ -227,9 +235,7 @@ def _with_links(query: Select) -> Select:
     return query.options(selectinload(Assignment.links).joinedload(PartnerLink.partner))
 
 
-def couple_homework(
-    couple: Couple, today: date, secret_key: str
-) -> CoupleHomework:
+def couple_homework(couple: Couple, today: date, secret_key: str) -> CoupleHomework:
     """The couple page's homework as plain data, in a fixed number of queries: current
     assignments newest due date first, each with its latest entries; the count and the most
     recent few of the older ones.
@@ -237,8 +243,9 @@ def couple_homework(
     Only reads: the page marks what it showed as seen after rendering (mark_entries_seen)."""
     current = list(
         db.session.execute(
-            _newest_first(_with_links(select(Assignment)))
-            .where(Assignment.couple_id == couple.id, is_current(today))
+            _newest_first(_with_links(select(Assignment))).where(
+                Assignment.couple_id == couple.id, is_current(today)
+            )
         ).scalars()
     )
     older_count = func.count().over().label("older_count")
@@ -251,14 +258,12 @@ def couple_homework(
     views = _views(current + older, secret_key, _entry_views(current, LATEST_ENTRIES))
     return CoupleHomework(
         current=views[: len(current)],
-        older=views[len(current):],
+        older=views[len(current) :],
         older_count=older_rows[0].older_count if older_rows else 0,
     )
 
 
-def homework_page(couple: Couple, page: int, secret_key: str) -> tuple[
-    list[AssignmentView], int
-]:
+def homework_page(couple: Couple, page: int, secret_key: str) -> tuple[list[AssignmentView], int]:
     """One page of all the couple's homework (a line each, newest due first), and the total."""
     total = db.session.execute(
         select(func.count()).select_from(Assignment).where(Assignment.couple_id == couple.id)

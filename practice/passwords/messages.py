@@ -28,8 +28,10 @@ def compose_reset_email(row: OutboundEmail, now: datetime) -> Composed:
     db.session.commit()
     path = current_app.url_map.bind("localhost").build("passwords.reset", {"token": token})
     context = {
-        "practice_name": current_app.config["PRACTICE_NAME"], "counselor": counselor,
-        "url": base + path, "minutes": int(services.LIFETIME.total_seconds() // 60),
+        "practice_name": current_app.config["PRACTICE_NAME"],
+        "counselor": counselor,
+        "url": base + path,
+        "minutes": int(services.LIFETIME.total_seconds() // 60),
     }
     return Message(
         to=counselor.email,

@@ -23,9 +23,7 @@ class PasswordReset(Model):
     # SHA-256 suffices: the tokens are 256 random bits, not chosen by people.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # The administrator who made it; None when the counselor asked for it by email.
-    made_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("counselor.id", ondelete="SET NULL")
-    )
+    made_by_id: Mapped[int | None] = mapped_column(ForeignKey("counselor.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]

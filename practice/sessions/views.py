@@ -47,9 +47,7 @@ def _session_form(couple, counseling_session=None):
         clash = services.session_at(couple, details.starts_at, other_than=counseling_session)
         if clash is None:
             if counseling_session is None:
-                counseling_session = services.record_session(
-                    couple, details, assignments, reviews
-                )
+                counseling_session = services.record_session(couple, details, assignments, reviews)
                 message, action = "Session recorded.", "session.create"
             else:
                 services.update_session(counseling_session, details, assignments, reviews)
@@ -60,7 +58,8 @@ def _session_form(couple, counseling_session=None):
             for title in unprinted_remarks(assignments, reviews):
                 flash(
                     f"Your remark on “{title}” is saved but not printed: tick "
-                    "“Reviewed” to print it on both copies.", "warning",
+                    "“Reviewed” to print it on both copies.",
+                    "warning",
                 )
             return redirect(url_for("sessions.detail", session_id=counseling_session.id))
         if counseling_session is None and services.same_details(clash, details):
@@ -161,20 +160,31 @@ def record_pdf(couple_id: int):
 
 def _record(action: str, couple_id: int, session_id: int, detail: str = "") -> None:
     """Ids only: session notes never go into the audit log."""
-    audit.record(action, couple_id=couple_id, object_type="counseling_session",
-                 object_id=session_id, detail=detail)
+    audit.record(
+        action,
+        couple_id=couple_id,
+        object_type="counseling_session",
+        object_id=session_id,
+        detail=detail,
+    )
 
 
 def _record_read(action: str, couple_id: int, session_id: int, detail: str = "") -> None:
-    audit.record_read(action, couple_id=couple_id, object_type="counseling_session",
-                      object_id=session_id, detail=detail)
+    audit.record_read(
+        action,
+        couple_id=couple_id,
+        object_type="counseling_session",
+        object_id=session_id,
+        detail=detail,
+    )
 
 
 def unprinted_remarks(assignments, reviews) -> list[str]:
     """Titles of homework with a remark typed but "Reviewed" not ticked: the remark is kept,
     and only reviewed homework is printed, so the counselor is told rather than surprised."""
     return [
-        a.title for a in assignments
+        a.title
+        for a in assignments
         if a.id in reviews and reviews[a.id].remarks.strip() and not reviews[a.id].reviewed
     ]
 

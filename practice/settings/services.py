@@ -126,8 +126,13 @@ def check_logo(data: bytes) -> tuple[bytes, str]:
             with Image.open(io.BytesIO(data)) as image:
                 kind, (width, height) = image.format, image.size
                 image.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombWarning, OSError, SyntaxError,
-            ValueError):
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ):
         raise LogoError("This file is not a PNG or JPEG image.") from None
     if kind not in LOGO_TYPES:
         raise LogoError("Choose a PNG or JPEG image.")

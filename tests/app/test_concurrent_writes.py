@@ -71,7 +71,8 @@ def test_the_same_counselor_added_twice_at_once_is_refused_on_the_form(
     app, signed_in, other_writer
 ):
     response = post_while_the_other_writer_commits(
-        signed_in, "/team",
+        signed_in,
+        "/team",
         {"name": "Sam Lee ✨", "email": EMAIL, "password": PASSWORD},
         other_writer,
     )
@@ -84,9 +85,15 @@ def test_the_same_counselor_added_twice_at_once_is_refused_on_the_form(
 
 def test_first_run_setup_racing_another_setup_gets_a_calm_answer(app, client, other_writer):
     response = post_while_the_other_writer_commits(
-        client, "/setup",
-        {"name": "Dr. Sam Lee", "email": EMAIL, "password": PASSWORD,
-         "practice-practice_name": "Harbor", "practice-timezone": "UTC"},
+        client,
+        "/setup",
+        {
+            "name": "Dr. Sam Lee",
+            "email": EMAIL,
+            "password": PASSWORD,
+            "practice-practice_name": "Harbor",
+            "practice-timezone": "UTC",
+        },
         other_writer,
     )
     page = response.get_data(as_text=True)

@@ -9,9 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from practice.security import public
 
 
-def test_an_unexpected_integrity_error_is_a_logged_500_with_the_typed_text(
-    app_config, caplog
-):
+def test_an_unexpected_integrity_error_is_a_logged_500_with_the_typed_text(app_config, caplog):
     from practice import create_app
 
     # As in production: an exception becomes the 500 page instead of reaching the test.

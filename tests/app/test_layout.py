@@ -34,7 +34,8 @@ def test_couples_imports_neither_homework_nor_sessions():
     """Not even inside a function: each registers its part of a couple instead."""
     for path in sorted((PRACTICE / "couples").glob("*.py")):
         wrong = {
-            name for name in _runtime_imports(path)
+            name
+            for name in _runtime_imports(path)
             if name.startswith(("practice.homework", "practice.sessions"))
         }
         assert not wrong, f"{path.name} imports {sorted(wrong)}"

@@ -30,10 +30,20 @@ ALL_PAGES_BUILT = True
 
 # More couples for lists, more homework, entries and sessions for the couple's pages,
 # more earlier entries for the client link page, more homework per session for its PDF.
-SMALL = Shape(counselors=2, couples_per_counselor=2, assignments_per_couple=4,
-              entries_per_partner=1, sessions_per_couple=3)
-LARGE = Shape(counselors=2, couples_per_counselor=6, assignments_per_couple=10,
-              entries_per_partner=4, sessions_per_couple=5)
+SMALL = Shape(
+    counselors=2,
+    couples_per_counselor=2,
+    assignments_per_couple=4,
+    entries_per_partner=1,
+    sessions_per_couple=3,
+)
+LARGE = Shape(
+    counselors=2,
+    couples_per_counselor=6,
+    assignments_per_couple=10,
+    entries_per_partner=4,
+    sessions_per_couple=5,
+)
 
 
 @pytest.fixture
@@ -65,8 +75,10 @@ def test_statements_per_page_do_not_grow_with_the_data(app, practices, key):
     page = PAGES_BY_KEY[key]
     if not available(app, page, Context(small, "x" * 43)):
         if ALL_PAGES_BUILT:
-            pytest.fail(f"{page.label}: {page.method} {page.url(Context(small, '<token>'))} "
-                        "is not in the app")
+            pytest.fail(
+                f"{page.label}: {page.method} {page.url(Context(small, '<token>'))} "
+                "is not in the app"
+            )
         pytest.skip("page not built yet")
     on_small = statements(app, key, small)
     on_large = statements(app, key, large)

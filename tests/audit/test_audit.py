@@ -210,8 +210,13 @@ def test_admin_browses_and_filters(signed_in, logged, plain_counselor):
     everything = page_text(signed_in, "")
     # The admin's own sign-in is an event too.
     assert "5 events" in everything
-    for label in ("Opened a couple&#39;s page", "Changed a couple&#39;s details",
-                  "Exported a couple&#39;s record", "A partner opened their link", "Signed in"):
+    for label in (
+        "Opened a couple&#39;s page",
+        "Changed a couple&#39;s details",
+        "Exported a couple&#39;s record",
+        "A partner opened their link",
+        "Signed in",
+    ):
         assert f"<td>{label}</td>" in everything
     assert "A partner&#39;s link" in everything and "Dr. Plain" in everything
 
@@ -223,7 +228,7 @@ def test_admin_browses_and_filters(signed_in, logged, plain_counselor):
 
     by_couple = page_text(signed_in, "?couple=11")
     assert "2 events" in by_couple and "<td>Opened a couple&#39;s page</td>" in by_couple
-    assert "#11 <span class=\"muted\">(deleted)</span>" in by_couple
+    assert '#11 <span class="muted">(deleted)</span>' in by_couple
 
     # Both ends of the range are whole days: 23:59 on the 2nd is inside.
     by_dates = page_text(signed_in, "?since=2026-05-02&until=2026-05-02")

@@ -64,13 +64,26 @@ def events_for_two_couples(app, counselor):
         mine = make_couple(counselor, ("Yusuf Haddad", "Miriam Levi"))
         theirs = make_couple(other, ("Noa Cohen", "Sam Baker"))
         for couple, agent in ((mine, IPHONE), (theirs, WINDOWS_EDGE)):
-            db.session.add(AuditEvent(
-                action="couple.view", at=datetime(2026, 5, 1, 12), couple_id=couple.id,
-                actor_counselor_id=couple.counselor_id, actor_kind="counselor",
-                ip_address="203.0.113.7", user_agent=agent,
-            ))
-        db.session.add(AuditEvent(action="couple.delete", at=datetime(2026, 5, 2), couple_id=999,
-                                  actor_kind="counselor", actor_counselor_id=other.id))
+            db.session.add(
+                AuditEvent(
+                    action="couple.view",
+                    at=datetime(2026, 5, 1, 12),
+                    couple_id=couple.id,
+                    actor_counselor_id=couple.counselor_id,
+                    actor_kind="counselor",
+                    ip_address="203.0.113.7",
+                    user_agent=agent,
+                )
+            )
+        db.session.add(
+            AuditEvent(
+                action="couple.delete",
+                at=datetime(2026, 5, 2),
+                couple_id=999,
+                actor_kind="counselor",
+                actor_counselor_id=other.id,
+            )
+        )
         db.session.commit()
         return mine.id, theirs.id
 
@@ -79,10 +92,10 @@ def test_the_log_shows_words_names_and_devices(signed_in, events_for_two_couples
     mine, theirs = events_for_two_couples
     page = signed_in.get("/audit/").get_data(as_text=True)
     assert "<td>Opened a couple&#39;s page</td>" in page and "<td>Deleted a couple</td>" in page
-    assert f"<bdi>Yusuf Haddad &amp; Miriam Levi</bdi> <span class=\"muted\">#{mine}</span>" in page
+    assert f'<bdi>Yusuf Haddad &amp; Miriam Levi</bdi> <span class="muted">#{mine}</span>' in page
     assert "Safari on iPhone" in page and "Edge on Windows" in page
     assert "AppleWebKit" not in page  # the full string is in the CSV export only
-    assert "#999 <span class=\"muted\">(deleted)</span>" in page
+    assert '#999 <span class="muted">(deleted)</span>' in page
     assert '<option value="couple.view">Opened a couple&#39;s page</option>' in page
 
 

@@ -40,9 +40,16 @@ TOKEN = re.compile(r"/h/([A-Za-z0-9_-]{20,})")
 
 def exercise_form(title: str) -> dict:
     return {
-        "title": title, "category": "quality-time", "goal": "Ten quiet minutes",
-        "why": "", "steps": "Walk.", "frequency": "", "duration": "",
-        "prompts-0-type": "text", "prompts-0-label": "What did you notice?", "action": "save",
+        "title": title,
+        "category": "quality-time",
+        "goal": "Ten quiet minutes",
+        "why": "",
+        "steps": "Walk.",
+        "frequency": "",
+        "duration": "",
+        "prompts-0-type": "text",
+        "prompts-0-label": "What did you notice?",
+        "action": "save",
     }
 
 
@@ -54,19 +61,30 @@ def events() -> list[AuditEvent]:
 def day(app, signed_in, counselor):
     """A counselor's day through the web pages; returns ids and every token seen."""
     c = signed_in
-    response = c.post("/couples/new", data={
-        "partner1-display_name": NAMES[0], "partner2-display_name": NAMES[1],
-        "goals": SECRETS["texts"][0],
-    })
+    response = c.post(
+        "/couples/new",
+        data={
+            "partner1-display_name": NAMES[0],
+            "partner2-display_name": NAMES[1],
+            "goals": SECRETS["texts"][0],
+        },
+    )
     couple_id = int(response.headers["Location"].rsplit("/", 1)[1])
 
     response = c.post("/library/new", data=exercise_form(EXERCISE_TITLE))
     slug = response.headers["Location"].rsplit("/", 1)[1]
-    response = c.post(f"/couples/{couple_id}/homework/new", data={
-        "exercises": slug, "partners": "both", "frequency": "once", "times_per_week": "",
-        "due_date": (utcnow().date() + timedelta(days=7)).isoformat(),
-        "note": "Homework note only for them", "session_id": "None",
-    })
+    response = c.post(
+        f"/couples/{couple_id}/homework/new",
+        data={
+            "exercises": slug,
+            "partners": "both",
+            "frequency": "once",
+            "times_per_week": "",
+            "due_date": (utcnow().date() + timedelta(days=7)).isoformat(),
+            "note": "Homework note only for them",
+            "session_id": "None",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
         assignment = db.session.execute(select(Assignment)).scalar_one()
@@ -79,18 +97,29 @@ def day(app, signed_in, counselor):
     assert len(tokens) == 2
     partner = app.test_client()  # the partner's own phone: nobody signed in
     token = sorted(tokens)[0]
-    saved = partner.post(f"/h/{token}/homework/{assignment_id}", data={
-        "submission_key": "audit-wiring-key-0001", "a-what_did_you_notice": "x",
-        "completion_note": "Partner wrote heartfelt words",
-        "private_note": "Private note of the partner", "visibility": "counselor",
-    })
+    saved = partner.post(
+        f"/h/{token}/homework/{assignment_id}",
+        data={
+            "submission_key": "audit-wiring-key-0001",
+            "a-what_did_you_notice": "x",
+            "completion_note": "Partner wrote heartfelt words",
+            "private_note": "Private note of the partner",
+            "visibility": "counselor",
+        },
+    )
     assert "Your entry is saved" in saved.get_data(as_text=True)
 
     base = f"/homework/{assignment_id}"
-    assert c.post(f"{base}/edit", data={
-        "due_date": (utcnow().date() + timedelta(days=9)).isoformat(),
-        "note": "Edited homework note",
-    }).status_code == 302
+    assert (
+        c.post(
+            f"{base}/edit",
+            data={
+                "due_date": (utcnow().date() + timedelta(days=9)).isoformat(),
+                "note": "Edited homework note",
+            },
+        ).status_code
+        == 302
+    )
     assert c.post(f"{base}/review", data={"remarks": "Remarks after reviewing"}).status_code == 302
     links_of = f"/couples/{couple_id}/partners"
     handout = c.get(f"{links_of}/{partner_ids[0]}/link/handout.pdf")
@@ -100,26 +129,45 @@ def day(app, signed_in, counselor):
     tokens |= set(TOKEN.findall(c.get(f"/couples/{couple_id}").get_data(as_text=True)))
     assert c.post(f"{base}/cancel").status_code == 302
 
-    assert c.post(f"/library/{slug}/edit",
-                  data=exercise_form("Renamed walk ritual")).status_code == 302
+    assert (
+        c.post(f"/library/{slug}/edit", data=exercise_form("Renamed walk ritual")).status_code
+        == 302
+    )
     assert c.post(f"/library/{slug}/delete").status_code == 302  # used: retired
     assert c.post(f"/library/{slug}/restore").status_code == 302
     assert c.get(f"/couples/{couple_id}/export.json").status_code == 200
 
-    response = c.post(f"/couples/{couple_id}/sessions/new", data={
-        "starts_at": "2025-03-14T15:30", "duration_minutes": "50", "format": "video",
-        "attendance": "both", "focus": "Focus on repair attempts",
-        "couple_summary": "Summary handed to them", "private_notes": "Private session notes",
-        "next_steps": "Steps until next time", "next_appointment_at": "",
-    })
+    response = c.post(
+        f"/couples/{couple_id}/sessions/new",
+        data={
+            "starts_at": "2025-03-14T15:30",
+            "duration_minutes": "50",
+            "format": "video",
+            "attendance": "both",
+            "focus": "Focus on repair attempts",
+            "couple_summary": "Summary handed to them",
+            "private_notes": "Private session notes",
+            "next_steps": "Steps until next time",
+            "next_appointment_at": "",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     session_url = response.headers["Location"]
     session_id = int(session_url.rsplit("/", 1)[1])
     assert c.get(session_url).status_code == 200
-    assert c.post(f"{session_url}/edit", data={
-        "starts_at": "2025-03-14T16:00", "duration_minutes": "60", "format": "phone",
-        "attendance": "both", "focus": "Focus on repair attempts",
-    }).status_code == 302
+    assert (
+        c.post(
+            f"{session_url}/edit",
+            data={
+                "starts_at": "2025-03-14T16:00",
+                "duration_minutes": "60",
+                "format": "phone",
+                "attendance": "both",
+                "focus": "Focus on repair attempts",
+            },
+        ).status_code
+        == 302
+    )
     assert c.get(f"{session_url}/summary.pdf?copy=counselor").mimetype == "application/pdf"
     assert c.get(f"{session_url}/print?copy=couple").status_code == 200
     # The full record is built by a worker; here its service stands in for the worker.
@@ -132,9 +180,15 @@ def day(app, signed_in, counselor):
         exports.build_export(export_id, now=utcnow(), keep=timedelta(minutes=5))
     assert c.get(f"/record-exports/{export_id}.pdf").mimetype == "application/pdf"
     assert c.post(f"{session_url}/delete").status_code == 302
-    return {"couple_id": couple_id, "assignment_id": assignment_id, "tokens": tokens,
-            "exercise_id": exercise_id, "partner_ids": partner_ids, "counselor_id": counselor.id,
-            "session_id": session_id}
+    return {
+        "couple_id": couple_id,
+        "assignment_id": assignment_id,
+        "tokens": tokens,
+        "exercise_id": exercise_id,
+        "partner_ids": partner_ids,
+        "counselor_id": counselor.id,
+        "session_id": session_id,
+    }
 
 
 EXPECTED = {
@@ -191,7 +245,8 @@ def test_each_action_leaves_its_event(app, day):
     assert by_action["session.export"][0].detail == "pdf, counselor copy"
     assert by_action["session.print"][0].detail == "couple copy"
     assert [e.detail for e in by_action["couple.export"]] == [
-        "json", "pdf full record, counselor copy"
+        "json",
+        "pdf full record, counselor copy",
     ]
 
 
@@ -201,8 +256,14 @@ def test_no_event_holds_a_token_a_note_or_a_name(app, day):
     assert len(log) >= len(EXPECTED) + len(EXERCISE_ACTIONS)
     forbidden = [*day["tokens"], *SECRETS["names"], *SECRETS["texts"]]
     for event in log:
-        values = [event.action, event.actor_kind, event.object_type, event.ip_address,
-                  event.user_agent, event.detail]
+        values = [
+            event.action,
+            event.actor_kind,
+            event.object_type,
+            event.ip_address,
+            event.user_agent,
+            event.detail,
+        ]
         joined = " | ".join(v for v in values if v)
         for secret in forbidden:
             assert secret.lower() not in joined.lower(), (event.action, secret)
@@ -215,8 +276,9 @@ def test_a_submission_that_is_not_saved_records_no_link_use(app, client, counsel
         _assignment, tokens = make_assignment(couple)
         db.session.commit()
         token = next(iter(tokens.values()))
-    response = client.post(f"/h/{token}", data={"a-touched_me": "bad\x00text",
-                                                  "visibility": "counselor"})
+    response = client.post(
+        f"/h/{token}", data={"a-touched_me": "bad\x00text", "visibility": "counselor"}
+    )
     assert response.status_code == 200
     with app.app_context():
         assert [e.action for e in events()] == []

@@ -40,7 +40,10 @@ def test_setup_creates_administrator_and_then_disappears(app, client):
 
         practice = practice_settings()
         assert (practice.name, practice.timezone, practice.saved) == (
-            "Calm Harbor Counseling", "Europe/Paris", True)
+            "Calm Harbor Counseling",
+            "Europe/Paris",
+            True,
+        )
         assert counselor.timezone == "Europe/Paris"
     # Signed in straight away.
     assert client.get("/").status_code == 200
@@ -53,10 +56,16 @@ def test_setup_asks_for_the_practice_name_and_time_zone(app, client):
     page = client.get("/setup").get_data(as_text=True)
     assert "Practice name" in page and "Practice time zone" in page
     assert 'value="Harbor Counseling"' in page  # the environment's name, as a suggestion
-    response = client.post("/setup", data={
-        "practice-practice_name": "", "practice-timezone": "Mars/Base",
-        "name": "Maya", "email": "maya@example.org", "password": "a long enough phrase",
-    })
+    response = client.post(
+        "/setup",
+        data={
+            "practice-practice_name": "",
+            "practice-timezone": "Mars/Base",
+            "name": "Maya",
+            "email": "maya@example.org",
+            "password": "a long enough phrase",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Enter the practice&#39;s name." in page and "Not a valid choice" in page

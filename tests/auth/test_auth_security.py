@@ -68,8 +68,13 @@ def test_common_password_list_is_shipped_with_its_licence_notice():
 def test_setup_refuses_a_common_password_beside_the_field(app, client):
     response = client.post(
         "/setup",
-        data={"name": "Maya Cohen", "email": "maya@example.org", "password": "123456789012",
-              "practice-practice_name": "Harbor", "practice-timezone": "UTC"},
+        data={
+            "name": "Maya Cohen",
+            "email": "maya@example.org",
+            "password": "123456789012",
+            "practice-practice_name": "Harbor",
+            "practice-timezone": "UTC",
+        },
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -123,9 +128,7 @@ class CountingHasher(PasswordHasher):
         return super().verify(hash, password)
 
 
-@pytest.mark.parametrize(
-    "email", ["admin@example.org", "nobody@example.org", "gone@example.org"]
-)
+@pytest.mark.parametrize("email", ["admin@example.org", "nobody@example.org", "gone@example.org"])
 def test_unknown_email_wrong_password_and_deactivated_cost_one_verify(
     app, client, counselor, monkeypatch, email
 ):
@@ -181,8 +184,9 @@ def test_session_expiry_rules():
     late = start + timedelta(hours=12)
     assert services.session_expiry(start, late, late, **limits) == "absolute"
     assert services.time_left(start, start, at, **limits) == (1, "idle")
-    assert services.time_left(start, late - timedelta(minutes=10), late - timedelta(minutes=5),
-                              **limits) == (300, "absolute")
+    assert services.time_left(
+        start, late - timedelta(minutes=10), late - timedelta(minutes=5), **limits
+    ) == (300, "absolute")
 
 
 def test_idle_sign_out_after_thirty_quiet_minutes(clock, signed_in):
@@ -322,9 +326,13 @@ def test_counselor_post_without_csrf_token_is_refused(app_config, counselor):
     client = app.test_client()
     login_page = client.get("/login").get_data(as_text=True)
     token = login_page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    assert client.post(
-        "/login", data={"email": counselor.email, "password": TEST_PASSWORD, "csrf_token": token}
-    ).status_code == 302
+    assert (
+        client.post(
+            "/login",
+            data={"email": counselor.email, "password": TEST_PASSWORD, "csrf_token": token},
+        ).status_code
+        == 302
+    )
     response = client.post("/account", data={"settings-timezone": "Europe/Lisbon"})
     assert response.status_code == 400
     assert "This form has expired" in response.get_data(as_text=True)
@@ -504,9 +512,14 @@ def test_administrator_can_require_two_factor_for_everyone(app, clock, signed_in
     # While required it cannot be turned off.
     colleague.post("/account/two-factor/disable", data={"password": TEST_PASSWORD})
     with app.app_context():
-        assert db.session.execute(
-            select(Counselor.totp_confirmed_at).where(Counselor.email == "colleague@example.org")
-        ).scalar_one() is not None
+        assert (
+            db.session.execute(
+                select(Counselor.totp_confirmed_at).where(
+                    Counselor.email == "colleague@example.org"
+                )
+            ).scalar_one()
+            is not None
+        )
 
 
 def test_turning_two_factor_off_needs_the_password(app, clock, client, counselor):

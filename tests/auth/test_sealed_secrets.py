@@ -113,9 +113,7 @@ def test_migration_0007_seals_secrets_in_a_database_with_data_and_downgrade_open
         db.session.commit()
 
         upgrade()
-        stored = db.session.execute(
-            text("SELECT totp_secret_sealed FROM counselor")
-        ).scalar_one()
+        stored = db.session.execute(text("SELECT totp_secret_sealed FROM counselor")).scalar_one()
         assert sealed.is_sealed(stored) and plain not in stored
         assert two_factor.secret_of(db.session.get(Counselor, 7)) == plain
         db.session.remove()

@@ -39,8 +39,18 @@ def bench_env(monkeypatch, postgres_url):
 
 def run_bench(runner, out, *extra: str):
     result = runner.invoke(
-        args=["bench", "--scale", "0.002", "--requests", "3", "--warmup", "1", "--out", str(out),
-              *extra]
+        args=[
+            "bench",
+            "--scale",
+            "0.002",
+            "--requests",
+            "3",
+            "--warmup",
+            "1",
+            "--out",
+            str(out),
+            *extra,
+        ]
     )
     assert result.exit_code == 0, result.output + repr(result.exception)
     return result, json.loads(out.read_text(encoding="utf-8"))
@@ -51,8 +61,11 @@ def test_bench_builds_measures_every_page_and_writes_json(runner, bench_env, tmp
 
     assert report["scale"] == 0.002
     assert report["build"]["shape"] == {
-        "counselors": 1, "couples_per_counselor": 2, "assignments_per_couple": 12,
-        "entries_per_partner": 6, "sessions_per_couple": 8,
+        "counselors": 1,
+        "couples_per_counselor": 2,
+        "assignments_per_couple": 12,
+        "entries_per_partner": 6,
+        "sessions_per_couple": 8,
     }
     assert report["build"]["rows"]["entry"] == 2 * 12 * 2 * 6
     assert report["build"]["rows"]["counseling_session"] == 2 * 8
@@ -73,9 +86,7 @@ def test_bench_builds_measures_every_page_and_writes_json(runner, bench_env, tmp
         assert page.label in result.output
 
 
-def test_bench_reuse_keeps_the_built_practice_and_measures_it_again(
-    runner, monkeypatch, tmp_path
-):
+def test_bench_reuse_keeps_the_built_practice_and_measures_it_again(runner, monkeypatch, tmp_path):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     first, built = run_bench(runner, tmp_path / "first.json", "--no-load", "--reuse")
     assert "Building" in first.output and not built["build"].get("reused")

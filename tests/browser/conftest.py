@@ -136,9 +136,7 @@ def browser():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _browser_unavailable(
-            "Playwright is not installed; install with pip install -e '.[dev]'"
-        )
+        _browser_unavailable("Playwright is not installed; install with pip install -e '.[dev]'")
     manager = sync_playwright()
     playwright = manager.start()
     try:

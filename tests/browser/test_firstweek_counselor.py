@@ -30,11 +30,15 @@ def seed_dashboard() -> None:
     due, _ = make_assignment(yusuf, due_in_days=1)
     make_assignment(noa, due_in_days=3)
     make_assignment(plain, due_in_days=-2)
-    db.session.add(Entry(
-        assignment_id=due.id, partner_id=yusuf.partners[0].id,
-        answers={"touched_me": "حين أعددت لي الشاي"}, completion_note="كان جميلاً",
-        submission_key="browser-dash-0001",
-    ))
+    db.session.add(
+        Entry(
+            assignment_id=due.id,
+            partner_id=yusuf.partners[0].id,
+            answers={"touched_me": "حين أعددت لي الشاي"},
+            completion_note="كان جميلاً",
+            submission_key="browser-dash-0001",
+        )
+    )
 
 
 def test_dashboard_on_a_phone_reads_right_in_any_script(live_server, phone):

@@ -152,8 +152,12 @@ def test_partner_completes_homework_by_keyboard(live_server, phone):
     expect(page.get_by_role("radio", name="Yes")).to_be_checked()
 
     # The "I" statement, and its preview.
-    parts = [("feel", "calm"), ("when", "we plan the week"), ("because", "I know what comes"),
-             ("need", "ten minutes on Sunday")]
+    parts = [
+        ("feel", "calm"),
+        ("when", "we plan the week"),
+        ("because", "I know what comes"),
+        ("need", "ten minutes on Sunday"),
+    ]
     for part, text in parts:
         tab_to(page, lambda a, p=part: a["id"] == f"a-say_it-{p}")
         page.keyboard.type(text)
@@ -168,7 +172,10 @@ def test_partner_completes_homework_by_keyboard(live_server, phone):
     with live_server.app.app_context():
         answers = db.session.execute(db.select(Entry.answers)).scalar_one()
     assert answers["three_things"] == [
-        "Morning coffee", "Your patience", "The garden", "Sunday walks 🌿"
+        "Morning coffee",
+        "Your patience",
+        "The garden",
+        "Sunday walks 🌿",
     ]
     assert answers["felt_appreciated"] == 4 and answers["again"] == "yes"
     assert answers["say_it"]["need"] == "ten minutes on Sunday"

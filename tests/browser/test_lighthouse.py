@@ -44,27 +44,44 @@ def run_lighthouse(url: str, name: str) -> dict:
     report_path = REPORTS / f"lighthouse-{name}.json"
     completed = subprocess.run(
         [
-            str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report_path}",
-            "--form-factor=mobile", "--only-categories=performance,accessibility,best-practices",
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={report_path}",
+            "--form-factor=mobile",
+            "--only-categories=performance,accessibility,best-practices",
             f"--chrome-flags={CHROME_FLAGS}",
         ],
         env={**os.environ, "CHROME_PATH": CHROMIUM},
-        capture_output=True, text=True, timeout=240, check=False,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     report = json.loads(report_path.read_text(encoding="utf-8"))
     scores = {key: round(category["score"] * 100) for key, category in report["categories"].items()}
     transferred = int(report["audits"]["total-byte-weight"]["numericValue"])
     failing = [
-        f"{key}: {audit['title']}" for key, audit in report["audits"].items()
-        if audit.get("score") is not None and audit["score"] < 1
+        f"{key}: {audit['title']}"
+        for key, audit in report["audits"].items()
+        if audit.get("score") is not None
+        and audit["score"] < 1
         and audit.get("scoreDisplayMode") == "binary"
     ]
-    summary = {"page": name, "scores": scores, "transferred_bytes": transferred,
-               "lighthouse": report["lighthouseVersion"], "failing": failing}
+    summary = {
+        "page": name,
+        "scores": scores,
+        "transferred_bytes": transferred,
+        "lighthouse": report["lighthouseVersion"],
+        "failing": failing,
+    }
     (REPORTS / f"lighthouse-{name}.summary.json").write_text(json.dumps(summary, indent=2))
-    print(f"\nLighthouse {report['lighthouseVersion']} on {name}: {scores}, "
-          f"{transferred:,} bytes transferred")
+    print(
+        f"\nLighthouse {report['lighthouseVersion']} on {name}: {scores}, "
+        f"{transferred:,} bytes transferred"
+    )
     return summary
 
 

@@ -95,23 +95,31 @@ def seed_practice() -> dict:
     _entry(
         gratitude,
         zoe_partner,
-        {"three_things": ["Tea when I was tired ☕", "Listening to my sister", "Your laugh"],
-         "touched_me": "That you noticed the small things.", "felt_appreciated": "5"},
+        {
+            "three_things": ["Tea when I was tired ☕", "Listening to my sister", "Your laugh"],
+            "touched_me": "That you noticed the small things.",
+            "felt_appreciated": "5",
+        },
         completion_note=LONG_NOTE,
         connection_rating=4,
         visibility="partner",
         private_note="I still worry about money.",
     )
-    _entry(
-        gratitude, mateo, {"three_things": ["You planned the weekend 🌲"]}, hours_ago=3
-    )
+    _entry(gratitude, mateo, {"three_things": ["You planned the weekend 🌲"]}, hours_ago=3)
     statements, _ = make_assignment(zoe, exercises["i-statements"], due_in_days=-2)
     _entry(
         statements,
         mateo,
-        {"my_statement": {"feel": "lonely", "when": "we eat in front of screens",
-                          "because": "it is our quiet time", "need": "one screen-free dinner"},
-         "blame_free": "3", "request_agreed": "yes"},
+        {
+            "my_statement": {
+                "feel": "lonely",
+                "when": "we eat in front of screens",
+                "because": "it is our quiet time",
+                "need": "one screen-free dinner",
+            },
+            "blame_free": "3",
+            "request_agreed": "yes",
+        },
         hours_ago=30,
     )
     _, ana_tokens = make_assignment(ana, exercises["i-statements"])
@@ -167,30 +175,42 @@ PAGE_TYPES = [
     PageType("assignment page", "/homework/{assignment_id}"),
     PageType("edit homework form", "/homework/{assignment_id}/edit"),
     PageType("homework history", "/couples/{couple_id}/homework"),
-    PageType("assign homework form with errors", "/couples/{couple_id}/homework/new",
-             submit="Assign"),
+    PageType(
+        "assign homework form with errors", "/couples/{couple_id}/homework/new", submit="Assign"
+    ),
     PageType("library", "/library/"),
     PageType("library search with no results", "/library/?q=zzzqqq"),
     PageType("exercise page", "/library/gratitude-list"),
     PageType("new exercise form with errors", "/library/new", submit="Save"),
     PageType("copy exercise form", "/library/i-statements/copy"),
     PageType("session form with review items", "/couples/{couple_id}/sessions/new"),
-    PageType("session form with errors", "/couples/{couple_id}/sessions/new",
-             submit="Record session", fill=zero_length),
+    PageType(
+        "session form with errors",
+        "/couples/{couple_id}/sessions/new",
+        submit="Record session",
+        fill=zero_length,
+    ),
     PageType("session page", "/sessions/{session_id}"),
     PageType("print view", "/sessions/{session_id}/print?copy=couple"),
     PageType("delete session confirmation", "/sessions/{session_id}/delete"),
     PageType("delete couple confirmation", "/couples/{couple_id}/delete"),
     PageType("client homework page", "/h/{token}", signed_in=False),
     PageType("client page with a very long name", "/h/{long_token}", signed_in=False),
-    PageType("client page with errors", "/h/{token}", signed_in=False, submit="Send",
-             fill=fill_too_long_note),
-    PageType("client thank-you page", "/h/{other_token}", signed_in=False, submit="Send",
-             errors=False),
+    PageType(
+        "client page with errors",
+        "/h/{token}",
+        signed_in=False,
+        submit="Send",
+        fill=fill_too_long_note,
+    ),
+    PageType(
+        "client thank-you page", "/h/{other_token}", signed_in=False, submit="Send", errors=False
+    ),
     PageType("invalid link", "/h/not-a-real-link", signed_in=False, status=404),
     PageType("account", "/account"),
-    PageType("account with two-factor enrolment", "/account", user=COLLEAGUE,
-             fill=start_two_factor),
+    PageType(
+        "account with two-factor enrolment", "/account", user=COLLEAGUE, fill=start_two_factor
+    ),
     PageType("audit log", "/audit/"),
     PageType("team", "/team"),
     PageType("page not found", "/no-such-page", status=404),

@@ -20,8 +20,11 @@ _keys = iter(range(10**6))
 
 def add_entry(assignment, partner, note: str, minutes_ago: int) -> Entry:
     entry = Entry(
-        assignment_id=assignment.id, partner_id=partner.id, answers={},
-        completion_note=note, submission_key=f"history-key-{next(_keys):08d}",
+        assignment_id=assignment.id,
+        partner_id=partner.id,
+        answers={},
+        completion_note=note,
+        submission_key=f"history-key-{next(_keys):08d}",
         created_at=utcnow() - timedelta(minutes=minutes_ago),
     )
     db.session.add(entry)
@@ -34,9 +37,7 @@ def old_assignment(couple, exercise, weeks_ago: int, **fields):
     return assignment
 
 
-def test_current_homework_in_full_older_on_lines_and_on_their_own_pages(
-    app, signed_in, counselor
-):
+def test_current_homework_in_full_older_on_lines_and_on_their_own_pages(app, signed_in, counselor):
     with app.app_context():
         couple = make_couple(counselor)
         exercise = make_exercise()
@@ -107,14 +108,27 @@ def test_entries_read_on_the_assignment_page_are_seen(app, signed_in, counselor)
 
     signed_in.get(f"/couples/{couple_id}")
     with app.app_context():
-        unseen = db.session.execute(select(Entry.completion_note).where(
-            Entry.assignment_id == assignment_id, Entry.seen_at.is_(None))).scalars().all()
+        unseen = (
+            db.session.execute(
+                select(Entry.completion_note).where(
+                    Entry.assignment_id == assignment_id, Entry.seen_at.is_(None)
+                )
+            )
+            .scalars()
+            .all()
+        )
     # Only what the couple page showed is marked seen; the two older ones still wait.
     assert sorted(unseen) == ["n0", "n1"]
     signed_in.get(f"/homework/{assignment_id}")
     with app.app_context():
-        assert db.session.execute(select(Entry.id).where(
-            Entry.assignment_id == assignment_id, Entry.seen_at.is_(None))).first() is None
+        assert (
+            db.session.execute(
+                select(Entry.id).where(
+                    Entry.assignment_id == assignment_id, Entry.seen_at.is_(None)
+                )
+            ).first()
+            is None
+        )
 
 
 def test_actions_on_older_homework_come_back_to_its_own_page(app, signed_in, counselor):
@@ -181,8 +195,11 @@ def test_dashboard_lists_ten_lines_and_all_on_request(app, signed_in, counselor)
     with app.app_context():
         exercise = make_exercise()
         for n in range(SHOWN + 2):
-            make_assignment(make_couple(counselor, (f"Dash{n:02d} Lee", f"Pat{n:02d} Ng")),
-                            exercise, due_in_days=2)
+            make_assignment(
+                make_couple(counselor, (f"Dash{n:02d} Lee", f"Pat{n:02d} Ng")),
+                exercise,
+                due_in_days=2,
+            )
         db.session.commit()
     page = signed_in.get("/").get_data(as_text=True)
     assert len(re.findall(r">Dash\d\d Lee &amp;", page)) == SHOWN
@@ -202,8 +219,11 @@ def test_couple_page_lists_the_latest_sessions_and_all_on_request(app, signed_in
         ids = []
         for week in range(total):
             counseling_session = CounselingSession(
-                couple=couple, starts_at=utcnow() - timedelta(weeks=total - week),
-                duration_minutes=50, format="in_person", attendance="both",
+                couple=couple,
+                starts_at=utcnow() - timedelta(weeks=total - week),
+                duration_minutes=50,
+                format="in_person",
+                attendance="both",
                 focus=f"Focus of week {week}",
             )
             db.session.add(counseling_session)

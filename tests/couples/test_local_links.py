@@ -28,10 +28,18 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize(
     ("host", "loopback"),
     [
-        ("127.0.0.1", True), ("127.8.9.10", True), ("localhost", True), ("LOCALHOST", True),
-        ("app.localhost", True), ("::1", True), ("[::1]", True),
-        ("192.168.1.20", False), ("10.0.0.5", False), ("practice.example.org", False),
-        ("0.0.0.0", False), ("", False),
+        ("127.0.0.1", True),
+        ("127.8.9.10", True),
+        ("localhost", True),
+        ("LOCALHOST", True),
+        ("app.localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("192.168.1.20", False),
+        ("10.0.0.5", False),
+        ("practice.example.org", False),
+        ("0.0.0.0", False),
+        ("", False),
     ],
 )
 def test_loopback_addresses(host, loopback):
@@ -62,13 +70,18 @@ def _free_port() -> int:
 
 def _start(tmp_path, **env) -> tuple[subprocess.Popen, list[str]]:
     environment = {
-        key: value for key, value in os.environ.items()
+        key: value
+        for key, value in os.environ.items()
         if key not in ("HOST", "PORT", "DATABASE_URL", "BASE_URL")
     }
     environment.update(INSTANCE_PATH=str(tmp_path / "instance"), PYTHONUNBUFFERED="1", **env)
     process = subprocess.Popen(
-        [sys.executable, "app.py"], cwd=ROOT, env=environment, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env=environment,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     lines: list[str] = []
     deadline = time.monotonic() + 120

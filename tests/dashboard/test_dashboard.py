@@ -17,9 +17,13 @@ _keys = iter(range(10**6))
 
 
 def add_entry(assignment, partner, **fields) -> Entry:
-    entry = Entry(assignment_id=assignment.id, partner_id=partner.id,
-                  answers={"touched_me": "words"}, submission_key=f"dash-key-{next(_keys):08d}",
-                  **fields)
+    entry = Entry(
+        assignment_id=assignment.id,
+        partner_id=partner.id,
+        answers={"touched_me": "words"},
+        submission_key=f"dash-key-{next(_keys):08d}",
+        **fields,
+    )
     db.session.add(entry)
     db.session.flush()
     refresh_finished([assignment.id])  # as the entry service does
@@ -48,8 +52,9 @@ def test_dashboard_shows_due_overdue_new_and_feed(app, signed_in, counselor):
         hidden = make_couple(other, ("Hidden Person", "Secret Partner"))
         assignment, _ = make_assignment(hidden, due_in_days=1)
         add_entry(assignment, hidden.partners[0])
-        done, _ = make_assignment(make_couple(counselor, ("Done Dee", "Done Dan")),
-                                  due_in_days=-1, partners=[])
+        done, _ = make_assignment(
+            make_couple(counselor, ("Done Dee", "Done Dan")), due_in_days=-1, partners=[]
+        )
         db.session.commit()
     page = signed_in.get("/").get_data(as_text=True)
     stats = [int(n) for n in re.findall(r'stat-number">(\d+)<', page)]

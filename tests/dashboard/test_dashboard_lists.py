@@ -22,9 +22,13 @@ _keys = itertools.count(1)
 
 
 def add_entry(assignment, partner, **fields) -> Entry:
-    entry = Entry(assignment_id=assignment.id, partner_id=partner.id,
-                  answers=fields.pop("answers", {}),
-                  submission_key=f"lists-{next(_keys):06d}", **fields)
+    entry = Entry(
+        assignment_id=assignment.id,
+        partner_id=partner.id,
+        answers=fields.pop("answers", {}),
+        submission_key=f"lists-{next(_keys):06d}",
+        **fields,
+    )
     db.session.add(entry)
     db.session.flush()
     refresh_finished([assignment.id])
@@ -47,12 +51,13 @@ def test_homework_both_partners_finished_leaves_due_this_week(app, signed_in, co
         done_title = done.title
     page = signed_in.get("/").get_data(as_text=True)
     assert stats(page)[1] == 1  # due this week: only the half-done one
-    due = page[page.index('id="due-heading"'):page.index('id="new-heading"')]
+    due = page[page.index('id="due-heading"') : page.index('id="new-heading"')]
     assert "Half" in due and done_title not in due
 
 
-def test_a_partner_sending_through_their_link_finishes_the_homework(app, client, signed_in,
-                                                                    counselor):
+def test_a_partner_sending_through_their_link_finishes_the_homework(
+    app, client, signed_in, counselor
+):
     with app.app_context():
         couple = make_couple(counselor, ("Ana Silva", "Ben Okafor"))
         assignment, tokens = make_assignment(couple, due_in_days=2)
@@ -62,8 +67,12 @@ def test_a_partner_sending_through_their_link_finishes_the_homework(app, client,
     for partner_id in partner_ids:
         form = client.get(f"/h/{tokens[partner_id]}").get_data(as_text=True)
         key = re.search(r'name="submission_key" value="([^"]+)"', form).group(1)
-        data = {"submission_key": key, "n-three_things": "3", "a-touched_me": "Your tea",
-                "visibility": "counselor"}
+        data = {
+            "submission_key": key,
+            "n-three_things": "3",
+            "a-touched_me": "Your tea",
+            "visibility": "counselor",
+        }
         assert client.post(f"/h/{tokens[partner_id]}", data=data).status_code == 200
     with app.app_context():
         assert db.session.get(Assignment, assignment_id).finished_at is not None
@@ -88,8 +97,14 @@ def test_a_later_due_date_can_unfinish_daily_homework(app, counselor):
 
 CASES = [
     (frequency, times, assigned_days_before, due_in)
-    for frequency, times in (("once", None), ("daily", None), ("weekly", 1), ("weekly", 3),
-                             ("weekly", 7), ("weekly", None))
+    for frequency, times in (
+        ("once", None),
+        ("daily", None),
+        ("weekly", 1),
+        ("weekly", 3),
+        ("weekly", 7),
+        ("weekly", None),
+    )
     for assigned_days_before in (0, 1, 6, 13, 100)
     for due_in in (-70, -3, 0, 1, 6, 7, 8, 14, 29, 90)
 ]
@@ -104,27 +119,46 @@ def test_the_sql_rule_gives_the_same_expected_entries_as_python(app, counselor):
         rows = []
         for frequency, times, before, due_in in CASES:
             created = now - timedelta(days=before)
-            rows.append(Assignment(
-                couple_id=couple.id, title="t", snapshot={}, frequency=frequency,
-                times_per_week=times, created_at=created,
-                due_date=now.date() + timedelta(days=due_in), status="active",
-            ))
+            rows.append(
+                Assignment(
+                    couple_id=couple.id,
+                    title="t",
+                    snapshot={},
+                    frequency=frequency,
+                    times_per_week=times,
+                    created_at=created,
+                    due_date=now.date() + timedelta(days=due_in),
+                    status="active",
+                )
+            )
         db.session.add_all(rows)
         db.session.flush()
-        in_sql = dict(db.session.execute(
-            select(Assignment.id, expected_entries_sql()).where(Assignment.couple_id == couple.id)
-        ).all())
+        in_sql = dict(
+            db.session.execute(
+                select(Assignment.id, expected_entries_sql()).where(
+                    Assignment.couple_id == couple.id
+                )
+            ).all()
+        )
         for row in rows:
-            python = expected_entries(row.frequency, row.times_per_week, row.created_at.date(),
-                                      row.due_date)
-            assert in_sql[row.id] == python, (row.frequency, row.times_per_week,
-                                              row.created_at, row.due_date)
+            python = expected_entries(
+                row.frequency, row.times_per_week, row.created_at.date(), row.due_date
+            )
+            assert in_sql[row.id] == python, (
+                row.frequency,
+                row.times_per_week,
+                row.created_at,
+                row.due_date,
+            )
 
 
-@pytest.mark.parametrize(("kind", "path", "heading"), [
-    ("overdue", "/dashboard/overdue", "Overdue"),
-    ("due", "/dashboard/due", "Due this week"),
-])
+@pytest.mark.parametrize(
+    ("kind", "path", "heading"),
+    [
+        ("overdue", "/dashboard/overdue", "Overdue"),
+        ("due", "/dashboard/due", "Due this week"),
+    ],
+)
 def test_show_all_opens_its_own_page(app, signed_in, counselor, kind, path, heading):
     total = dashboard.SHOWN + 3
     with app.app_context():
@@ -137,7 +171,7 @@ def test_show_all_opens_its_own_page(app, signed_in, counselor, kind, path, head
     assert len(re.findall(r"<bdi>Person\d\d Lee &amp;", page)) == dashboard.SHOWN
     assert f'<a href="{path}">Show all {total}</a>' in page
     everything = signed_in.get(path).get_data(as_text=True)
-    assert f"<h1>{heading} <span class=\"muted\">({total})</span></h1>" in everything
+    assert f'<h1>{heading} <span class="muted">({total})</span></h1>' in everything
     assert len(re.findall(r"<bdi>Person\d\d Lee &amp;", everything)) == total
 
 
@@ -163,12 +197,16 @@ def test_recent_entries_show_the_answers_not_only_the_note(app, signed_in, couns
         prompts = exercise.snapshot()["prompts"]
         first = prompts[0]
         value = ["tea", "a walk"] if first["type"] == "list" else "حين أعددت لي الشاي"
-        add_entry(assignment, couple.partners[0], answers={first["key"]: value},
-                  completion_note="It went well")
+        add_entry(
+            assignment,
+            couple.partners[0],
+            answers={first["key"]: value},
+            completion_note="It went well",
+        )
         db.session.commit()
         label = first["label"]
     page = signed_in.get("/").get_data(as_text=True)
-    feed = page[page.index('id="feed-heading"'):]
+    feed = page[page.index('id="feed-heading"') :]
     assert f'<dt dir="auto">{label}</dt>' in feed
     assert ("tea · a walk" if isinstance(value, list) else value) in feed
     assert "How it went" in feed and "It went well" in feed

@@ -35,10 +35,18 @@ def other(app, auth, client):
         counselor = make_counselor(email="other@example.org", name="Dr. Other")
         couple = make_couple(counselor, ("Cai Lin", "Dee Moss"))
         exercise = Exercise(
-            slug="others-private-abc123", counselor_id=counselor.id, title="Other's secret",
-            category="conflict", goal="Private goal", why="", steps=["Step"],
-            prompts=[{"key": "a", "type": "text", "label": "Q"}], frequency="", duration="",
-            sources=[], search_text="other's secret private goal step",
+            slug="others-private-abc123",
+            counselor_id=counselor.id,
+            title="Other's secret",
+            category="conflict",
+            goal="Private goal",
+            why="",
+            steps=["Step"],
+            prompts=[{"key": "a", "type": "text", "label": "Q"}],
+            frequency="",
+            duration="",
+            sources=[],
+            search_text="other's secret private goal step",
         )
         db.session.add(exercise)
         db.session.commit()
@@ -69,9 +77,11 @@ def _form(**overrides) -> dict[str, str]:
 
 def _own(app, counselor_id: int) -> list[Exercise]:
     with app.app_context():
-        return list(db.session.execute(
-            select(Exercise).where(Exercise.counselor_id == counselor_id)
-        ).scalars())
+        return list(
+            db.session.execute(
+                select(Exercise).where(Exercise.counselor_id == counselor_id)
+            ).scalars()
+        )
 
 
 # --- browse, search, read -----------------------------------------------------------------
@@ -206,12 +216,20 @@ def test_counselor_writes_their_own_exercise(app, signed_in, counselor, library)
     [exercise] = _own(app, counselor.id)
     assert response.headers["Location"] == f"/library/{exercise.slug}"
     assert exercise.slug.startswith("evening-walk-")
-    assert exercise.steps == ["Put your shoes on.", "Walk for ten minutes.",
-                              "Say one thing you noticed."]
+    assert exercise.steps == [
+        "Put your shoes on.",
+        "Walk for ten minutes.",
+        "Say one thing you noticed.",
+    ]
     assert exercise.prompts == [
         {"key": "prompt_1", "type": "list", "label": "Things you noticed", "items": 2},
-        {"key": "prompt_2", "type": "scale", "label": "How close did you feel?",
-         "low": "Distant", "high": "Very close"},
+        {
+            "key": "prompt_2",
+            "type": "scale",
+            "label": "How close did you feel?",
+            "low": "Distant",
+            "high": "Very close",
+        },
     ]
     page = signed_in.get(f"/library/{exercise.slug}").get_data(as_text=True)
     assert "Your own" in page and "You (Dr. Rivera)" in page and "A list of 2 items" in page
@@ -304,18 +322,28 @@ def test_edit_own_exercise_keeps_prompt_keys(app, signed_in, counselor, library)
     [exercise] = _own(app, counselor.id)
     form = signed_in.get(f"/library/{exercise.slug}/edit").get_data(as_text=True)
     assert 'value="Evening walk"' in form and 'value="prompt_2"' in form
-    edited = _form(title="Evening stroll", **{"prompts-0-key": "prompt_1",
-                                              "prompts-1-key": "prompt_2"})
-    edited |= {"prompts-0-type": "scale", "prompts-0-label": "Closeness", "prompts-0-low": "a",
-               "prompts-0-high": "b", "prompts-0-key": "prompt_2",
-               "prompts-1-type": "list", "prompts-1-label": "Noticed", "prompts-1-items": "3",
-               "prompts-1-key": "prompt_1"}
+    edited = _form(
+        title="Evening stroll", **{"prompts-0-key": "prompt_1", "prompts-1-key": "prompt_2"}
+    )
+    edited |= {
+        "prompts-0-type": "scale",
+        "prompts-0-label": "Closeness",
+        "prompts-0-low": "a",
+        "prompts-0-high": "b",
+        "prompts-0-key": "prompt_2",
+        "prompts-1-type": "list",
+        "prompts-1-label": "Noticed",
+        "prompts-1-items": "3",
+        "prompts-1-key": "prompt_1",
+    }
     response = signed_in.post(f"/library/{exercise.slug}/edit", data=edited)
     assert response.headers["Location"] == f"/library/{exercise.slug}"
     [saved] = _own(app, counselor.id)
     assert saved.title == "Evening stroll" and " evening stroll " in saved.search_names
-    assert [(p["key"], p["type"]) for p in saved.prompts] == [("prompt_2", "scale"),
-                                                              ("prompt_1", "list")]
+    assert [(p["key"], p["type"]) for p in saved.prompts] == [
+        ("prompt_2", "scale"),
+        ("prompt_1", "list"),
+    ]
 
 
 def test_copy_and_adapt_a_builtin_exercise(app, signed_in, counselor, library):
@@ -362,17 +390,18 @@ def test_builtin_exercises_cannot_be_edited_in_place(signed_in, library, method)
         ("get", "/assign?couple_id=1"),
     ],
 )
-def test_own_exercises_are_private_to_their_author(
-    app, signed_in, library, other, method, path
-):
+def test_own_exercises_are_private_to_their_author(app, signed_in, library, other, method, path):
     response = getattr(signed_in, method)(f"/library/{other['slug']}{path}", data=_form())
     assert response.status_code == 404
     with app.app_context():
         exercise = db.session.get(Exercise, other["id"])
         assert exercise.title == "Other's secret" and exercise.retired_at is None
-        assert db.session.execute(
-            select(func.count()).select_from(Exercise).where(Exercise.counselor_id.isnot(None))
-        ).scalar_one() == 1
+        assert (
+            db.session.execute(
+                select(func.count()).select_from(Exercise).where(Exercise.counselor_id.isnot(None))
+            ).scalar_one()
+            == 1
+        )
     page = signed_in.get("/library/?q=secret").get_data(as_text=True)
     assert "Other's secret" not in page and "Other&#39;s secret" not in page
 
@@ -385,9 +414,15 @@ def test_remove_own_exercise_deletes_it_or_retires_it_when_assigned(
     unused, assigned = sorted(_own(app, counselor.id), key=lambda e: e.title != "Unused")
     with app.app_context():
         couple = make_couple(db.session.get(type(counselor), counselor.id))
-        db.session.add(Assignment(couple_id=couple.id, exercise_id=assigned.id,
-                                  title=assigned.title, snapshot=assigned.snapshot(),
-                                  due_date=date(2030, 1, 1)))
+        db.session.add(
+            Assignment(
+                couple_id=couple.id,
+                exercise_id=assigned.id,
+                title=assigned.title,
+                snapshot=assigned.snapshot(),
+                due_date=date(2030, 1, 1),
+            )
+        )
         db.session.commit()
     signed_in.post(f"/library/{unused.slug}/delete")
     signed_in.post(f"/library/{assigned.slug}/delete")
@@ -404,8 +439,9 @@ def test_remove_own_exercise_deletes_it_or_retires_it_when_assigned(
 # --- assigning from the exercise page --------------------------------------------------------
 
 
-def test_exercise_page_offers_the_counselors_active_couples(app, signed_in, counselor, library,
-                                                            other):
+def test_exercise_page_offers_the_counselors_active_couples(
+    app, signed_in, counselor, library, other
+):
     with app.app_context():
         owner = db.session.get(type(counselor), counselor.id)
         mine = make_couple(owner, ("Ana Silva", "Ben Okafor"))
@@ -421,9 +457,10 @@ def test_exercise_page_offers_the_counselors_active_couples(app, signed_in, coun
         f"/couples/{mine_id}/homework/new?exercise=gratitude-list"
     )
     # Another counselor's couple, or none at all: nothing to assign to.
-    assert signed_in.get(
-        f"/library/gratitude-list/assign?couple_id={other['couple_id']}"
-    ).status_code == 404
+    assert (
+        signed_in.get(f"/library/gratitude-list/assign?couple_id={other['couple_id']}").status_code
+        == 404
+    )
     assert signed_in.get("/library/gratitude-list/assign?couple_id=x").status_code == 404
 
 

@@ -35,15 +35,23 @@ def test_every_seed_exercise_survives_the_round_trip_through_the_typed_format():
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ({"key": "a", "type": "list", "label": "Q", "items": LIST_ITEMS[1] + 1},
-         "x: prompts[1].items: must be a whole number from 1 to 10"),
-        ({"key": "a", "type": "scale", "label": "Q", "low": "no"},
-         "x: prompts[1].high: is missing"),
-        ({"key": "A", "type": "text", "label": "Q"},
-         "x: prompts[1].key: use lowercase letters, digits and _ only"),
+        (
+            {"key": "a", "type": "list", "label": "Q", "items": LIST_ITEMS[1] + 1},
+            "x: prompts[1].items: must be a whole number from 1 to 10",
+        ),
+        (
+            {"key": "a", "type": "scale", "label": "Q", "low": "no"},
+            "x: prompts[1].high: is missing",
+        ),
+        (
+            {"key": "A", "type": "text", "label": "Q"},
+            "x: prompts[1].key: use lowercase letters, digits and _ only",
+        ),
         ({"key": "a", "type": "essay", "label": "Q"}, 'x: prompts[1].type: "essay" is not one'),
-        ({"key": "a", "type": "text", "label": "Q", "items": 3},
-         "x: prompts[1].items: is not a field this format knows"),
+        (
+            {"key": "a", "type": "text", "label": "Q", "items": 3},
+            "x: prompts[1].items: is not a field this format knows",
+        ),
     ],
 )
 def test_hand_written_prompts_are_refused_with_the_field_named(table, message):

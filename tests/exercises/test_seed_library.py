@@ -38,8 +38,19 @@ def _rows() -> dict[str, tuple]:
     """Every built-in row's values, to compare before and after a sync."""
     rows = db.session.execute(select(Exercise).order_by(Exercise.slug)).scalars()
     return {
-        row.slug: (row.id, row.title, row.goal, row.why, row.steps, row.prompts, row.sources,
-                   row.search_names, row.content_hash, row.retired_at, row.updated_at)
+        row.slug: (
+            row.id,
+            row.title,
+            row.goal,
+            row.why,
+            row.steps,
+            row.prompts,
+            row.sources,
+            row.search_names,
+            row.content_hash,
+            row.retired_at,
+            row.updated_at,
+        )
         for row in rows
     }
 
@@ -101,8 +112,10 @@ def test_a_citation_of_an_article_not_in_the_titles_list_is_refused(ctx, seed_co
     (seed_copy / "sources.toml").write_text('["001_cc6e31d6aed145d0.txt"]\ntitle = "One"\n')
     with pytest.raises(SeedError) as caught:
         read_library(seed_copy, None)
-    assert F + 'sources[1].file: "002_ebef655a8445638b.txt" is not an article listed in ' \
+    assert (
+        F + 'sources[1].file: "002_ebef655a8445638b.txt" is not an article listed in '
         "sources.toml" in caught.value.messages
+    )
 
 
 def test_a_missing_titles_list_is_named(ctx, seed_copy):
@@ -156,7 +169,7 @@ BREAKAGES = [
 
 def _breakage_id(breakage) -> str:
     values = breakage.values if hasattr(breakage, "values") else breakage
-    return values[2][len(F):]
+    return values[2][len(F) :]
 
 
 @pytest.mark.parametrize(
@@ -245,8 +258,11 @@ def test_removing_a_file_retires_it_without_breaking_assigned_homework(ctx, seed
         select(Exercise).where(Exercise.slug == "date-night")
     ).scalar_one()
     assignment = Assignment(
-        couple_id=couple.id, exercise_id=exercise.id, title=exercise.title,
-        snapshot=exercise.snapshot(), due_date=date(2030, 1, 1),
+        couple_id=couple.id,
+        exercise_id=exercise.id,
+        title=exercise.title,
+        snapshot=exercise.snapshot(),
+        due_date=date(2030, 1, 1),
     )
     db.session.add(assignment)
     db.session.commit()

@@ -30,8 +30,12 @@ def app_config(app_config, jobs_redis_url):  # noqa: F811
 def make_record(counselor, sessions: int = 3) -> int:
     couple = make_couple(counselor, goals="Qgoals fewer fights")
     for n in range(sessions):
-        session = add_session(couple, datetime(2025, 1, 6, 10) + timedelta(weeks=n),
-                              focus=f"Qfocus{n:03d}", private_notes=f"Qprivate{n:03d}")
+        session = add_session(
+            couple,
+            datetime(2025, 1, 6, 10) + timedelta(weeks=n),
+            focus=f"Qfocus{n:03d}",
+            private_notes=f"Qprivate{n:03d}",
+        )
         homework = add_assignment(couple, f"Homework {n}", reviewed_session_id=session.id)
         add_entry(homework, couple.partners[0], answers={"moment": f"Qanswer{n:03d}"})
     db.session.commit()
@@ -78,9 +82,12 @@ def test_a_worker_builds_it_while_the_page_shows_progress_then_the_download_is_a
     page = signed_in.get(f"/couples/{couple_id}/record").get_data(as_text=True)
     assert "waiting to start" in page and 'http-equiv="refresh"' in page
 
-    worker = start_worker(app_env(app_config, {"JOBS_REDIS_URL": app_config["JOBS_REDIS_URL"]}),
-                          tmp_path / "worker.log")
+    worker = start_worker(
+        app_env(app_config, {"JOBS_REDIS_URL": app_config["JOBS_REDIS_URL"]}),
+        tmp_path / "worker.log",
+    )
     try:
+
         def status() -> str:
             with app.app_context():
                 try:
@@ -102,9 +109,11 @@ def test_a_worker_builds_it_while_the_page_shows_progress_then_the_download_is_a
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf", worker.output()
     assert "Qfocus029" in pdf_text(pdf.data)
     with app.app_context():
-        events = db.session.execute(
-            select(AuditEvent).where(AuditEvent.action == "couple.export")
-        ).scalars().all()
+        events = (
+            db.session.execute(select(AuditEvent).where(AuditEvent.action == "couple.export"))
+            .scalars()
+            .all()
+        )
         assert [(e.object_type, e.object_id) for e in events] == [("record_export", export_id)]
 
 

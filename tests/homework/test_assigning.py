@@ -34,51 +34,70 @@ def form_for(client, couple_id, query: str = "") -> str:
 
 
 def post(client, couple_id, **fields):
-    data = {"exercises": ["gratitude-list"], "partners": "both",
-            "due_date": (utcnow().date() + timedelta(days=7)).isoformat(),
-            "frequency": "once", "times_per_week": "", "note": "", "session_id": "None"}
+    data = {
+        "exercises": ["gratitude-list"],
+        "partners": "both",
+        "due_date": (utcnow().date() + timedelta(days=7)).isoformat(),
+        "frequency": "once",
+        "times_per_week": "",
+        "note": "",
+        "session_id": "None",
+    }
     data.update(fields)
     return client.post(f"/couples/{couple_id}/homework/new", data=data)
 
 
 def due_value(page: str) -> str:
-    return re.search(r'id="due_date"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*id="due_date"',
-                     page).group(0).split('value="')[1].split('"')[0]
+    return (
+        re.search(r'id="due_date"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*id="due_date"', page)
+        .group(0)
+        .split('value="')[1]
+        .split('"')[0]
+    )
 
 
 def test_due_date_is_a_week_ahead_without_an_appointment(signed_in, couple_id):
     page = form_for(signed_in, couple_id)
-    assert due_value(page) == (date.today() + timedelta(days=7)).isoformat() or due_value(
-        page) == (utcnow().date() + timedelta(days=7)).isoformat()
+    assert (
+        due_value(page) == (date.today() + timedelta(days=7)).isoformat()
+        or due_value(page) == (utcnow().date() + timedelta(days=7)).isoformat()
+    )
     assert "Suggested: a week from today. No next appointment is booked." in page
 
 
 def test_due_date_is_the_day_before_the_next_appointment(app, signed_in, couple_id):
     appointment = (utcnow() + timedelta(days=10)).replace(hour=12, minute=0)
     with app.app_context():
-        db.session.add(CounselingSession(
-            couple_id=couple_id, starts_at=utcnow() - timedelta(days=4),
-            next_appointment_at=appointment,
-        ))
+        db.session.add(
+            CounselingSession(
+                couple_id=couple_id,
+                starts_at=utcnow() - timedelta(days=4),
+                next_appointment_at=appointment,
+            )
+        )
         db.session.commit()
     page = form_for(signed_in, couple_id)
     assert due_value(page) == (appointment.date() - timedelta(days=1)).isoformat()
     assert "Suggested: the day before their next appointment" in page
 
 
-@pytest.mark.parametrize(("appointment", "expected"), [
-    (date(2026, 12, 10), date(2026, 12, 9)),
-    (date(2026, 12, 2), date(2026, 12, 1)),  # tomorrow: due today
-    (date(2026, 12, 1), date(2026, 12, 8)),  # today: the next one is not known, a week
-    (None, date(2026, 12, 8)),
-])
+@pytest.mark.parametrize(
+    ("appointment", "expected"),
+    [
+        (date(2026, 12, 10), date(2026, 12, 9)),
+        (date(2026, 12, 2), date(2026, 12, 1)),  # tomorrow: due today
+        (date(2026, 12, 1), date(2026, 12, 8)),  # today: the next one is not known, a week
+        (None, date(2026, 12, 8)),
+    ],
+)
 def test_suggested_due_date(appointment, expected):
     assert suggested_due_date(appointment, date(2026, 12, 1)) == expected
 
 
 def test_messages_are_for_people_and_examples_are_in_the_future(signed_in, couple_id):
-    page = post(signed_in, couple_id, frequency="weekly", times_per_week="three",
-                due_date="next friday").get_data(as_text=True)
+    page = post(
+        signed_in, couple_id, frequency="weekly", times_per_week="three", due_date="next friday"
+    ).get_data(as_text=True)
     assert "Not a valid integer value" not in page and "Not a valid date value" not in page
     assert "Enter how many times a week as a number from 1 to 7, like 3." in page
     example = re.search(r"Enter a due date, like (\d{4}-\d\d-\d\d)\.", page).group(1)
@@ -108,24 +127,31 @@ def test_a_preview_of_each_exercise_beside_the_form(signed_in, couple_id):
 
 
 def test_without_a_script_the_preview_button_keeps_everything_typed(signed_in, couple_id):
-    page = post(signed_in, couple_id, exercises=["daily-check-in"], note="Be gentle",
-                preview="1").get_data(as_text=True)
+    page = post(
+        signed_in, couple_id, exercises=["daily-check-in"], note="Be gentle", preview="1"
+    ).get_data(as_text=True)
     assert "Be gentle</textarea>" in page
     shown = re.search(r'<section class="card preview" data-preview="daily-check-in"[^>]*>', page)
     assert "hidden" not in shown.group(0)
 
 
 def test_several_exercises_at_once(app, signed_in, couple_id):
-    response = post(signed_in, couple_id, exercises=["gratitude-list", "daily-check-in"],
-                    note="Both this week")
+    response = post(
+        signed_in, couple_id, exercises=["gratitude-list", "daily-check-in"], note="Both this week"
+    )
     assert response.status_code == 302
     page = signed_in.get(f"/couples/{couple_id}").get_data(as_text=True)
-    assert re.search(r"2 exercises assigned: “(Gratitude list|Daily check-in)”, “(Gratitude list|"
-                     r"Daily check-in)”\. Copy or print", page)
+    assert re.search(
+        r"2 exercises assigned: “(Gratitude list|Daily check-in)”, “(Gratitude list|"
+        r"Daily check-in)”\. Copy or print",
+        page,
+    )
     with app.app_context():
         rows = db.session.execute(select(Assignment.title, Assignment.note)).all()
-        assert sorted(rows) == [("Daily check-in", "Both this week"),
-                                ("Gratitude list", "Both this week")]
+        assert sorted(rows) == [
+            ("Daily check-in", "Both this week"),
+            ("Gratitude list", "Both this week"),
+        ]
 
 
 def test_too_many_at_once_is_refused_and_nothing_is_saved(app, signed_in, couple_id):
@@ -142,8 +168,12 @@ def test_too_many_at_once_is_refused_and_nothing_is_saved(app, signed_in, couple
 
 def test_an_appointment_in_the_past_is_not_used(app, signed_in, couple_id):
     with app.app_context():
-        db.session.add(CounselingSession(couple_id=couple_id,
-                                         starts_at=datetime(2025, 1, 1, 10),
-                                         next_appointment_at=datetime(2025, 1, 8, 10)))
+        db.session.add(
+            CounselingSession(
+                couple_id=couple_id,
+                starts_at=datetime(2025, 1, 1, 10),
+                next_appointment_at=datetime(2025, 1, 8, 10),
+            )
+        )
         db.session.commit()
     assert "No next appointment is booked." in form_for(signed_in, couple_id)

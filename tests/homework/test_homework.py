@@ -33,14 +33,23 @@ def setup(app, counselor):
         couple = make_couple(counselor)
         exercise = make_exercise(slug="gratitude-list")
         db.session.commit()
-        return {"couple": couple.id, "partners": [p.id for p in couple.partners],
-                "exercise": exercise.id}
+        return {
+            "couple": couple.id,
+            "partners": [p.id for p in couple.partners],
+            "exercise": exercise.id,
+        }
 
 
 def assign(client, couple_id, **extra):
-    data = {"exercises": "gratitude-list", "partners": "both",
-            "due_date": (utcnow().date() + timedelta(days=7)).isoformat(),
-            "frequency": "once", "times_per_week": "", "note": "Be kind 🌱", "session_id": "None"}
+    data = {
+        "exercises": "gratitude-list",
+        "partners": "both",
+        "due_date": (utcnow().date() + timedelta(days=7)).isoformat(),
+        "frequency": "once",
+        "times_per_week": "",
+        "note": "Be kind 🌱",
+        "session_id": "None",
+    }
     data.update(extra)
     return client.post(f"/couples/{couple_id}/homework/new", data=data)
 
@@ -56,8 +65,9 @@ def test_whole_flow_assign_both_partners_submit_and_counselor_sees_it(app, signe
     homes = [url.removeprefix("http://localhost") for url in urls]
     # Each partner's link opens their home, and the homework opens from it.
     ana, ben = (
-        re.search(r'href="(/h/[^"]+/homework/\d+)"', signed_in.get(home).get_data(as_text=True))
-        .group(1)
+        re.search(
+            r'href="(/h/[^"]+/homework/\d+)"', signed_in.get(home).get_data(as_text=True)
+        ).group(1)
         for home in homes
     )
 
@@ -67,11 +77,18 @@ def test_whole_flow_assign_both_partners_submit_and_counselor_sees_it(app, signe
         body = opened.get_data(as_text=True)
         assert f"Hi <bdi>{name}</bdi>" in body and "Be kind 🌱" in body
         key = re.search(r'name="submission_key" value="([^"]+)"', body).group(1)
-        saved = signed_in.post(path, data={
-            "submission_key": key, "n-three_things": "3", "a-three_things-0": words,
-            "a-felt_appreciated": "5", "completion_note": f"{name} felt close",
-            "connection_rating": "4", "visibility": "partner",
-        })
+        saved = signed_in.post(
+            path,
+            data={
+                "submission_key": key,
+                "n-three_things": "3",
+                "a-three_things-0": words,
+                "a-felt_appreciated": "5",
+                "completion_note": f"{name} felt close",
+                "connection_rating": "4",
+                "visibility": "partner",
+            },
+        )
         assert saved.status_code == 200
         assert "Your entry is saved" in saved.get_data(as_text=True)
 
@@ -86,9 +103,12 @@ def test_whole_flow_assign_both_partners_submit_and_counselor_sees_it(app, signe
     again = signed_in.get(f"/couples/{setup['couple']}").get_data(as_text=True)
     assert ">New<" not in again
     with app.app_context():
-        assert db.session.execute(
-            select(func.count()).select_from(Entry).where(Entry.seen_at.is_(None))
-        ).scalar_one() == 0
+        assert (
+            db.session.execute(
+                select(func.count()).select_from(Entry).where(Entry.seen_at.is_(None))
+            ).scalar_one()
+            == 0
+        )
 
 
 def test_assign_one_partner_weekly_tied_to_a_session(app, signed_in, setup):
@@ -102,8 +122,14 @@ def test_assign_one_partner_weekly_tied_to_a_session(app, signed_in, setup):
     ).get_data(as_text=True)
     assert 'value="gratitude-list" id="exercises-gratitude-list" checked' in form
     assert f'<option selected value="{session_id}">' in form
-    response = assign(signed_in, setup["couple"], partners=str(setup["partners"][1]),
-                      frequency="weekly", times_per_week="3", session_id=str(session_id))
+    response = assign(
+        signed_in,
+        setup["couple"],
+        partners=str(setup["partners"][1]),
+        frequency="weekly",
+        times_per_week="3",
+        session_id=str(session_id),
+    )
     assert response.status_code == 302
     with app.app_context():
         assignment = db.session.execute(select(Assignment)).scalar_one()
@@ -168,8 +194,14 @@ def test_token_is_stored_only_as_a_hash(app, counselor):
             assert row.token_hash == links.hash_token(token) != token
         dump = "\n".join(
             str(row)
-            for table in ("partner_access", "partner_link", "assignment", "entry", "couple",
-                          "partner")
+            for table in (
+                "partner_access",
+                "partner_link",
+                "assignment",
+                "entry",
+                "couple",
+                "partner",
+            )
             for row in db.session.execute(text(f"SELECT * FROM {table}")).all()
         )
         for path in tokens.values():
@@ -244,11 +276,14 @@ def test_edit_due_date_moves_live_link_expiry_and_review(app, signed_in, counsel
         db.session.commit()
         assignment_id = assignment.id
     later = utcnow().date() + timedelta(days=30)
-    response = signed_in.post(f"/homework/{assignment_id}/edit",
-                              data={"due_date": later.isoformat(), "note": "New note ✨"})
+    response = signed_in.post(
+        f"/homework/{assignment_id}/edit",
+        data={"due_date": later.isoformat(), "note": "New note ✨"},
+    )
     assert response.status_code == 302
-    bad = signed_in.post(f"/homework/{assignment_id}/edit",
-                         data={"due_date": "not a date", "note": "Typed note"})
+    bad = signed_in.post(
+        f"/homework/{assignment_id}/edit", data={"due_date": "not a date", "note": "Typed note"}
+    )
     assert bad.status_code == 200 and "Typed note" in bad.get_data(as_text=True)
     reviewed = signed_in.post(f"/homework/{assignment_id}/review", data={"remarks": "Went well"})
     assert reviewed.status_code == 302
@@ -310,18 +345,39 @@ def test_other_counselor_gets_404_everywhere_and_nothing_changes(app, client, au
         ).all()
         status_before = db.session.get(Assignment, a).status
     auth.login("intruder@example.org")
-    gets = [f"/couples/{c}/homework/new", f"/homework/{a}", f"/homework/{a}/edit",
-            f"/couples/{c}/partners/{p}/link/handout.pdf", f"/couples/{c}/partners/{p}/link/new",
-            f"/couples/{c}/partners/{p}/link/off"]
-    posts = [f"/couples/{c}/homework/new", f"/homework/{a}/edit", f"/homework/{a}/review",
-             f"/homework/{a}/cancel", f"/couples/{c}/partners/{p}/link/new",
-             f"/couples/{c}/partners/{p}/link/off"]
+    gets = [
+        f"/couples/{c}/homework/new",
+        f"/homework/{a}",
+        f"/homework/{a}/edit",
+        f"/couples/{c}/partners/{p}/link/handout.pdf",
+        f"/couples/{c}/partners/{p}/link/new",
+        f"/couples/{c}/partners/{p}/link/off",
+    ]
+    posts = [
+        f"/couples/{c}/homework/new",
+        f"/homework/{a}/edit",
+        f"/homework/{a}/review",
+        f"/homework/{a}/cancel",
+        f"/couples/{c}/partners/{p}/link/new",
+        f"/couples/{c}/partners/{p}/link/off",
+    ]
     for url in gets:
         assert client.get(url).status_code == 404, url
     for url in posts:
-        assert client.post(url, data={"exercises": "gratitude-list", "partners": "both",
-                                      "due_date": "2030-01-01", "frequency": "once",
-                                      "remarks": "x", "note": "x"}).status_code == 404, url
+        assert (
+            client.post(
+                url,
+                data={
+                    "exercises": "gratitude-list",
+                    "partners": "both",
+                    "due_date": "2030-01-01",
+                    "frequency": "once",
+                    "remarks": "x",
+                    "note": "x",
+                },
+            ).status_code
+            == 404
+        ), url
     with app.app_context():
         after = db.session.execute(
             text("SELECT id, token_hash, revoked_at, expires_at FROM partner_access ORDER BY id")
@@ -349,18 +405,23 @@ def test_assignment_progress_counts_in_constant_queries(app, counselor):
     with app.app_context():
         couple = make_couple(counselor)
         exercise = make_exercise()
-        made = [make_assignment(couple, exercise, frequency="daily", due_in_days=2)[0]
-                for _ in range(5)]
+        made = [
+            make_assignment(couple, exercise, frequency="daily", due_in_days=2)[0] for _ in range(5)
+        ]
         for i, assignment in enumerate(made):
             for n in range(i % 3):
-                db.session.add(Entry(assignment_id=assignment.id,
-                                     partner_id=couple.partners[0].id,
-                                     answers={}, submission_key=f"key-{i}-{n}-xxxxxxxxxxxxx"))
+                db.session.add(
+                    Entry(
+                        assignment_id=assignment.id,
+                        partner_id=couple.partners[0].id,
+                        answers={},
+                        submission_key=f"key-{i}-{n}-xxxxxxxxxxxxx",
+                    )
+                )
         db.session.commit()
         made = list(db.session.execute(select(Assignment).order_by(Assignment.id)).scalars())
         statements = []
-        event.listen(db.engine, "before_cursor_execute",
-                     lambda *args: statements.append(args[2]))
+        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
         progress = progress_of.assignment_progress(made)
         assert len(statements) == 1
         ana, ben = couple.partners[0].id, couple.partners[1].id

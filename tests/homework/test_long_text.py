@@ -26,15 +26,23 @@ def shared_entries(app, counselor):
         assignment, tokens = make_assignment(couple, make_exercise())
         ana, ben = couple.partners
         for n, (partner, note) in enumerate(((ana, LONG_NOTE), (ben, SHORT_NOTE))):
-            db.session.add(Entry(
-                assignment_id=assignment.id, partner_id=partner.id, answers={},
-                completion_note=note, private_note=LONG_NOTE if partner is ana else "",
-                visibility="partner", submission_key=f"long-text-key-{n:04d}",
-            ))
+            db.session.add(
+                Entry(
+                    assignment_id=assignment.id,
+                    partner_id=partner.id,
+                    answers={},
+                    completion_note=note,
+                    private_note=LONG_NOTE if partner is ana else "",
+                    visibility="partner",
+                    submission_key=f"long-text-key-{n:04d}",
+                )
+            )
         db.session.commit()
         return {
-            "couple": couple.id, "assignment": assignment.id,
-            "ana_link": f"/h/{tokens[ana.id]}", "ben_link": f"/h/{tokens[ben.id]}",
+            "couple": couple.id,
+            "assignment": assignment.id,
+            "ana_link": f"/h/{tokens[ana.id]}",
+            "ben_link": f"/h/{tokens[ben.id]}",
         }
 
 
@@ -81,10 +89,14 @@ def test_a_long_answer_folds_too(app, client, counselor):
         couple = make_couple(counselor)
         assignment, tokens = make_assignment(couple, make_exercise())
         ana = couple.partners[0]
-        db.session.add(Entry(
-            assignment_id=assignment.id, partner_id=ana.id,
-            answers={"touched_me": LONG_NOTE}, submission_key="long-answer-key-0001",
-        ))
+        db.session.add(
+            Entry(
+                assignment_id=assignment.id,
+                partner_id=ana.id,
+                answers={"touched_me": LONG_NOTE},
+                submission_key="long-answer-key-0001",
+            )
+        )
         db.session.commit()
         path = f"/h/{tokens[ana.id]}"
     page = client.get(path).get_data(as_text=True)

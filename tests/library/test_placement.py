@@ -14,13 +14,15 @@ from practice.exercises.placement import (
     role_for,
 )
 
-PROMPTS = parse_prompts([
-    {"key": "setup", "type": "text", "label": "Set up", "phase": "start"},
-    {"key": "daily", "type": "text", "label": "Each day"},
-    {"key": "spoke", "type": "text", "label": "Spoke", "role": "speaker"},
-    {"key": "heard", "type": "text", "label": "Heard", "role": "listener"},
-    {"key": "week", "type": "scale", "label": "Week", "phase": "review"},
-])
+PROMPTS = parse_prompts(
+    [
+        {"key": "setup", "type": "text", "label": "Set up", "phase": "start"},
+        {"key": "daily", "type": "text", "label": "Each day"},
+        {"key": "spoke", "type": "text", "label": "Spoke", "role": "speaker"},
+        {"key": "heard", "type": "text", "label": "Heard", "role": "listener"},
+        {"key": "week", "type": "scale", "label": "Week", "phase": "review"},
+    ]
+)
 A, B = 11, 22
 
 

@@ -166,14 +166,22 @@ def _legacy_link(couple, partner, *, due_in_days: int = 7, status: str = "active
     assignment_id = db.session.execute(
         insert(Assignment.__table__)
         .values(
-            couple_id=couple.id, exercise_id=make_exercise().id, title="Old homework",
-            snapshot={"prompts": []}, note="", due_date=due_date, frequency="once",
-            status=status, created_at=utcnow(), review_remarks="",
+            couple_id=couple.id,
+            exercise_id=make_exercise().id,
+            title="Old homework",
+            snapshot={"prompts": []},
+            note="",
+            due_date=due_date,
+            frequency="once",
+            status=status,
+            created_at=utcnow(),
+            review_remarks="",
         )
         .returning(Assignment.__table__.c.id)
     ).scalar_one()
     link = PartnerLink(
-        assignment_id=assignment_id, partner=partner,
+        assignment_id=assignment_id,
+        partner=partner,
         expires_at=legacy_links.expiry_for(due_date, GRACE),
     )
     db.session.add(link)

@@ -56,10 +56,16 @@ def test_a_changed_snapshot_shows_at_once(app, client, link):
 
 def test_error_page_after_a_cached_get_keeps_what_was_typed(client, link):
     blank = client.get(link["path"]).get_data(as_text=True)
-    response = client.post(link["path"], data={
-        "submission_key": form_key(blank), "n-three_things": "3", "visibility": "partner",
-        "a-three_things-0": "Tea in bed 🍵", "a-touched_me": "nul\x00byte",
-    })
+    response = client.post(
+        link["path"],
+        data={
+            "submission_key": form_key(blank),
+            "n-three_things": "3",
+            "visibility": "partner",
+            "a-three_things-0": "Tea in bed 🍵",
+            "a-touched_me": "nul\x00byte",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Remove the invisible control characters" in page
@@ -95,6 +101,12 @@ def test_nothing_of_a_partner_enters_the_cached_part_of_the_page(app, client, co
     assert "Qannaone" in pages[0] and "Qbenjitwo" in pages[1]  # each page is its partner's
     [cached] = app.extensions["client_form_cache"].values()  # one blank form for both
     html = "".join(cached)
-    for private in ("Qannaone", "Qbenjitwo", "Qnoteforboth", counselor_name,
-                    *tokens.values(), *(form_key(page) for page in pages)):
+    for private in (
+        "Qannaone",
+        "Qbenjitwo",
+        "Qnoteforboth",
+        counselor_name,
+        *tokens.values(),
+        *(form_key(page) for page in pages),
+    ):
         assert private not in html

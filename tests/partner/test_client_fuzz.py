@@ -47,8 +47,21 @@ SPECIAL = [
     "👩‍❤️‍👨 💔",
     "<script>alert(1)</script>",
     "\r\nline\r\n",
-    "0", "6", "-1", "1.5", "５", "3 ", "yes", "No", "partner", "after_both", "nobody",
-    "three_things", "three_things:0", "say_it", "99999999999999999999",
+    "0",
+    "6",
+    "-1",
+    "1.5",
+    "５",
+    "3 ",
+    "yes",
+    "No",
+    "partner",
+    "after_both",
+    "nobody",
+    "three_things",
+    "three_things:0",
+    "say_it",
+    "99999999999999999999",
 ]
 
 # Any codepoint but surrogates (they cannot be sent as UTF-8).
@@ -62,9 +75,11 @@ long_text = st.tuples(
 ).map(lambda unit_size: (unit_size[0] * unit_size[1])[: unit_size[1]])
 # Mostly acceptable text, so that many examples are saved and compared with what was sent.
 text_values = st.integers(0, 7).flatmap(
-    lambda n: (long_text, st.text(alphabet=any_char, max_size=80), st.sampled_from(SPECIAL))[n]
-    if n < 3
-    else clean_text
+    lambda n: (
+        (long_text, st.text(alphabet=any_char, max_size=80), st.sampled_from(SPECIAL))[n]
+        if n < 3
+        else clean_text
+    )
 )
 bogus_names = st.one_of(
     st.text(alphabet=any_char, min_size=1, max_size=20).map(lambda name: f"a-{name}"),
@@ -173,8 +188,13 @@ def check(app, response, data: dict, before: int) -> None:
     for part in ("feel", "when", "because", "need"):
         if "say_it" in entry.answers:
             assert entry.answers["say_it"][part] == sent(data, f"a-say_it-{part}")
-    assert set(entry.answers) <= {"touched_me", "felt_appreciated", "again", "three_things",
-                                  "say_it"}
+    assert set(entry.answers) <= {
+        "touched_me",
+        "felt_appreciated",
+        "again",
+        "three_things",
+        "say_it",
+    }
     assert entry.visibility == data.get("visibility", "counselor")
 
 
@@ -182,8 +202,14 @@ def check(app, response, data: dict, before: int) -> None:
 @given(data=form_data)
 @example(data={"a-touched_me": "x" * 1_100_000})
 @example(data={"completion_note": "💔" * 300_000})
-@example(data={"a-touched_me": "\u202bשלום\u202c 👩‍❤️‍👨", "a-felt_appreciated": "5",
-               "a-again": "yes", "visibility": "partner"})
+@example(
+    data={
+        "a-touched_me": "\u202bשלום\u202c 👩‍❤️‍👨",
+        "a-felt_appreciated": "5",
+        "a-again": "yes",
+        "visibility": "partner",
+    }
+)
 @example(data={"a-touched_me": "ok", "a-felt_appreciated": "6", "connection_rating": "0"})
 @example(data={"completion_note": "ünïcødé 💬 \u200f" * 1_000, "private_note": "n" * 20_000})
 @example(data={"a-touched_me": "nul\x00here", "private_note": "kept"})

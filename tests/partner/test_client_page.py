@@ -23,8 +23,13 @@ def homework(app, counselor):
         assignment, tokens = make_assignment(couple, note="Try this before Tuesday.")
         db.session.commit()
         ana, ben = couple.partners
-        return {"ana": f"/h/{tokens[ana.id]}", "ben": f"/h/{tokens[ben.id]}",
-                "assignment": assignment.id, "ana_id": ana.id, "ben_id": ben.id}
+        return {
+            "ana": f"/h/{tokens[ana.id]}",
+            "ben": f"/h/{tokens[ben.id]}",
+            "assignment": assignment.id,
+            "ana_id": ana.id,
+            "ben_id": ben.id,
+        }
 
 
 def form_key(page: str) -> str:
@@ -91,14 +96,26 @@ def test_unknown_links_get_the_same_kind_page(client, homework, token):
 
 def test_submit_saves_entry_and_shows_thanks_and_history(app, client, homework):
     page = client.get(homework["ana"]).get_data(as_text=True)
-    response = client.post(homework["ana"], data=entry(
-        submission_key=form_key(page), **{
-            "a-three_things-0": "Coffee", "a-three_things-1": "", "a-three_things-2": "Jokes",
-            "a-touched_me": "All of it", "a-felt_appreciated": "4", "a-again": "yes",
-            "a-say_it-feel": "calm", "a-say_it-need": "more walks",
-            "completion_note": "Nice", "connection_rating": "5", "visibility": "after_both",
-            "private_note": "Secret worry",
-        }))
+    response = client.post(
+        homework["ana"],
+        data=entry(
+            submission_key=form_key(page),
+            **{
+                "a-three_things-0": "Coffee",
+                "a-three_things-1": "",
+                "a-three_things-2": "Jokes",
+                "a-touched_me": "All of it",
+                "a-felt_appreciated": "4",
+                "a-again": "yes",
+                "a-say_it-feel": "calm",
+                "a-say_it-need": "more walks",
+                "completion_note": "Nice",
+                "connection_rating": "5",
+                "visibility": "after_both",
+                "private_note": "Secret worry",
+            },
+        ),
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Thank you, Ana. Your entry is saved." in body
@@ -107,8 +124,10 @@ def test_submit_saves_entry_and_shows_thanks_and_history(app, client, homework):
     with app.app_context():
         saved = db.session.execute(select(Entry)).scalar_one()
         assert saved.answers == {
-            "three_things": ["Coffee", "Jokes"], "touched_me": "All of it",
-            "felt_appreciated": 4, "again": "yes",
+            "three_things": ["Coffee", "Jokes"],
+            "touched_me": "All of it",
+            "felt_appreciated": 4,
+            "again": "yes",
             "say_it": {"feel": "calm", "when": "", "because": "", "need": "more walks"},
         }
         assert saved.connection_rating == 5 and saved.visibility == "after_both"
@@ -139,19 +158,28 @@ def test_submission_a_day_after_opening_is_saved(app, homework):
     app.config["WTF_CSRF_ENABLED"] = True
     key = form_key(app.test_client().get(homework["ana"]).get_data(as_text=True))
     tomorrow = app.test_client()  # a new browser session: no cookies at all
-    response = tomorrow.post(homework["ana"], data=entry(
-        submission_key=key, **{"a-touched_me": "Written yesterday"}))
+    response = tomorrow.post(
+        homework["ana"], data=entry(submission_key=key, **{"a-touched_me": "Written yesterday"})
+    )
     assert response.status_code == 200
     with app.app_context():
         assert db.session.execute(select(Entry.answers)).scalar_one() == {
-            "touched_me": "Written yesterday"}
+            "touched_me": "Written yesterday"
+        }
 
 
 def test_add_and_remove_list_items_without_javascript(client, homework):
-    typed = entry(**{"a-three_things-0": "One", "a-three_things-1": "Two",
-                     "a-three_things-2": "Three", "a-touched_me": "Kept text",
-                     "a-say_it-feel": "seen", "private_note": "Kept private",
-                     "add": "three_things"})
+    typed = entry(
+        **{
+            "a-three_things-0": "One",
+            "a-three_things-1": "Two",
+            "a-three_things-2": "Three",
+            "a-touched_me": "Kept text",
+            "a-say_it-feel": "seen",
+            "private_note": "Kept private",
+            "add": "three_things",
+        }
+    )
     page = client.post(homework["ana"], data=typed).get_data(as_text=True)
     assert 'name="a-three_things-3" value=""' in page
     assert 'value="Three"' in page and "Kept text" in page and "Kept private" in page
@@ -173,19 +201,28 @@ def test_list_items_are_capped(client, homework):
 @pytest.mark.parametrize(
     ("fields", "message", "kept"),
     [
-        ({"a-felt_appreciated": "6", "a-touched_me": "Keep me"}, "Choose a number from 1 to 5.",
-         "Keep me"),
+        (
+            {"a-felt_appreciated": "6", "a-touched_me": "Keep me"},
+            "Choose a number from 1 to 5.",
+            "Keep me",
+        ),
         ({"a-felt_appreciated": "abc"}, "Choose a number from 1 to 5.", None),
         ({"a-again": "maybe", "completion_note": "Kept note"}, "Choose yes or no.", "Kept note"),
-        ({"connection_rating": "0", "a-touched_me": "x"},
-         "Choose a number from 1 to 5, or leave it empty.", None),
+        (
+            {"connection_rating": "0", "a-touched_me": "x"},
+            "Choose a number from 1 to 5, or leave it empty.",
+            None,
+        ),
         ({"visibility": "everyone", "a-touched_me": "x"}, "Choose who may see this entry.", None),
         ({}, "Write at least one answer or a note before you send.", None),
         ({"a-touched_me": "t" * 10_001}, "keep it to 10,000 characters or fewer", "t" * 10_001),
         ({"a-three_things-1": "l" * 10_001}, "keep it to 10,000 characters or fewer", None),
         ({"a-say_it-when": "w" * 10_001}, "keep it to 10,000 characters or fewer", None),
-        ({"completion_note": "n" * 20_001, "private_note": "Mine"},
-         "keep it to 20,000 characters", "Mine"),
+        (
+            {"completion_note": "n" * 20_001, "private_note": "Mine"},
+            "keep it to 20,000 characters",
+            "Mine",
+        ),
         ({"a-touched_me": "nul\x00byte"}, "Remove the invisible control characters", None),
     ],
 )
@@ -203,14 +240,25 @@ def test_client_validation_errors_keep_everything(app, client, homework, fields,
 
 def test_errors_are_linked_to_their_fields(client, homework):
     page = client.post(homework["ana"], data=entry(**{"a-touched_me": "t" * 10_001})).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert 'aria-describedby="err-touched_me"' in page and 'id="err-touched_me"' in page
 
 
 def test_tampered_prompt_keys_are_ignored(app, client, homework):
-    response = client.post(homework["ana"], data=entry(**{
-        "a-not_a_prompt": "sneaky", "a-touched_me": "real", "n-three_things": "-5",
-        "a-three_things-99": "far", "remove": "", "submission_key": "<script>"}))
+    response = client.post(
+        homework["ana"],
+        data=entry(
+            **{
+                "a-not_a_prompt": "sneaky",
+                "a-touched_me": "real",
+                "n-three_things": "-5",
+                "a-three_things-99": "far",
+                "remove": "",
+                "submission_key": "<script>",
+            }
+        ),
+    )
     assert response.status_code == 200
     with app.app_context():
         saved = db.session.execute(select(Entry)).scalar_one()
@@ -220,8 +268,12 @@ def test_tampered_prompt_keys_are_ignored(app, client, homework):
 
 def test_unicode_and_html_payloads_are_shown_as_text(app, client, homework):
     payload = "<script>alert(1)</script> 💔 مرحبا שלום 👩‍❤️‍👨"
-    client.post(homework["ana"], data=entry(**{
-        "a-touched_me": payload, "completion_note": payload, "visibility": "partner"}))
+    client.post(
+        homework["ana"],
+        data=entry(
+            **{"a-touched_me": payload, "completion_note": payload, "visibility": "partner"}
+        ),
+    )
     ben_page = client.get(homework["ben"]).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in ben_page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; 💔 مرحبا שלום 👩‍❤️‍👨" in ben_page
@@ -234,8 +286,10 @@ def test_database_failure_keeps_what_was_typed(app, client, homework):
     with app.app_context():
         db.session.execute(text("ALTER TABLE entry RENAME TO entry_away"))
         db.session.commit()
-    response = client.post(homework["ana"], data=entry(**{
-        "a-touched_me": "Precious words", "private_note": "Private words"}))
+    response = client.post(
+        homework["ana"],
+        data=entry(**{"a-touched_me": "Precious words", "private_note": "Private words"}),
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 503
     assert "Your entry was not saved" in page
@@ -255,13 +309,27 @@ def test_partner_sees_only_what_was_shared(app, client, homework, counselor):
         _a, other_tokens = make_assignment(other)
         db.session.commit()
         cara = f"/h/{other_tokens[other.partners[0].id]}"
-    for visibility, words in (("counselor", "ForCounselorOnly"), ("partner", "SharedNow"),
-                              ("after_both", "SharedAfterBoth")):
-        client.post(homework["ben"], data=entry(
-            submission_key=f"{visibility}-key-xxxxxxxxxxxxxxxx", visibility=visibility,
-            **{"a-touched_me": words, "private_note": f"Private{words}"}))
-    client.post(cara, data=entry(submission_key="cara-key-xxxxxxxxxxxxxxxxxx",
-                                 visibility="partner", **{"a-touched_me": "OtherCouple"}))
+    for visibility, words in (
+        ("counselor", "ForCounselorOnly"),
+        ("partner", "SharedNow"),
+        ("after_both", "SharedAfterBoth"),
+    ):
+        client.post(
+            homework["ben"],
+            data=entry(
+                submission_key=f"{visibility}-key-xxxxxxxxxxxxxxxx",
+                visibility=visibility,
+                **{"a-touched_me": words, "private_note": f"Private{words}"},
+            ),
+        )
+    client.post(
+        cara,
+        data=entry(
+            submission_key="cara-key-xxxxxxxxxxxxxxxxxx",
+            visibility="partner",
+            **{"a-touched_me": "OtherCouple"},
+        ),
+    )
 
     before = client.get(homework["ana"]).get_data(as_text=True)
     assert "SharedNow" in before

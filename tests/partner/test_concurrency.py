@@ -107,10 +107,26 @@ def server(app, links, tmp_path):
     env.pop("TEST_DATABASE_URL", None)
     with logs["output"].open("w") as output:
         process = subprocess.Popen(
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "--workers", "4",
-             "--bind", f"127.0.0.1:{port}", "--timeout", "60",
-             "--access-logfile", str(logs["access"]), "--error-logfile", str(logs["error"])],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(GUNICORN),
+                "-c",
+                "gunicorn.conf.py",
+                "--workers",
+                "4",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "60",
+                "--access-logfile",
+                str(logs["access"]),
+                "--error-logfile",
+                str(logs["error"]),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         deadline = time.monotonic() + 30

@@ -20,7 +20,9 @@ def token(app):
         make_assignment(couple)
         partner = couple.partners[0]
         _row, issued = access.issue_access(
-            partner, secret_key=current_app.config["SECRET_KEY"], now=utcnow(),
+            partner,
+            secret_key=current_app.config["SECRET_KEY"],
+            now=utcnow(),
             expires_at=utcnow() + timedelta(days=30),
         )
         db.session.commit()

@@ -82,11 +82,15 @@ def test_admin_makes_a_link_and_the_counselor_sets_a_new_password(app, signed_in
     again = visitor.get(path)
     assert again.status_code == 404 and "This link does not work" in again.get_data(as_text=True)
     with app.app_context():
-        actions = db.session.execute(
-            select(AuditEvent.action)
-            .where(AuditEvent.action.like("password.%"))
-            .order_by(AuditEvent.id)
-        ).scalars().all()
+        actions = (
+            db.session.execute(
+                select(AuditEvent.action)
+                .where(AuditEvent.action.like("password.%"))
+                .order_by(AuditEvent.id)
+            )
+            .scalars()
+            .all()
+        )
     assert actions == ["password.reset_link", "password.reset"], actions
 
 

@@ -47,8 +47,9 @@ def test_the_sign_in_page_offers_a_reset_by_email(client, counselor):
     assert 'href="/password/forgot">Forgot your password?</a>' in page
 
 
-def test_a_counselor_resets_their_own_password_by_email(app, client, counselor, forgetful,
-                                                         smtp_server):  # noqa: F811
+def test_a_counselor_resets_their_own_password_by_email(
+    app, client, counselor, forgetful, smtp_server
+):  # noqa: F811
     sent = client.post("/password/forgot", data={"email": " NOOR@example.org "})
     assert sent.status_code == 200
     assert "Check your email" in sent.get_data(as_text=True)
@@ -67,8 +68,9 @@ def test_a_counselor_resets_their_own_password_by_email(app, client, counselor, 
     assert signed.status_code == 302
 
 
-def test_the_answer_is_the_same_whether_the_address_has_an_account(app, client, counselor,
-                                                                    smtp_server):  # noqa: F811
+def test_the_answer_is_the_same_whether_the_address_has_an_account(
+    app, client, counselor, smtp_server
+):  # noqa: F811
     known = client.post("/password/forgot", data={"email": "admin@example.org"})
     unknown = client.post("/password/forgot", data={"email": "nobody@example.org"})
     assert known.status_code == unknown.status_code == 200
@@ -86,13 +88,15 @@ def test_the_answer_is_the_same_whether_the_address_has_an_account(app, client, 
 def test_asking_too_often_is_refused_per_address_and_per_account(app, app_config, counselor):
     from practice import create_app
 
-    limited = create_app({**app_config, "RATELIMIT_ENABLED": True,
-                          "RATELIMIT_STORAGE_URI": "memory://"})
+    limited = create_app(
+        {**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
+    )
     client = limited.test_client()
 
     def ask(email: str, address: str):
-        return client.post("/password/forgot", data={"email": email},
-                           environ_base={"REMOTE_ADDR": address})
+        return client.post(
+            "/password/forgot", data={"email": email}, environ_base={"REMOTE_ADDR": address}
+        )
 
     for _ in range(5):
         assert ask("a@example.org", "203.0.113.1").status_code == 200
@@ -109,8 +113,7 @@ def test_asking_too_often_is_refused_per_address_and_per_account(app, app_config
         db.engine.dispose()
 
 
-def test_the_administrators_link_is_emailed_not_shown(app, signed_in, forgetful,
-                                                      smtp_server):  # noqa: F811
+def test_the_administrators_link_is_emailed_not_shown(app, signed_in, forgetful, smtp_server):  # noqa: F811
     response = signed_in.post(f"/team/{forgetful}/password-reset")
     assert response.status_code == 302
     page = signed_in.get("/team").get_data(as_text=True)

@@ -51,8 +51,9 @@ def _coverage_by_face() -> dict[str, frozenset[int]]:
             font = pdfmetrics.getFont(name)
         except KeyError:
             continue
-        faces[font.face.name.decode() if isinstance(font.face.name, bytes)
-              else font.face.name] = frozenset(font.face.charToGlyph)
+        faces[font.face.name.decode() if isinstance(font.face.name, bytes) else font.face.name] = (
+            frozenset(font.face.charToGlyph)
+        )
     return faces
 
 
@@ -98,12 +99,15 @@ def save_renderings(data: bytes, name: str, pages: int = 2) -> list[Path]:
     pdf_path = ARTIFACT_DIR / f"{name}.pdf"
     pdf_path.write_bytes(data)
     saved = []
-    for label, args in (("phone", ["-scale-to-x", "390", "-scale-to-y", "-1"]),
-                        ("print", ["-r", "150"])):
+    for label, args in (
+        ("phone", ["-scale-to-x", "390", "-scale-to-y", "-1"]),
+        ("print", ["-r", "150"]),
+    ):
         prefix = ARTIFACT_DIR / f"{name}-{label}"
         subprocess.run(
             ["pdftoppm", "-png", "-f", "1", "-l", str(pages), *args, str(pdf_path), str(prefix)],
-            check=True, timeout=120,
+            check=True,
+            timeout=120,
         )
         saved.extend(sorted(ARTIFACT_DIR.glob(f"{name}-{label}*.png")))
     return saved

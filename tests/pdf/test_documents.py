@@ -43,8 +43,8 @@ SCRIPTS = {
 }
 
 LONG_LATIN = " ".join(
-    f"Qlong{n:03d} awkward at first, then really good, we kept talking until late." for n in
-    range(120)
+    f"Qlong{n:03d} awkward at first, then really good, we kept talking until late."
+    for n in range(120)
 )
 
 
@@ -76,18 +76,33 @@ def build_couple(counselor, first: str, note: str):
     )
     reviewed = {"reviewed_session_id": session.id, "reviewed_at": datetime(2025, 3, 14)}
     gratitude = add_assignment(couple, "Gratitude list", review_remarks="Qremarks", **reviewed)
-    add_entry(gratitude, one, answers={"moment": f"Qshared {note} {LONG_LATIN}",
-                                       "thanks": ["Qtea", note]},
-              private_note=f"Qboxprivate {note}", completion_note="Qcompletion")
-    add_entry(gratitude, two, visibility="counselor",
-              answers={"moment": f"Qentryprivate {note}"})
+    add_entry(
+        gratitude,
+        one,
+        answers={"moment": f"Qshared {note} {LONG_LATIN}", "thanks": ["Qtea", note]},
+        private_note=f"Qboxprivate {note}",
+        completion_note="Qcompletion",
+    )
+    add_entry(gratitude, two, visibility="counselor", answers={"moment": f"Qentryprivate {note}"})
     waiting = add_assignment(couple, "Weekly check-in", **reviewed)
     add_entry(waiting, one, visibility="after_both", answers={"moment": "Qheldback"})
     today = utcnow().date()
-    add_assignment(couple, "Soft start-up", due=today + timedelta(days=5), frequency="daily",
-                   created_at=utcnow(), note="Qopennote try it at breakfast")
-    add_assignment(couple, "Date night", due=today + timedelta(days=12), frequency="weekly",
-                   times_per_week=2, created_at=utcnow())
+    add_assignment(
+        couple,
+        "Soft start-up",
+        due=today + timedelta(days=5),
+        frequency="daily",
+        created_at=utcnow(),
+        note="Qopennote try it at breakfast",
+    )
+    add_assignment(
+        couple,
+        "Date night",
+        due=today + timedelta(days=12),
+        frequency="weekly",
+        times_per_week=2,
+        created_at=utcnow(),
+    )
     now = utcnow()
     for partner in couple.partners:
         issue_access(partner, secret_key=SECRET, now=now, expires_at=now + timedelta(days=60))
@@ -96,8 +111,11 @@ def build_couple(counselor, first: str, note: str):
 
 
 FURNITURE = (
-    "Confidential", "Calm Harbor Counseling", "In a crisis, call 116 123 (free, any time).",
-    "Session summary", "Full record",
+    "Confidential",
+    "Calm Harbor Counseling",
+    "In a crisis, call 116 123 (free, any time).",
+    "Session summary",
+    "Full record",
 )
 PRIVATE = ("Qsessionprivate", "Qboxprivate", "Qentryprivate", "Qheldback")
 
@@ -114,9 +132,11 @@ def documents(couple, session) -> dict[str, bytes]:
     record = printouts.couple_record(couple, "counselor", now=now)
     out["record"] = couple_record_pdf(record, letterhead=letterhead, page_size="letter")
     out["link-handout"] = render_partner_handout(
-        practice_name=letterhead.name, letterhead=letterhead,
+        practice_name=letterhead.name,
+        letterhead=letterhead,
         counselor_name="Dr. Rivera",
-        partner_first_name=couple.partners[0].display_name, url=url_for_token("x" * 43),
+        partner_first_name=couple.partners[0].display_name,
+        url=url_for_token("x" * 43),
         expires="Wednesday 30 April 2025",
         homework=[("Gratitude list", printouts.paper_date(date(2025, 3, 20)))],
     )
@@ -127,9 +147,12 @@ def documents(couple, session) -> dict[str, bytes]:
 def practice(app):
     with app.app_context():
         save_practice(
-            name="Calm Harbor Counseling", timezone="Europe/London",
-            address="12 Quay Street, Portsmouth", phone="+44 23 9200 0000",
-            website="calmharbor.example", crisis_line="In a crisis, call 116 123 (free, any time).",
+            name="Calm Harbor Counseling",
+            timezone="Europe/London",
+            address="12 Quay Street, Portsmouth",
+            phone="+44 23 9200 0000",
+            website="calmharbor.example",
+            crisis_line="In a crisis, call 116 123 (free, any time).",
             logo=_image(),
         )
         counselor = make_counselor(email="rivera@example.org", name="Dr. Rivera")
@@ -163,8 +186,16 @@ def test_couple_copy_has_everything_shared_in_full_and_nothing_private(app, prac
     # The long answer and the long summary, word for word across pages: nothing cut.
     body = body_text(data, FURNITURE)
     assert body.count(LONG_LATIN) == 2
-    for shared in ("Qsummary", "Qfocus", "Qnextsteps", "Qshared", "Qtea", "Qcompletion",
-                   "Qremarks", "Gratitude list"):
+    for shared in (
+        "Qsummary",
+        "Qfocus",
+        "Qnextsteps",
+        "Qshared",
+        "Qtea",
+        "Qcompletion",
+        "Qremarks",
+        "Gratitude list",
+    ):
         assert shared in text, shared
     for private in PRIVATE:
         assert private not in text, private
@@ -178,9 +209,8 @@ def test_couple_copy_has_everything_shared_in_full_and_nothing_private(app, prac
     assert "12 Quay Street, Portsmouth" in text and "calmharbor.example" in text
     assert text.count("In a crisis, call 116 123") == page_count(data)
     # Until next time: every open homework with its due date and how often.
-    until = text[text.index("Until next time"):]
-    for line in ("Soft start-up", "every day", "Date night", "2 times a week",
-                 "Qopennote"):
+    until = text[text.index("Until next time") :]
+    for line in ("Soft start-up", "every day", "Date night", "2 times a week", "Qopennote"):
         assert line in until, line
     due = utcnow().date() + timedelta(days=5)
     assert printouts.paper_date(due) in until
@@ -226,11 +256,13 @@ def test_counselor_copy_adds_every_private_piece_marked(app, practice):
 
 def test_full_record_holds_everything_the_json_export_holds(app, practice):
     couple, session = build_couple(practice, "Ana Silva", "Qnote")
-    add_session(couple, datetime(2025, 1, 10, 9, 0), focus="Qfirstfocus",
-                private_notes="Qfirstprivate")
+    add_session(
+        couple, datetime(2025, 1, 10, 9, 0), focus="Qfirstfocus", private_notes="Qfirstprivate"
+    )
     add_assignment(couple, "Never reviewed", created_at=datetime(2025, 1, 3))
-    entry = add_entry(_last_assignment(couple),
-                      couple.partners[1], answers={"moment": "Qneverreviewed"})
+    entry = add_entry(
+        _last_assignment(couple), couple.partners[1], answers={"moment": "Qneverreviewed"}
+    )
     db.session.commit()
     data = documents(couple, session)["record"]
     save_renderings(data, "record", pages=3)
@@ -261,8 +293,10 @@ def _last_assignment(couple):
     from practice.homework.models import Assignment
 
     return db.session.execute(
-        select(Assignment).where(Assignment.couple_id == couple.id)
-        .order_by(Assignment.id.desc()).limit(1)
+        select(Assignment)
+        .where(Assignment.couple_id == couple.id)
+        .order_by(Assignment.id.desc())
+        .limit(1)
     ).scalar_one()
 
 

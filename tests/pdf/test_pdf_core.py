@@ -131,9 +131,7 @@ def test_markup_replaces_what_no_font_has():
 def test_bold_markup_replaces_what_only_the_regular_face_has():
     regular, bold = _coverage("DejaVuSans"), _coverage("DejaVuSans-Bold")
     others = set().union(*(_coverage(name) for name in pdf_text._fallbacks))
-    only_regular = next(
-        cp for cp in sorted(regular - bold - others) if chr(cp).isalpha()
-    )
+    only_regular = next(cp for cp in sorted(regular - bold - others) if chr(cp).isalpha())
     text = f"x{chr(only_regular)}"
     assert safe_markup(text) == text
     assert safe_markup(text, bold=True) == f"x{REPLACEMENT}"
@@ -175,12 +173,13 @@ def test_a_long_right_to_left_paragraph_reads_from_its_first_line_down():
     line (drawn left to right, so the numbers fall), they must come in order; the lines are
     right-aligned."""
     words = [f"מילה{n:02d}" for n in range(1, 61)]
-    pdf = render([
-        paragraph("Before the note."), paragraph(" ".join(words)), paragraph("After the note.")
-    ])
+    pdf = render(
+        [paragraph("Before the note."), paragraph(" ".join(words)), paragraph("After the note.")]
+    )
     drawn = _drawn_lines(pdf)
-    hebrew = [(x, [int(n) for n in re.findall(r"\d\d", text)]) for _, x, text in drawn
-              if "מילה" in text]
+    hebrew = [
+        (x, [int(n) for n in re.findall(r"\d\d", text)]) for _, x, text in drawn if "מילה" in text
+    ]
     assert len(hebrew) >= 3  # it did wrap
     for _, numbers in hebrew:
         assert numbers == sorted(numbers, reverse=True), numbers
@@ -193,10 +192,12 @@ def test_a_long_right_to_left_paragraph_reads_from_its_first_line_down():
 
 
 def test_right_to_left_lines_in_a_mixed_note_and_a_list_item():
-    pdf = render([
-        paragraph("First an English line.\nשורה בעברית עם room 7 באמצע\nAnd English again."),
-        bullet_list(["פריט ראשון", "second item"]),
-    ])
+    pdf = render(
+        [
+            paragraph("First an English line.\nשורה בעברית עם room 7 באמצע\nAnd English again."),
+            bullet_list(["פריט ראשון", "second item"]),
+        ]
+    )
     texts = [text for _, _, text in _drawn_lines(pdf)]
     english, hebrew, again = (
         next(i for i, t in enumerate(texts) if marker in t)

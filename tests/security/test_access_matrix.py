@@ -181,22 +181,37 @@ def build_practice(counselor) -> dict:
         own_exercise = make_exercise(counselor=owner, title=f"Own exercise of {who}")
         assignment, _tokens = make_assignment(couple, own_exercise)
         partner = couple.partners[0]
-        db.session.add(Entry(
-            assignment_id=assignment.id, partner_id=partner.id, answers={"touched_me": "Words"},
-            completion_note="Done", visibility="counselor", submission_key=f"key-{who}" * 4,
-        ))
+        db.session.add(
+            Entry(
+                assignment_id=assignment.id,
+                partner_id=partner.id,
+                answers={"touched_me": "Words"},
+                completion_note="Done",
+                visibility="counselor",
+                submission_key=f"key-{who}" * 4,
+            )
+        )
         session = CounselingSession(
-            couple=couple, starts_at=utcnow() - timedelta(days=1), focus="Focus",
-            private_notes="Private", couple_summary="Summary",
+            couple=couple,
+            starts_at=utcnow() - timedelta(days=1),
+            focus="Focus",
+            private_notes="Private",
+            couple_summary="Summary",
         )
         db.session.add(session)
         scale = make_measure(owner)
-        measure_request = MeasureRequest(couple_id=couple.id, measure_id=scale.id,
-                                         cadence="weekly", starts_on=utcnow().date())
+        measure_request = MeasureRequest(
+            couple_id=couple.id, measure_id=scale.id, cadence="weekly", starts_on=utcnow().date()
+        )
         db.session.add(measure_request)
         export = RecordExport(
-            couple_id=couple.id, counselor_id=owner.id, status="ready", progress=100,
-            pdf=b"%PDF-1.4 test", pages=1, expires_at=utcnow() + timedelta(hours=1),
+            couple_id=couple.id,
+            counselor_id=owner.id,
+            status="ready",
+            progress=100,
+            pdf=b"%PDF-1.4 test",
+            pages=1,
+            expires_at=utcnow() + timedelta(hours=1),
         )
         db.session.add(export)
         db.session.flush()
@@ -273,8 +288,15 @@ def test_the_matrix_covers_every_counselor_route(app, practice):
     covered = {label.split()[0] for _m, _u, label in matrix(app, practice["a"], practice["b"])}
     expected = {rule.endpoint for rule in counselor_rules(app)} - OWN_ENDPOINTS
     assert covered == expected
-    for name in ("couples.detail", "partner.handout", "sessions.summary_pdf",
-                 "exercises.edit", "couples.delete", "couples.export", "audit.export"):
+    for name in (
+        "couples.detail",
+        "partner.handout",
+        "sessions.summary_pdf",
+        "exercises.edit",
+        "couples.delete",
+        "couples.export",
+        "audit.export",
+    ):
         assert name in covered
 
 
@@ -322,8 +344,12 @@ def test_a_partner_link_reads_nothing_of_another_couple(app, practice):
     for secret in ("Ana", "Silva", "Okafor", "Words", "Own exercise of a", "Dr. Rivera"):
         assert secret not in page
     a = practice["a"]
-    for path in (f"/couples/{a['couple_id']}", f"/homework/{a['assignment_id']}",
-                 f"/sessions/{a['session_id']}/summary.pdf", f"/library/{a['slug']}"):
+    for path in (
+        f"/couples/{a['couple_id']}",
+        f"/homework/{a['assignment_id']}",
+        f"/sessions/{a['session_id']}/summary.pdf",
+        f"/library/{a['slug']}",
+    ):
         # The link's cookie-less visitor is not signed in: sign-in page, not data.
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -75,9 +75,7 @@ def test_five_attempts_per_minute_per_account_and_address(limited_app, counselor
         email = spellings[number % len(spellings)]
         assert _attempt(client, email, address="192.0.2.1").status_code == 200
     _assert_too_many(_attempt(client, "admin@example.org", address="192.0.2.1"))
-    _assert_too_many(
-        _attempt(client, counselor.email, address="192.0.2.1", password=TEST_PASSWORD)
-    )
+    _assert_too_many(_attempt(client, counselor.email, address="192.0.2.1", password=TEST_PASSWORD))
     # Other accounts can still sign in from that address, and this one from another.
     assert _attempt(client, "other@example.org", address="192.0.2.1").status_code == 200
     assert _attempt(client, counselor.email, address="192.0.2.2").status_code == 200

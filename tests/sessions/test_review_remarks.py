@@ -54,8 +54,11 @@ def test_no_warning_when_reviewed_or_no_remark(app, signed_in, counselor):
     couple_id, assignment_id = _couple_with_homework(app, counselor)
     page = signed_in.post(
         f"/couples/{couple_id}/sessions/new",
-        data={**FORM, f"reviewed_{assignment_id}": "y",
-              f"remarks_{assignment_id}": "Lovely effort, keep going."},
+        data={
+            **FORM,
+            f"reviewed_{assignment_id}": "y",
+            f"remarks_{assignment_id}": "Lovely effort, keep going.",
+        },
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "not printed" not in page

@@ -246,9 +246,11 @@ def record_of(app, couple_id: int, copy: str) -> bytes:
 
 def test_couple_record_has_every_session_oldest_first(app, signed_in, counselor, session_id):
     with app.app_context():
-        couple = db.session.execute(
-            services.own_session(db.session.merge(counselor), session_id)
-        ).scalar_one().couple
+        couple = (
+            db.session.execute(services.own_session(db.session.merge(counselor), session_id))
+            .scalar_one()
+            .couple
+        )
         add_session(couple, datetime(2025, 1, 10, 9, 0), private_notes="Qfirstprivate")
         add_session(couple, datetime(2025, 4, 4, 9, 0), focus="Qlastfocus")
         db.session.commit()
@@ -310,7 +312,9 @@ def test_renderer_needs_no_app(app):
     text, _ = read_pdf(session_summary_pdf(summary, practice_name="P", page_size="letter"))
     assert "A and B · with C" in text and "Phone" in text
     record = CoupleRecord(
-        copy="counselor", couple_name="A & B", partners=[PartnerDetails("A"), PartnerDetails("B")],
+        copy="counselor",
+        couple_name="A & B",
+        partners=[PartnerDetails("A"), PartnerDetails("B")],
         counselor="C",
     )
     text, _ = read_pdf(couple_record_pdf(record, practice_name="P"))

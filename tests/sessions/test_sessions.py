@@ -34,9 +34,7 @@ def add_assignment(couple, title="Gratitude list", *, created_at=None, due=None,
         **fields,
     )
     for partner in couple.partners:
-        assignment.links.append(
-            PartnerLink(partner=partner, expires_at=datetime(2025, 4, 30))
-        )
+        assignment.links.append(PartnerLink(partner=partner, expires_at=datetime(2025, 4, 30)))
     db.session.add(assignment)
     db.session.flush()
     return assignment

@@ -39,7 +39,10 @@ def test_before_anything_is_saved_the_environment_answers(app):
     with app.app_context():
         practice = practice_settings()
     assert (practice.name, practice.paper_size, practice.timezone) == (
-        "Harbor Counseling", "letter", "America/Chicago")
+        "Harbor Counseling",
+        "letter",
+        "America/Chicago",
+    )
     assert practice.saved is False
 
 

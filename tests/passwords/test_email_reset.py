@@ -48,7 +48,11 @@ def test_the_sign_in_page_offers_a_reset_by_email(client, counselor):
 
 
 def test_a_counselor_resets_their_own_password_by_email(
-    app, client, counselor, forgetful, smtp_server  # noqa: F811  (the imported fixture)
+    app,
+    client,
+    counselor,
+    forgetful,
+    smtp_server,  # noqa: F811  (the imported fixture)
 ):
     sent = client.post("/password/forgot", data={"email": " NOOR@example.org "})
     assert sent.status_code == 200
@@ -69,7 +73,10 @@ def test_a_counselor_resets_their_own_password_by_email(
 
 
 def test_the_answer_is_the_same_whether_the_address_has_an_account(
-    app, client, counselor, smtp_server  # noqa: F811  (the imported fixture)
+    app,
+    client,
+    counselor,
+    smtp_server,  # noqa: F811  (the imported fixture)
 ):
     known = client.post("/password/forgot", data={"email": "admin@example.org"})
     unknown = client.post("/password/forgot", data={"email": "nobody@example.org"})

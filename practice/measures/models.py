@@ -105,7 +105,12 @@ class MeasureResponse(Model):
         # and the progress page: read from the index alone, never the answers (migration 0014).
         Index(
             "ix_measure_response_couple_latest",
-            "couple_id", "occasion", "measure_id", "partner_id", "total", "created_at",
+            "couple_id",
+            "occasion",
+            "measure_id",
+            "partner_id",
+            "total",
+            "created_at",
         ),
         Index("ix_measure_response_request_partner", "request_id", "partner_id", "occasion"),
     )

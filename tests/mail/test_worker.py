@@ -23,8 +23,11 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def app_config(app_config, jobs_redis_url):
     # A queue of this test's own: other test runs may share the Redis database.
-    return {**app_config, "JOBS_REDIS_URL": jobs_redis_url,
-            "JOBS_QUEUE_NAME": f"practice-test-{uuid.uuid4().hex}"}
+    return {
+        **app_config,
+        "JOBS_REDIS_URL": jobs_redis_url,
+        "JOBS_QUEUE_NAME": f"practice-test-{uuid.uuid4().hex}",
+    }
 
 
 def _plan(count: int, prefix: str) -> list[int]:

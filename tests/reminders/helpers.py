@@ -38,9 +38,7 @@ def build(
         email="dr@example.org", name="Dr. Rivera", timezone=counselor_tz
     )
     couple = make_couple(counselor)
-    for partner, email in zip(
-        couple.partners, ("ana@example.org", "ben@example.org"), strict=True
-    ):
+    for partner, email in zip(couple.partners, ("ana@example.org", "ben@example.org"), strict=True):
         partner.email = email
     db.session.flush()
     for partner, tz in zip(couple.partners, partner_tz, strict=True):

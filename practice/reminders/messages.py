@@ -136,9 +136,11 @@ REMINDER_KINDS: dict[str, Callable] = {
 
 @composer("digest")
 def compose_digest(row: OutboundEmail, now: datetime) -> Composed:
-    """The counselor's morning counts: new entries, homework due this week, overdue. No
-    client names or content: a sign-in link leads to them."""
+    """The counselor's morning counts: new entries, homework due this week, overdue, couples
+    with a partner below a measure's cutoff. No client names or content: a sign-in link leads
+    to them."""
     from practice.dashboard.services import build_dashboard
+    from practice.measures.services import dashboard_flags
 
     counselor = db.session.get(Counselor, row.counselor_id) if row.counselor_id else None
     if counselor is None or not counselor.active:
@@ -151,6 +153,10 @@ def compose_digest(row: OutboundEmail, now: datetime) -> Composed:
         "new_entries": board.new_entries,
         "due_this_week": len(board.due_this_week),
         "overdue": len(board.overdue),
+        # The dashboard's own flags (a fixed number of queries): only the count leaves here.
+        "below_cutoff": sum(
+            1 for flag in dashboard_flags(counselor, today).couples if flag.below_cutoff
+        ),
     }
     if not any(counts.values()):
         return Skip("nothing to report")

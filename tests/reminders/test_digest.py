@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+from practice.couples.models import Partner
 from practice.extensions import db
+from practice.measures import services as measures
 from practice.reminders.cli import run_once
+from tests.measures.conftest import answer, csi_answers, load_measures
 from tests.reminders.helpers import ENTRY_TEXT, NOTE, TITLE, add_entry, build
 
 
@@ -28,8 +31,14 @@ def test_the_digest_counts_without_names_once_a_day_from_eight(
     with app.app_context():
         counselor = db.session.merge(counselor)
         counselor.timezone = "Europe/Berlin"
-        assignment_id, (ana, _ben) = build(counselor=counselor, rule="none")
+        assignment_id, (ana, ben) = build(counselor=counselor, rule="none")
         add_entry(assignment_id, ana, datetime(2026, 12, 4, 20))
+        # Ana's latest CSI-4 total is below its cutoff of 13.5; Ben's is above.
+        ana_partner, ben_partner = db.session.get(Partner, ana), db.session.get(Partner, ben)
+        measures.request_measure(ana_partner.couple, load_measures(), "once", date(2026, 12, 1))
+        db.session.commit()
+        answer(ana_partner, date(2026, 12, 2), csi_answers(11))
+        answer(ben_partner, date(2026, 12, 2), csi_answers(18))
         run_once(datetime(2026, 12, 5, 6, 59))  # 07:59 in Berlin: not yet
         assert smtp_server.inbox.count() == 0
         run_once(datetime(2026, 12, 5, 7, 0))
@@ -39,9 +48,10 @@ def test_the_digest_counts_without_names_once_a_day_from_eight(
     text = " ".join(digest.text.split())
     assert "New entries since you last looked: 1" in text
     assert "Homework due this week: 1" in text
+    assert "Couples with a partner whose latest score is below a measure's cutoff: 1" in text
     assert "http://localhost/login" in text
     whole = digest.message["Subject"] + digest.text + digest.html
-    for private in ("Ana", "Ben", "Silva", TITLE, NOTE, ENTRY_TEXT):
+    for private in ("Ana", "Ben", "Silva", TITLE, NOTE, ENTRY_TEXT, "CSI", "Satisfaction", "13.5"):
         assert private not in whole
 
 

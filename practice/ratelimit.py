@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 import threading
 
+from flask import Flask, has_app_context
 from flask import current_app as _current_app
-from flask import has_app_context
 from flask_limiter import Limiter
 
 log = logging.getLogger("practice.ratelimit")
@@ -31,6 +31,14 @@ class Limits(Limiter):
 
     _dead = False
     _dead_lock = threading.Lock()
+
+    def init_app(self, app: Flask) -> None:
+        # One limiter object serves every app built in this process (tests build many): a
+        # new app starts with its own store presumed alive, not in a fall-back that an
+        # earlier app's dead store left behind.
+        with self._dead_lock:
+            self._dead = False
+        super().init_app(app)
 
     @property
     def _storage_dead(self) -> bool:

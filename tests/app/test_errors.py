@@ -6,6 +6,7 @@ import logging
 
 from sqlalchemy.exc import IntegrityError
 
+from practice.extensions import db
 from practice.security import public
 
 
@@ -14,6 +15,8 @@ def test_an_unexpected_integrity_error_is_a_logged_500_with_the_typed_text(app_c
 
     # As in production: an exception becomes the 500 page instead of reaching the test.
     app = create_app(app_config | {"WTF_CSRF_ENABLED": False, "PROPAGATE_EXCEPTIONS": False})
+    with app.app_context():
+        db.create_all()  # the error page reads the practice's details
 
     @app.post("/__broken")
     @public
@@ -28,3 +31,5 @@ def test_an_unexpected_integrity_error_is_a_logged_500_with_the_typed_text(app_c
     assert "Qtypedtext ✨" in page
     assert "saved by another request" not in page
     assert any(record.levelno >= logging.ERROR for record in caplog.records)
+    with app.app_context():
+        db.engine.dispose()

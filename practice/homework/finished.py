@@ -101,8 +101,12 @@ def refresh_finished(assignment_ids: Iterable[int], now: datetime | None = None)
         return
     # Lock the rows first: on PostgreSQL the UPDATE's own snapshot then starts after any
     # other partner's entry for the same homework has committed, so two partners finishing
-    # at the same moment cannot both miss each other's entry.
-    db.session.execute(select(Assignment.id).where(Assignment.id.in_(ids)).with_for_update())
+    # at the same moment cannot both miss each other's entry. FOR NO KEY UPDATE, not FOR
+    # UPDATE: each partner's new entry already holds a KEY SHARE lock on the row (its
+    # foreign key), which FOR UPDATE waits on, so two partners sending together deadlocked.
+    db.session.execute(
+        select(Assignment.id).where(Assignment.id.in_(ids)).with_for_update(key_share=True)
+    )
     _refresh(Assignment.id.in_(ids), now or utcnow())
 
 

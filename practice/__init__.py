@@ -159,6 +159,7 @@ ROUTE_MODULES = (
     "practice.exercises.views",
     "practice.homework.views",
     "practice.partner.views",
+    "practice.partner.link_views",
     "practice.sessions.views",
     "practice.audit.views",
     "practice.settings.views",

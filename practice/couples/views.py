@@ -53,7 +53,7 @@ def new():
 @bp.get("/<int:couple_id>")
 def detail(couple_id: int):
     """The hub for one couple: partners, goals, homework and sessions."""
-    from practice.partner.views import couple_link_boxes
+    from practice.partner.link_views import couple_link_boxes
 
     couple = db.one_or_404(services.own_couple(current_user, couple_id))
     sections = [part.section(couple, request.args) for part in parts.registered(current_app)]

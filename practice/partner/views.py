@@ -5,31 +5,19 @@ capability."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import re
-import secrets
-import threading
-from collections import OrderedDict
 from dataclasses import replace
-from io import BytesIO
 
 from flask import (
-    abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
-from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from practice.audit import services as audit
-from practice.couples.services import own_couple
 from practice.exercises import placement
 from practice.exercises.format import (
     FEELING_WORDS,
@@ -39,18 +27,17 @@ from practice.exercises.format import (
     readable_answers,
 )
 from practice.extensions import csrf, db, limiter
-from practice.formatting import day, today_local
+from practice.formatting import today_local
 from practice.forms import typed_fields
 from practice.homework.links import partner_address
 from practice.homework.models import VISIBILITIES
 from practice.partner import access as partner_access
 from practice.partner import bp, services
+from practice.partner.blank_form import blank_form_parts
 from practice.partner.forms import EntryForm
-from practice.partner.home import current_homework, open_homework, partner_home
+from practice.partner.home import open_homework, partner_home
 from practice.partner.services import LiveLink
-from practice.pdf.link_handout import render_partner_handout
 from practice.security import link_limit, public
-from practice.settings.services import practice_settings
 from practice.timeutil import utcnow
 
 
@@ -266,7 +253,7 @@ def _entry_page(link: LiveLink, waiting: int, **extra):
         return partner_page(
             "partner/client.html",
             form=EntryForm.blank(prompts),
-            blank_form=_blank_form_parts(link.assignment_id, context),
+            blank_form=blank_form_parts(link.assignment_id, context),
             history=services.partner_history(link.assignment_id, link.partner_id, _history_limit()),
             waiting=waiting,
             **context,
@@ -295,57 +282,6 @@ def _entry_page(link: LiveLink, waiting: int, **extra):
     )
 
 
-# The blank exercise form is the bulk of a client page and depends only on the assignment's
-# snapshot, so it is rendered once and reused: an LRU per app, keyed by the assignment and a
-# hash of its snapshot (an edited snapshot gets a fresh render). Only blank forms are cached;
-# a re-render after a POST shows what was typed and errors, so it always renders in full.
-# The per-request submission key goes into a slot no escaped text can contain.
-_FORM_CACHE_SIZE = 512
-_KEY_SLOT = f"submission-key-slot-{secrets.token_hex(16)}"
-_form_cache_lock = threading.Lock()
-
-
-_PLACEMENT_CONTEXT = ("role", "role_labels", "feeling_words_list", "review_asked")
-
-
-def _blank_form_parts(assignment_id: int, context: dict) -> tuple[str, str]:
-    """The blank entry form for this assignment, from the cache when rendered before, split
-    around the submission key's slot: the page puts the key between the two halves, where
-    Jinja escapes it like any other value."""
-    snapshot = context["snapshot"]
-    # The role and the review flag change the form around the same prompts: part of the key.
-    digest = hashlib.sha256(
-        json.dumps(
-            [snapshot.to_json(), context.get("role"), context.get("review_asked")],
-            sort_keys=True,
-            default=str,
-        ).encode()
-    ).hexdigest()
-    key = (assignment_id, digest)
-    cache: OrderedDict = current_app.extensions.setdefault("client_form_cache", OrderedDict())
-    with _form_cache_lock:
-        html = cache.get(key)
-        if html is not None:
-            cache.move_to_end(key)
-    if html is None:
-        form = EntryForm.blank(snapshot.prompts)
-        form.submission_key = _KEY_SLOT
-        before, _, after = render_template(
-            "partner/_client_form.html",
-            form=form,
-            snapshot=snapshot,
-            i_parts=context["i_parts"],
-            visibilities=context["visibilities"],
-            **{name: context[name] for name in _PLACEMENT_CONTEXT},
-        ).partition(_KEY_SLOT)
-        html = (before, after)
-        with _form_cache_lock:
-            cache[key] = html
-            while len(cache) > _FORM_CACHE_SIZE:
-                cache.popitem(last=False)
-    return html
-
-
 def _history_limit() -> int | None:
     """The latest few earlier entries, or all of them with ?all=1."""
     return None if request.args.get("all") == "1" else services.HISTORY_SHOWN
@@ -366,134 +302,4 @@ def _save_failed(form: EntryForm, context: dict):
     """The database refused: say so plainly and give everything back to send again."""
     return partner_page(
         "partner/client.html", 503, form=form, history=[], waiting=0, save_failed=True, **context
-    )
-
-
-# ---------------------------------------------------------------------------- counselor
-
-
-class ConfirmForm(FlaskForm):
-    """A confirmation: nothing but the CSRF token."""
-
-
-def couple_link_boxes(couple) -> list[partner_access.LinkBox]:
-    """The couple page's link box per partner."""
-    return partner_access.link_boxes(
-        list(couple.partners), current_app.config["SECRET_KEY"], utcnow()
-    )
-
-
-def _own_partner(couple_id: int, partner_id: int):
-    """The counselor's couple and one of its partners, or 404."""
-    couple = db.one_or_404(own_couple(current_user, couple_id))
-    partner = next((p for p in couple.partners if p.id == partner_id), None)
-    if partner is None:
-        abort(404)
-    return couple, partner
-
-
-def _to_link_box(couple_id: int, partner_id: int):
-    return redirect(url_for("couples.detail", couple_id=couple_id, _anchor=f"link-{partner_id}"))
-
-
-@bp.route("/couples/<int:couple_id>/partners/<int:partner_id>/link/new", methods=["GET", "POST"])
-def new_link(couple_id: int, partner_id: int):
-    """Make a new link for a partner, after a confirmation: the old one stops working."""
-    couple, partner = _own_partner(couple_id, partner_id)
-    if couple.is_archived:
-        flash("This couple is archived. Restore them to make a new link.", "warning")
-        return _to_link_box(couple_id, partner_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        expires_at = partner_access.reissue_expiry(
-            partner.id, int(current_app.config["LINK_GRACE_DAYS"]), today_local()
-        )
-        row, _ = partner_access.issue_access(
-            partner,
-            secret_key=current_app.config["SECRET_KEY"],
-            now=utcnow(),
-            expires_at=expires_at,
-        )
-        audit.record(
-            "link.reissue", couple_id=couple.id, object_type="partner_access", object_id=row.id
-        )
-        db.session.commit()
-        flash(f"New link made for {partner.first_name}. The old one no longer works.", "success")
-        return _to_link_box(couple_id, partner_id)
-    return render_template(
-        "partner/confirm_link.html",
-        couple=couple,
-        partner=partner,
-        form=form,
-        action="new",
-        has_link=partner_access.access_of(partner.id) is not None,
-    )
-
-
-@bp.route("/couples/<int:couple_id>/partners/<int:partner_id>/link/off", methods=["GET", "POST"])
-def turn_off_link(couple_id: int, partner_id: int):
-    """Turn a partner's link off, after a confirmation. A new link can be made later."""
-    couple, partner = _own_partner(couple_id, partner_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        row = partner_access.access_of(partner.id)
-        partner_access.turn_off(partner.id, utcnow())
-        if row is not None:
-            audit.record(
-                "link.revoke", couple_id=couple.id, object_type="partner_access", object_id=row.id
-            )
-        db.session.commit()
-        flash(f"{partner.first_name}'s link no longer works.", "success")
-        return _to_link_box(couple_id, partner_id)
-    return render_template(
-        "partner/confirm_link.html",
-        couple=couple,
-        partner=partner,
-        form=form,
-        action="off",
-        has_link=True,
-    )
-
-
-@bp.get("/couples/<int:couple_id>/partners/<int:partner_id>/link/handout.pdf")
-def handout(couple_id: int, partner_id: int):
-    """One printable sheet for the partner: their link as text and QR code, and the homework
-    on it now."""
-    couple, partner = _own_partner(couple_id, partner_id)
-    now = utcnow()
-    found = partner_access.access_of(partner.id)
-    token = partner_access.current_token(found, current_app.config["SECRET_KEY"], now)
-    if token is None:
-        flash("That link does not work. Make a new link first, then print it.", "warning")
-        return _to_link_box(couple_id, partner_id)
-    assert found is not None  # a working token comes from a live link
-    holder = partner_access.Access(
-        access_id=found.id,
-        partner_id=partner.id,
-        couple_id=couple.id,
-        partner_name=partner.display_name,
-        counselor_name=couple.counselor.name,
-        expires_at=found.expires_at,
-    )
-    practice = practice_settings()
-    pdf = render_partner_handout(
-        practice_name=practice.name,
-        counselor_name=couple.counselor.name,
-        partner_first_name=partner.first_name,
-        url=partner_address(token),
-        expires=day(found.expires_at),
-        homework=[
-            (item.title, day(item.due_date))
-            for item in current_homework(holder, now, today_local())
-        ],
-        page_size=practice.paper_size,
-        letterhead=practice.letterhead(),
-    )
-    audit.record_read(
-        "link.handout", couple_id=couple.id, object_type="partner_access", object_id=found.id
-    )
-    return send_file(
-        BytesIO(pdf),
-        mimetype="application/pdf",
-        download_name=f"homework-link-{couple.id}-{partner.position}.pdf",
     )

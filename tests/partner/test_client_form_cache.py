@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from practice.extensions import db
 from practice.homework.models import Assignment
-from practice.partner import views
+from practice.partner import blank_form
 from tests.factories import make_assignment, make_couple
 
 
@@ -77,7 +77,7 @@ def test_error_page_after_a_cached_get_keeps_what_was_typed(client, link):
 
 
 def test_the_cache_is_bounded(app, client, counselor, monkeypatch):
-    monkeypatch.setattr(views, "_FORM_CACHE_SIZE", 2)
+    monkeypatch.setattr(blank_form, "FORM_CACHE_SIZE", 2)
     with app.app_context():
         paths = []
         for n in range(3):

@@ -285,7 +285,7 @@ class TextPool:
 
 
 def answers_for(prompts: list[dict[str, Any]], rng: random.Random, pool: TextPool) -> dict:
-    """Answers shaped like the prompt types (see practice/exercises/format.py)."""
+    """Answers shaped like the prompt types (see practice/exercises/format.py, PROMPT_CLASSES)."""
     answers: dict[str, Any] = {}
     for prompt in prompts:
         kind = prompt.get("type")

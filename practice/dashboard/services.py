@@ -17,7 +17,8 @@ from sqlalchemy import case, func, select
 
 from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
-from practice.exercises.format import Answer, parse_prompts, readable_answers
+from practice.exercises.format import parse_prompts, readable_answers
+from practice.exercises.prompts import Answer
 from practice.extensions import db
 from practice.homework.models import Assignment, Entry
 from practice.homework.progress import PartnerProgress, assignment_progress

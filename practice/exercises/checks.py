@@ -62,3 +62,59 @@ def kind_of(value: object) -> str:
         list: "a list",
         dict: "a table",
     }.get(type(value), type(value).__name__)
+
+
+def text_list(
+    check: Problems,
+    raw: Mapping[str, Any],
+    key: str,
+    where: str,
+    bounds: tuple[int, int],
+    limit: int,
+) -> list[str] | None:
+    """A list of short one-line texts (aliases, options, rows), or None after recording what
+    is wrong with it."""
+    low, high = bounds
+    place = f"{where}.{key}" if where else key
+    values = raw.get(key)
+    if values is None:
+        check.error(place, f"is missing (a list of {low} to {high} short texts)")
+        return None
+    if not isinstance(values, list):
+        check.error(place, f"must be a list of texts, not {kind_of(values)}")
+        return None
+    before = len(check.messages)
+    if not low <= len(values) <= high:
+        check.error(place, f"has {len(values)} entries; give from {low} to {high}")
+    cleaned = [
+        check.text({"v": value}, "v", f"{place}[{n}]", limit=limit, one_line=True)
+        for n, value in enumerate(values, start=1)
+    ]
+    seen: set[str] = set()
+    for n, value in enumerate(cleaned, start=1):
+        if value and value.casefold() in seen:
+            check.error(f"{place}[{n}]", f'"{value}" is given twice')
+        seen.add(value.casefold())
+    return cleaned if len(check.messages) == before else None
+
+
+def whole_number(
+    check: Problems,
+    raw: Mapping[str, Any],
+    key: str,
+    where: str,
+    bounds: tuple[int, int],
+    *,
+    required: bool = True,
+) -> int | None:
+    low, high = bounds
+    place = f"{where}.{key}" if where else key
+    value = raw.get(key)
+    if value is None:
+        if required:
+            check.error(place, f"is missing (a whole number from {low} to {high})")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        check.error(place, f"must be a whole number from {low} to {high}")
+        return None
+    return value

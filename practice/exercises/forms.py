@@ -9,21 +9,20 @@ from wtforms import FieldList, Form, FormField, HiddenField, SelectField, String
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # added in WTForms 3.3; types-WTForms 3.2 lacks it
 from wtforms.validators import DataRequired, Optional, ValidationError
 
-from practice.exercises.format import (
+from practice.exercises.format import PROMPT_CLASSES, PROMPT_TYPES
+from practice.exercises.limits import (
     CHOICES,
     GRID_ROWS,
     LIMITS,
     LIST_ITEMS,
     PHASES,
-    PROMPT_CLASSES,
-    PROMPT_TYPES,
     ROLE_KINDS,
     ROLES,
     TIMER_MINUTES,
-    Prompt,
     list_items_problem,
 )
 from practice.exercises.models import CATEGORIES
+from practice.exercises.prompts import Prompt
 from practice.exercises.services import ExerciseFields
 from practice.forms import max_length, normalize_newlines, plain_text, strip
 

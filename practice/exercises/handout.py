@@ -8,22 +8,17 @@ from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 
-from practice.exercises.format import (
-    I_PARTS,
-    SCALE_POINTS,
+from practice.exercises.choice_prompts import (
     ChecklistPrompt,
-    DateTimePrompt,
-    ExerciseContent,
-    IStatementPrompt,
-    ListPrompt,
-    Prompt,
     RatingGridPrompt,
     ScalePrompt,
-    Source,
-    TimerPrompt,
     YesNoPrompt,
 )
+from practice.exercises.format import ExerciseContent, Source
+from practice.exercises.limits import I_PARTS, SCALE_POINTS
+from practice.exercises.prompts import IStatementPrompt, ListPrompt, Prompt
 from practice.exercises.sources import source_title
+from practice.exercises.time_prompts import DateTimePrompt, TimerPrompt
 from practice.pdf import Letterhead, build_document, heading, paragraph, rule, spacer, styles
 
 # Writing lines per prompt type: enough for a short answer while keeping the page to one sheet.

@@ -16,17 +16,9 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from practice.exercises.checks import Problems, kind_of
-from practice.exercises.format import (
-    ALIASES,
-    LIMITS,
-    ROLE_KINDS,
-    SCHEDULES,
-    SITTING_MINUTES,
-    read_prompts,
-    text_list,
-    whole_number,
-)
+from practice.exercises.checks import Problems, kind_of, text_list, whole_number
+from practice.exercises.format import read_prompts
+from practice.exercises.limits import ALIASES, LIMITS, ROLE_KINDS, SCHEDULES, SITTING_MINUTES
 from practice.exercises.models import CATEGORIES, Exercise
 from practice.exercises.services import index_for_search
 from practice.exercises.sources import (

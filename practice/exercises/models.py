@@ -36,7 +36,7 @@ class Exercise(Model):
     goal: Mapped[str] = mapped_column(String(200))
     why: Mapped[str] = mapped_column(Text, default="")
     steps: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # Each prompt as `practice.exercises.format.Prompt.to_json()` gives it.
+    # Each prompt as `practice.exercises.prompts.Prompt.to_json()` gives it.
     prompts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     frequency: Mapped[str] = mapped_column(String(80), default="")
     duration: Mapped[str] = mapped_column(String(80), default="")

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from practice.exercises.format import ROLE_KINDS, ROLES, Prompt
+from practice.exercises.limits import ROLE_KINDS, ROLES
+from practice.exercises.prompts import Prompt
 
 # Repeating homework asks its review questions on the last days before the due date.
 REVIEW_WINDOW = timedelta(days=1)

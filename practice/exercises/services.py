@@ -14,8 +14,10 @@ from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from practice.auth.models import Counselor
-from practice.exercises.format import LIMITS, PROMPT_KEY, Prompt, parse_prompts
+from practice.exercises.format import parse_prompts
+from practice.exercises.limits import LIMITS, PROMPT_KEY
 from practice.exercises.models import CATEGORIES, Exercise
+from practice.exercises.prompts import Prompt
 from practice.exercises.search import (
     length_filter,
     minutes_from_duration,

@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from practice.exercises.format import SCHEDULES
+from practice.exercises.limits import SCHEDULES
 from practice.extensions import Model
 from practice.timeutil import utcnow
 

@@ -10,7 +10,8 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from practice.couples.models import Couple, Partner
-from practice.exercises.format import Answer, parse_prompts, readable_answers
+from practice.exercises.format import parse_prompts, readable_answers
+from practice.exercises.prompts import Answer
 from practice.extensions import db
 from practice.homework import links
 from practice.homework.models import FREQUENCIES, VISIBILITIES, Assignment, Entry, PartnerLink

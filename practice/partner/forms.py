@@ -7,11 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from practice.exercises.format import (
-    Prompt,
-    answer_text_problem,
-    i_statement_sentence,
-)
+from practice.exercises.limits import answer_text_problem
+from practice.exercises.prompts import Prompt, i_statement_sentence
 from practice.forms import normalize_newlines
 from practice.homework.models import VISIBILITIES
 from practice.partner.services import Submission, new_submission_key

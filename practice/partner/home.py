@@ -22,7 +22,8 @@ from sqlalchemy import BindParameter, Select, and_, bindparam, case, func, or_, 
 from sqlalchemy.orm import aliased
 
 from practice.couples.models import Partner
-from practice.exercises.format import Prompt, parse_prompts
+from practice.exercises.format import parse_prompts
+from practice.exercises.prompts import Prompt
 from practice.extensions import db
 from practice.homework.models import Assignment, Entry, PartnerLink
 from practice.homework.progress import expected_entries

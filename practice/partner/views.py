@@ -19,13 +19,8 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from practice.audit import services as audit
 from practice.exercises import placement
-from practice.exercises.format import (
-    FEELING_WORDS,
-    I_PARTS,
-    ROLES,
-    ExerciseContent,
-    readable_answers,
-)
+from practice.exercises.format import ExerciseContent, readable_answers
+from practice.exercises.limits import FEELING_WORDS, I_PARTS, ROLES
 from practice.extensions import csrf, db, limiter
 from practice.formatting import today_local
 from practice.forms import typed_fields

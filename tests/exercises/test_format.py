@@ -8,17 +8,11 @@ import pytest
 
 from practice.config import BASE_SETTINGS
 from practice.exercises.checks import Problems
-from practice.exercises.format import (
-    LIST_ITEMS,
-    ExerciseContent,
-    ListPrompt,
-    ScalePrompt,
-    TextPrompt,
-    parse_prompts,
-    read_prompts,
-    readable_answers,
-)
+from practice.exercises.choice_prompts import ScalePrompt
+from practice.exercises.format import ExerciseContent, parse_prompts, read_prompts, readable_answers
 from practice.exercises.library import read_library
+from practice.exercises.limits import LIST_ITEMS
+from practice.exercises.prompts import ListPrompt, TextPrompt
 
 SEED_DIR = Path(BASE_SETTINGS["SEED_DIR"])
 

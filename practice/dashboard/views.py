@@ -8,7 +8,7 @@ from flask_login import current_user
 from practice.dashboard import bp, services
 from practice.extensions import db
 from practice.formatting import today_local
-from practice.measures import services as measure_services
+from practice.measures.flags import dashboard_flags
 from practice.timeutil import utcnow
 
 
@@ -16,7 +16,7 @@ from practice.timeutil import utcnow
 def index():
     """What needs the counselor's attention today: counts, and the first lines of each list."""
     board = services.build_dashboard(current_user, today_local())
-    progress_flags = measure_services.dashboard_flags(current_user, today_local())
+    progress_flags = dashboard_flags(current_user, today_local())
     return render_template(
         "dashboard/index.html",
         board=board,

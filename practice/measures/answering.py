@@ -14,7 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from practice.audit import services as audit
 from practice.extensions import csrf, db, limiter
 from practice.formatting import today_local
-from practice.measures import bp, services
+from practice.measures import bp
+from practice.measures.scheduling import waiting_for_partner
+from practice.measures.submission import AnswerError, stored_answer, submit_partner_answers
 from practice.partner import access as partner_access
 from practice.partner.home import WAITING_SOURCES, WaitingItem
 from practice.partner.views import partner_page
@@ -26,9 +28,7 @@ def waiting_items(found: partner_access.Access, now: datetime) -> list[WaitingIt
     """The partner's home lists each measure waiting for them, with a link to answer it."""
     token = (request.view_args or {}).get("token", "")
     items = []
-    for waiting in services.waiting_for_partner(
-        found.partner_id, found.couple_id, today_local(), now
-    ):
+    for waiting in waiting_for_partner(found.partner_id, found.couple_id, today_local(), now):
         questions = len(waiting.definition.items)
         text = f"{questions} short question{'s' if questions != 1 else ''}, about a minute."
         if waiting.answered:
@@ -64,9 +64,7 @@ def answer(token: str, request_id: int):
     waiting = next(
         (
             w
-            for w in services.waiting_for_partner(
-                found.partner_id, found.couple_id, today_local(), utcnow()
-            )
+            for w in waiting_for_partner(found.partner_id, found.couple_id, today_local(), utcnow())
             if w.request.id == request_id
         ),
         None,
@@ -74,7 +72,7 @@ def answer(token: str, request_id: int):
     submission_key = request.form.get("submission_key", "")
     if waiting is None and request.method == "POST" and submission_key:
         # A resent form after its "once" measure was answered: the answer is stored already.
-        stored = services.stored_answer(submission_key, found.partner_id)
+        stored = stored_answer(submission_key, found.partner_id)
         if stored is not None:
             return _saved(token, found)
     if waiting is None:
@@ -101,7 +99,7 @@ def answer(token: str, request_id: int):
         if key.startswith("item-")
     }
     try:
-        services.submit_partner_answers(
+        submit_partner_answers(
             waiting, found.partner_id, found.couple_id, request.form.to_dict(), submission_key
         )
         audit.record(
@@ -112,7 +110,7 @@ def answer(token: str, request_id: int):
             actor_kind="partner_link",
         )
         db.session.commit()
-    except services.AnswerError as error:
+    except AnswerError as error:
         db.session.rollback()
         return _page(
             "measures/answer.html",

@@ -10,7 +10,7 @@ from typing import Any
 
 from practice.couples.models import Couple
 from practice.couples.parts import CouplePart, CoupleSection
-from practice.measures.services import export_responses
+from practice.measures.exports import export_responses
 
 
 def section(couple: Couple, args: Mapping[str, str]) -> CoupleSection:

@@ -17,18 +17,22 @@ from practice.couples.services import own_couple
 from practice.extensions import db
 from practice.formatting import today_local
 from practice.measures import bp, services
-from practice.measures.charts import render_svg
+from practice.measures.chart_svg import render_svg
+from practice.measures.exports import CSV_HEADER, csv_rows
 from practice.measures.forms import CustomScaleForm, RequestMeasureForm
 from practice.measures.models import CADENCES, Measure, MeasureRequest
+from practice.measures.progress import CoupleProgress, MeasureProgress, chart_data, couple_progress
+from practice.measures.scheduling import request_measure, stop_request
+from practice.measures.submission import mark_seen
 from practice.timeutil import utcnow
 
 
-def _charts(data: services.CoupleProgress) -> list[tuple[services.MeasureProgress, Markup]]:
+def _charts(data: CoupleProgress) -> list[tuple[MeasureProgress, Markup]]:
     """Each measure with its chart as inline SVG. render_svg writes every element itself and
     escapes every piece of text (names, titles) into it: the markup is ours, not the data's."""
     charts = []
     for measure in data.measures:
-        svg = Markup(render_svg(services.chart_data(measure)))  # nosec B704
+        svg = Markup(render_svg(chart_data(measure)))  # nosec B704
         charts.append((measure, svg))
     return charts
 
@@ -45,7 +49,7 @@ def _request_form() -> RequestMeasureForm:
 def progress(couple_id: int):
     """Both partners' totals over time, the cutoff and the gap; ratings and homework by week."""
     couple = db.one_or_404(own_couple(current_user, couple_id))
-    data = services.couple_progress(couple, today_local())
+    data = couple_progress(couple, today_local())
     charts = _charts(data)
     page = render_template(
         "measures/progress.html",
@@ -57,7 +61,7 @@ def progress(couple_id: int):
     )
     # What was shown is now seen: an answer given after this for the same occasion is new.
     if data.unseen:
-        services.mark_seen(couple.id, utcnow())
+        mark_seen(couple.id, utcnow())
     audit.record_read("couple.progress", couple_id=couple_id)
     return page
 
@@ -68,7 +72,7 @@ def ask(couple_id: int):
     couple = db.one_or_404(own_couple(current_user, couple_id))
     form = _request_form()
     if not form.validate_on_submit():
-        data = services.couple_progress(couple, today_local())
+        data = couple_progress(couple, today_local())
         charts = _charts(data)
         return render_template(
             "measures/progress.html",
@@ -81,7 +85,7 @@ def ask(couple_id: int):
     measure = services.own_measure(current_user, form.measure_id.data)
     if measure is None:
         abort(404)
-    services.request_measure(couple, measure, form.cadence.data, today_local())
+    request_measure(couple, measure, form.cadence.data, today_local())
     audit.record(
         "measure.request", couple_id=couple.id, detail=f"{measure.slug} {form.cadence.data}"
     )
@@ -100,7 +104,7 @@ def stop(couple_id: int, request_id: int):
     measure_request = db.session.get(MeasureRequest, request_id)
     if measure_request is None or measure_request.couple_id != couple.id:
         abort(404)
-    services.stop_request(measure_request)
+    stop_request(measure_request)
     audit.record("measure.stop", couple_id=couple.id, detail=measure_request.measure.slug)
     db.session.commit()
     flash(f"{measure_request.measure.title} is no longer asked. Answers given are kept.", "success")
@@ -113,8 +117,8 @@ def progress_csv(couple_id: int):
     couple = db.one_or_404(own_couple(current_user, couple_id))
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(services.CSV_HEADER)
-    writer.writerows(services.csv_rows(couple.id))
+    writer.writerow(CSV_HEADER)
+    writer.writerows(csv_rows(couple.id))
     audit.record_read("couple.export", couple_id=couple_id, detail="progress csv")
     db.session.commit()
     name = f"couple-{couple_id}-scores-{utcnow():%Y-%m-%d}.csv"

@@ -215,7 +215,7 @@ def progress_flowables(charts: list, level: int) -> list[Flowable]:
     """The progress charts (engineer 5's measures), drawn by their own module."""
     if not charts:
         return []
-    from practice.measures.charts import pdf_flowables  # here: the package imports its views
+    from practice.measures.chart_pdf import pdf_flowables  # here: the package imports its views
 
     return pdf_flowables(charts, level)
 

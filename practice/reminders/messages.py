@@ -140,7 +140,7 @@ def compose_digest(row: OutboundEmail, now: datetime) -> Composed:
     with a partner below a measure's cutoff. No client names or content: a sign-in link leads
     to them."""
     from practice.dashboard.services import build_dashboard
-    from practice.measures.services import dashboard_flags
+    from practice.measures.flags import dashboard_flags
 
     counselor = db.session.get(Counselor, row.counselor_id) if row.counselor_id else None
     if counselor is None or not counselor.active:

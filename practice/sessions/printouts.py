@@ -224,7 +224,7 @@ def session_summary(
     url_for_token: Callable[[str], str],
 ) -> SessionSummary:
     """Load what one session's summary shows and build one copy of it."""
-    from practice.measures.services import couple_charts  # here: measures imports partner pages
+    from practice.measures.progress import couple_charts  # here: measures imports partner pages
 
     reviewed, _assigned = session_homework([counseling_session])
     items = reviewed[counseling_session.id]
@@ -245,7 +245,7 @@ def session_summary(
 
 def couple_record(couple: Couple, copy: str, *, now: datetime) -> CoupleRecord:
     """Everything the JSON export holds about a couple, as one printable record."""
-    from practice.measures.services import couple_charts  # here: measures imports partner pages
+    from practice.measures.progress import couple_charts  # here: measures imports partner pages
 
     tz = couple.counselor.timezone
     sessions = list(

@@ -10,9 +10,10 @@ import pytest
 
 from practice.config import BASE_SETTINGS
 from practice.extensions import db
-from practice.measures import services
 from practice.measures.library import MEASURES_FOLDER, sync_measures
 from practice.measures.models import Measure
+from practice.measures.scheduling import request_measure, waiting_for
+from practice.measures.submission import submit_answers
 from tests.factories import make_couple
 
 MEASURE_DIR = Path(BASE_SETTINGS["SEED_DIR"]) / MEASURES_FOLDER
@@ -41,11 +42,9 @@ def answer(partner, day: date, form: dict[str, str], now=None):
     from datetime import datetime
 
     now = now or datetime.combine(day, datetime.min.time()).replace(hour=9)
-    waiting = services.waiting_for(partner, day, now)
+    waiting = waiting_for(partner, day, now)
     assert waiting, f"nothing waiting for {partner.display_name} on {day}"
-    response, replaced = services.submit_answers(
-        waiting[0], partner, form, secrets.token_urlsafe(16)
-    )
+    response, replaced = submit_answers(waiting[0], partner, form, secrets.token_urlsafe(16))
     db.session.commit()
     return response, replaced
 
@@ -67,7 +66,7 @@ def couple(counselor, ctx):
 
 def weekly_story(couple, measure, ana_totals, ben_totals, start=MONDAY):
     """The counselor asks weekly on `start`; each week both partners answer (None: skips)."""
-    services.request_measure(couple, measure, "weekly", start)
+    request_measure(couple, measure, "weekly", start)
     db.session.commit()
     ana, ben = couple.partners
     for week, (a, b) in enumerate(zip(ana_totals, ben_totals, strict=True)):

@@ -12,6 +12,9 @@ from sqlalchemy import func, select
 from practice.extensions import db
 from practice.measures import services
 from practice.measures.models import MeasureResponse
+from practice.measures.progress import couple_progress
+from practice.measures.scheduling import request_measure, waiting_for
+from practice.measures.submission import AnswerError, mark_seen, submit_answers
 from practice.sessions.models import CounselingSession
 from tests.measures.conftest import MONDAY, answer, csi_answers
 
@@ -21,7 +24,7 @@ def _count() -> int:
 
 
 def _waiting(partner, day=MONDAY):
-    return services.waiting_for(partner, day, datetime.combine(day, datetime.min.time()))[0]
+    return waiting_for(partner, day, datetime.combine(day, datetime.min.time()))[0]
 
 
 @pytest.mark.parametrize(
@@ -37,48 +40,48 @@ def _waiting(partner, day=MONDAY):
 def test_an_answer_out_of_range_is_refused_and_nothing_is_stored(
     csi, couple, field, value, message
 ):
-    services.request_measure(couple, csi, "once", MONDAY)
+    request_measure(couple, csi, "once", MONDAY)
     form = {**csi_answers(15), field: value}
-    with pytest.raises(services.AnswerError) as caught:
-        services.submit_answers(_waiting(couple.partners[0]), couple.partners[0], form, "k1")
+    with pytest.raises(AnswerError) as caught:
+        submit_answers(_waiting(couple.partners[0]), couple.partners[0], form, "k1")
     assert caught.value.errors[field.removeprefix("item-")] == message
     assert _count() == 0
 
 
 def test_a_tampered_item_key_is_refused(csi, couple):
-    services.request_measure(couple, csi, "once", MONDAY)
+    request_measure(couple, csi, "once", MONDAY)
     form = {**csi_answers(15), "item-other_partners_total": "3"}
-    with pytest.raises(services.AnswerError) as caught:
-        services.submit_answers(_waiting(couple.partners[0]), couple.partners[0], form, "k1")
+    with pytest.raises(AnswerError) as caught:
+        submit_answers(_waiting(couple.partners[0]), couple.partners[0], form, "k1")
     assert "does not match the questionnaire" in caught.value.errors[""]
     assert _count() == 0
 
 
 def test_the_same_form_sent_twice_stores_one_answer(csi, couple):
-    services.request_measure(couple, csi, "once", MONDAY)
+    request_measure(couple, csi, "once", MONDAY)
     ana = couple.partners[0]
     waiting = _waiting(ana)  # the page the partner had open, sent twice
-    first, _ = services.submit_answers(waiting, ana, csi_answers(15), "same-key")
-    again, replaced = services.submit_answers(waiting, ana, csi_answers(9), "same-key")
+    first, _ = submit_answers(waiting, ana, csi_answers(15), "same-key")
+    again, replaced = submit_answers(waiting, ana, csi_answers(9), "same-key")
     db.session.commit()
     assert again.id == first.id and not replaced
     assert _count() == 1 and first.total == 15
 
 
 def test_a_second_answer_replaces_the_first_until_the_counselor_has_seen_it(csi, couple):
-    services.request_measure(couple, csi, "weekly", MONDAY)
+    request_measure(couple, csi, "weekly", MONDAY)
     ana = couple.partners[0]
     first, replaced = answer(ana, MONDAY, csi_answers(10))
     assert not replaced
     second, replaced = answer(ana, MONDAY + timedelta(days=2), csi_answers(12))
     assert replaced and second.id == first.id and _count() == 1 and second.total == 12
 
-    services.mark_seen(couple.id, datetime(2026, 9, 10, 12))
+    mark_seen(couple.id, datetime(2026, 9, 10, 12))
     db.session.commit()
     third, replaced = answer(ana, MONDAY + timedelta(days=3), csi_answers(14))
     assert not replaced and third.id != first.id and _count() == 2
     # The progress page shows the newest answer for the occasion.
-    progress = services.couple_progress(couple, MONDAY + timedelta(days=3))
+    progress = couple_progress(couple, MONDAY + timedelta(days=3))
     assert [p.total for p in progress.measures[0].series[0].points] == [14]
 
 
@@ -97,7 +100,7 @@ def test_answers_keep_the_version_they_were_given_against(couple):
     definition, problems = services.custom_definition("own-test", "Closeness", items)
     assert problems == []
     scale = services.create_custom_measure(counselor, definition)
-    services.request_measure(couple, scale, "once", MONDAY)
+    request_measure(couple, scale, "once", MONDAY)
     db.session.commit()
     ana = couple.partners[0]
     given, _ = answer(ana, MONDAY, {"item-item_1": "4"})
@@ -114,7 +117,7 @@ def test_answers_keep_the_version_they_were_given_against(couple):
 
 
 def test_a_skipped_item_stores_the_answer_with_the_reason_for_no_total(csi, couple):
-    services.request_measure(couple, csi, "once", MONDAY)
+    request_measure(couple, csi, "once", MONDAY)
     form = {**csi_answers(12), "item-rewarding": ""}
     response, _ = answer(couple.partners[1], MONDAY, form)
     assert response.total is None
@@ -124,21 +127,21 @@ def test_a_skipped_item_stores_the_answer_with_the_reason_for_no_total(csi, coup
 
 def test_weekly_asks_again_each_week_and_once_only_once(csi, couple):
     ana = couple.partners[0]
-    services.request_measure(couple, csi, "weekly", MONDAY)
+    request_measure(couple, csi, "weekly", MONDAY)
     answer(ana, MONDAY, csi_answers(15))
-    waiting = services.waiting_for(ana, MONDAY + timedelta(days=8), datetime(2026, 9, 15))
+    waiting = waiting_for(ana, MONDAY + timedelta(days=8), datetime(2026, 9, 15))
     assert [(w.occasion, w.answered) for w in waiting] == [(MONDAY + timedelta(weeks=1), False)]
 
     other = couple.partners[1]
-    services.request_measure(couple, csi, "once", MONDAY + timedelta(weeks=3))
+    request_measure(couple, csi, "once", MONDAY + timedelta(weeks=3))
     answer(other, MONDAY + timedelta(weeks=3), csi_answers(15))
-    assert services.waiting_for(other, MONDAY + timedelta(weeks=4), datetime(2026, 10, 5)) == []
+    assert waiting_for(other, MONDAY + timedelta(weeks=4), datetime(2026, 10, 5)) == []
 
 
 def test_before_each_session_is_due_the_day_before_the_next_appointment(csi, couple):
     ana = couple.partners[0]
-    services.request_measure(couple, csi, "before_session", MONDAY)
-    assert services.waiting_for(ana, MONDAY, datetime(2026, 9, 7, 9)) == []  # none booked
+    request_measure(couple, csi, "before_session", MONDAY)
+    assert waiting_for(ana, MONDAY, datetime(2026, 9, 7, 9)) == []  # none booked
     db.session.add(
         CounselingSession(
             couple_id=couple.id,
@@ -147,14 +150,14 @@ def test_before_each_session_is_due_the_day_before_the_next_appointment(csi, cou
         )
     )
     db.session.commit()
-    (waiting,) = services.waiting_for(ana, MONDAY, datetime(2026, 9, 7, 9))
+    (waiting,) = waiting_for(ana, MONDAY, datetime(2026, 9, 7, 9))
     assert waiting.occasion == date(2026, 9, 10)
 
 
 def test_a_partner_cannot_answer_with_the_other_partners_form(csi, couple):
-    services.request_measure(couple, csi, "once", MONDAY)
+    request_measure(couple, csi, "once", MONDAY)
     ana, ben = couple.partners
     key = secrets.token_urlsafe(16)
-    services.submit_answers(_waiting(ana), ana, csi_answers(15), key)
-    with pytest.raises(services.AnswerError):
-        services.submit_answers(_waiting(ben), ben, csi_answers(3), key)
+    submit_answers(_waiting(ana), ana, csi_answers(15), key)
+    with pytest.raises(AnswerError):
+        submit_answers(_waiting(ben), ben, csi_answers(3), key)

@@ -12,8 +12,8 @@ from practice.extensions import db
 
 def test_0011_goes_down_and_up_over_answers(app_config):
     from practice import create_app
-    from practice.measures import services
     from practice.measures.models import MeasureResponse
+    from practice.measures.scheduling import request_measure
     from tests.factories import make_counselor, make_couple
     from tests.measures.conftest import answer, csi_answers, load_measures
 
@@ -21,7 +21,7 @@ def test_0011_goes_down_and_up_over_answers(app_config):
     with app.app_context():
         upgrade()
         couple = make_couple(make_counselor(email="m@example.org"))
-        services.request_measure(couple, load_measures(), "once", date(2026, 9, 7))
+        request_measure(couple, load_measures(), "once", date(2026, 9, 7))
         db.session.commit()
         answer(couple.partners[0], date(2026, 9, 7), csi_answers(12))
         db.session.remove()

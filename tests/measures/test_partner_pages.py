@@ -12,8 +12,8 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from practice.extensions import db
-from practice.measures import services
 from practice.measures.models import MeasureResponse
+from practice.measures.scheduling import request_measure
 from practice.partner import access
 from practice.timeutil import utcnow
 from tests.factories import make_counselor, make_couple
@@ -34,7 +34,7 @@ def _token(partner) -> str:
 @pytest.fixture
 def asked(csi, couple):
     """The CSI-4 asked weekly from today, and each partner's link."""
-    request = services.request_measure(couple, csi, "weekly", date.today())
+    request = request_measure(couple, csi, "weekly", date.today())
     db.session.commit()
     ana, ben = couple.partners
     return request, _token(ana), _token(ben)
@@ -133,7 +133,7 @@ def test_one_partners_answers_never_reach_the_other_partners_pages(client, asked
 def test_another_couples_measure_or_an_unknown_link_is_the_kind_page(client, asked, csi):
     request, ana_token, _ben = asked
     other = make_couple(make_counselor(email="o@example.org"), ("Cleo Beta", "Dev Beta"))
-    theirs = services.request_measure(other, csi, "weekly", date.today())
+    theirs = request_measure(other, csi, "weekly", date.today())
     db.session.commit()
     assert client.get(f"/h/{ana_token}/measures/{theirs.id}").status_code == 404
     assert (

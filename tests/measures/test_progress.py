@@ -10,13 +10,18 @@ from datetime import date, datetime, timedelta
 
 from practice.extensions import db
 from practice.measures import services
-from practice.measures.charts import ChartData, ChartLine, render_svg
+from practice.measures.chart_svg import render_svg
+from practice.measures.charts import ChartData, ChartLine
+from practice.measures.exports import CSV_HEADER
+from practice.measures.flags import dashboard_flags
 from practice.measures.models import MeasureRequest
+from practice.measures.progress import week_start
+from practice.measures.scheduling import request_measure, waiting_for
 from tests.factories import make_counselor, make_couple
 from tests.measures.conftest import answer, csi_answers, weekly_story
 
 # Eight weeks ago, so the story sits inside the page's last-year window whatever today is.
-START = services.week_start(date.today()) - timedelta(weeks=8)
+START = week_start(date.today()) - timedelta(weeks=8)
 ANA = [17, 16, 15, 14, 13, 12]  # falls below the cutoff of 13.5
 BEN = [17, 17, 18, 18, 19, 19]  # the gap widens: 0, 1, 3, 4, 6, 7
 
@@ -63,7 +68,7 @@ def test_the_scores_download_as_csv(signed_in, csi, couple):
     response = signed_in.get(f"/couples/{couple.id}/progress.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0] == services.CSV_HEADER
+    assert rows[0] == CSV_HEADER
     assert [(r[2], r[4]) for r in rows[1:]] == [
         ("Ana Silva", "15"),
         ("Ben Okafor", "18"),
@@ -74,7 +79,7 @@ def test_the_scores_download_as_csv(signed_in, csi, couple):
 def test_another_counselor_gets_404_everywhere(app, client, auth, csi, couple):
     other = make_counselor(email="other@example.org")
     db.session.commit()
-    request = services.request_measure(couple, csi, "weekly", START)
+    request = request_measure(couple, csi, "weekly", START)
     db.session.commit()
     auth.login(other.email)
     for url in (f"/couples/{couple.id}/progress", f"/couples/{couple.id}/progress.csv"):
@@ -134,7 +139,7 @@ def test_stopping_a_request_keeps_the_answers(signed_in, csi, couple):
     assert signed_in.post(f"/couples/{couple.id}/measures/{request.id}/stop").status_code == 302
     db.session.expire_all()
     assert request.stopped_at is not None
-    assert services.waiting_for(couple.partners[0], date.today(), datetime.now()) == []
+    assert waiting_for(couple.partners[0], date.today(), datetime.now()) == []
     assert "<polyline" in signed_in.get(f"/couples/{couple.id}/progress").get_data(as_text=True)
 
 
@@ -188,7 +193,7 @@ def test_a_drop_larger_than_the_reliable_change_is_flagged(couple, ctx):
             START + timedelta(weeks=week, days=1),
             {"item-item_1": str(total // 2), "item-item_2": str(total - total // 2)},
         )
-    flags = services.dashboard_flags(couple.counselor, date.today())
+    flags = dashboard_flags(couple.counselor, date.today())
     (flag,) = flags.couples
     assert flag.drops == ["Ana: Own fell from 18 to 12, more than its reliable change of 4"]
     assert flags.no_reliable_change == []

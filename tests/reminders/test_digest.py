@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from practice.couples.models import Partner
 from practice.extensions import db
-from practice.measures import services as measures
+from practice.measures.scheduling import request_measure
 from practice.reminders.cli import run_once
 from tests.measures.conftest import answer, csi_answers, load_measures
 from tests.reminders.helpers import ENTRY_TEXT, NOTE, TITLE, add_entry, build
@@ -35,7 +35,7 @@ def test_the_digest_counts_without_names_once_a_day_from_eight(
         add_entry(assignment_id, ana, datetime(2026, 12, 4, 20))
         # Ana's latest CSI-4 total is below its cutoff of 13.5; Ben's is above.
         ana_partner, ben_partner = db.session.get(Partner, ana), db.session.get(Partner, ben)
-        measures.request_measure(ana_partner.couple, load_measures(), "once", date(2026, 12, 1))
+        request_measure(ana_partner.couple, load_measures(), "once", date(2026, 12, 1))
         db.session.commit()
         answer(ana_partner, date(2026, 12, 2), csi_answers(11))
         answer(ben_partner, date(2026, 12, 2), csi_answers(18))

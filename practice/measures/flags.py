@@ -1,0 +1,132 @@
+"""The dashboard's progress flags: a partner below the cutoff, a reliable drop, a widening gap."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from practice.auth.models import Counselor
+from practice.couples.models import Couple, Partner
+from practice.extensions import db
+from practice.measures.models import (
+    MeasureResponse,
+)
+from practice.measures.services import latest_versions
+
+# The dashboard reads each partner's latest few totals, within this window.
+FLAG_WINDOW_DAYS = 84  # twelve weeks: four weekly gaps and then some
+FLAG_LATEST = 6  # enough for three widenings in a row (four shared occasions)
+
+
+# --- dashboard flags -----------------------------------------------------------------------
+
+
+@dataclass
+class CoupleFlags:
+    couple_id: int
+    couple_name: str
+    below_cutoff: list[str] = field(default_factory=list)  # "Ana: 11 on CSI-4 (cutoff 13.5)"
+    drops: list[str] = field(default_factory=list)
+    widening: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DashboardFlags:
+    couples: list[CoupleFlags]
+    # Measures in use that publish no reliable-change figure: drops are not flagged for them.
+    no_reliable_change: list[str]
+
+
+def dashboard_flags(counselor: Counselor, today: date) -> DashboardFlags:
+    """Flags for the counselor's active couples in three queries, whatever the history."""
+    ranked = (
+        select(
+            MeasureResponse.couple_id,
+            MeasureResponse.measure_id,
+            MeasureResponse.partner_id,
+            MeasureResponse.occasion,
+            MeasureResponse.total,
+            func.row_number()
+            .over(
+                partition_by=(
+                    MeasureResponse.couple_id,
+                    MeasureResponse.measure_id,
+                    MeasureResponse.partner_id,
+                ),
+                order_by=(MeasureResponse.occasion.desc(), MeasureResponse.created_at.desc()),
+            )
+            .label("rank"),
+        )
+        .join(Couple, MeasureResponse.couple_id == Couple.id)
+        .where(
+            Couple.counselor_id == counselor.id,
+            Couple.status == "active",
+            MeasureResponse.total.is_not(None),
+            MeasureResponse.occasion >= today - timedelta(days=FLAG_WINDOW_DAYS),
+        )
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(ranked)
+        .where(ranked.c.rank <= FLAG_LATEST)
+        .order_by(ranked.c.couple_id, ranked.c.measure_id, ranked.c.partner_id, ranked.c.occasion)
+    ).all()
+    if not rows:
+        return DashboardFlags([], [])
+    versions = latest_versions(sorted({row.measure_id for row in rows}))
+    definitions = {mid: version.typed for mid, version in versions.items()}
+    names: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for row in db.session.execute(
+        select(Partner.couple_id, Partner.id, Partner.display_name)
+        .where(Partner.couple_id.in_(sorted({row.couple_id for row in rows})))
+        .order_by(Partner.couple_id, Partner.position)
+    ):
+        names[row.couple_id].append((row.id, row.display_name))
+    # (couple, measure) -> partner -> [(occasion, total)], oldest first, one per occasion.
+    series: dict[tuple[int, int], dict[int, dict[date, float]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for row in rows:
+        series[(row.couple_id, row.measure_id)][row.partner_id].setdefault(row.occasion, row.total)
+    flags: dict[int, CoupleFlags] = {}
+    for (couple_id, measure_id), by_partner in series.items():
+        definition = definitions[measure_id]
+        short = definition.title
+        first_names = {pid: _first(name) for pid, name in names[couple_id]}
+        flag = flags.setdefault(
+            couple_id, CoupleFlags(couple_id, " & ".join(name for _pid, name in names[couple_id]))
+        )
+        for partner_id, totals in by_partner.items():
+            ordered = [totals[d] for d in sorted(totals)]
+            who = first_names.get(partner_id, "A partner")
+            if definition.cutoff is not None and ordered[-1] < definition.cutoff:
+                flag.below_cutoff.append(
+                    f"{who}: {ordered[-1]:g} on {short}, below the cutoff of {definition.cutoff:g}"
+                )
+            if (
+                definition.reliable_change is not None
+                and len(ordered) >= 2
+                and ordered[-2] - ordered[-1] > definition.reliable_change
+            ):
+                flag.drops.append(
+                    f"{who}: {short} fell from {ordered[-2]:g} to {ordered[-1]:g}, more than "
+                    f"its reliable change of {definition.reliable_change:g}"
+                )
+        if len(by_partner) == 2:
+            first, second = by_partner.values()
+            both = sorted(set(first) & set(second))
+            gaps = [abs(first[d] - second[d]) for d in both]
+            if len(gaps) >= 4 and gaps[-4] < gaps[-3] < gaps[-2] < gaps[-1]:
+                flag.widening.append(
+                    f"The gap on {short} widened three times in a row, to {gaps[-1]:g} points"
+                )
+    no_rci = sorted({d.title for d in definitions.values() if d.reliable_change is None})
+    shown = [f for f in flags.values() if f.below_cutoff or f.drops or f.widening]
+    return DashboardFlags(sorted(shown, key=lambda f: f.couple_name), no_rci)
+
+
+def _first(name: str) -> str:
+    return name.split()[0] if name.split() else name

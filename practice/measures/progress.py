@@ -1,0 +1,233 @@
+"""The progress page's read model: each partner's totals per measure, weekly connection
+ratings and homework, and the sessions, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from practice.couples.models import Couple
+from practice.extensions import db
+from practice.homework.models import Assignment, Entry
+from practice.measures.charts import ChartData, ChartLine
+from practice.measures.format import MeasureDefinition
+from practice.measures.models import (
+    MeasureRequest,
+    MeasureResponse,
+)
+from practice.measures.scheduling import open_requests
+from practice.measures.services import latest_versions
+from practice.sessions.models import CounselingSession
+
+# The progress page and its chart show the last year; the CSV and JSON export have it all.
+PROGRESS_WEEKS = 52
+
+
+# --- progress ------------------------------------------------------------------------------
+
+
+@dataclass
+class Point:
+    occasion: date
+    total: float
+
+
+@dataclass
+class PartnerSeries:
+    partner_id: int
+    name: str
+    points: list[Point] = field(default_factory=list)
+    unscored: list[tuple[date, str]] = field(default_factory=list)  # answered, no total: why
+
+
+@dataclass
+class MeasureProgress:
+    measure_id: int
+    definition: MeasureDefinition
+    series: list[PartnerSeries]
+    sessions: list[date]
+    start: date
+    end: date
+
+    @property
+    def rows(self) -> list[tuple[date, list[float | None], float | None]]:
+        """The data table: each occasion, each partner's total, and the gap between them."""
+        by_partner = [{p.occasion: p.total for p in s.points} for s in self.series]
+        occasions = sorted({d for totals in by_partner for d in totals})
+        rows = []
+        for occasion in occasions:
+            totals = [totals.get(occasion) for totals in by_partner]
+            gap: float | None = None
+            if len(totals) == 2:
+                first, second = totals
+                if first is not None and second is not None:
+                    gap = abs(first - second)
+            rows.append((occasion, totals, gap))
+        return rows
+
+    @property
+    def silent_partners(self) -> list[str]:
+        """Partners with no total at all: the chart shows one line and says so."""
+        return [s.name for s in self.series if not s.points]
+
+
+@dataclass
+class WeekRow:
+    week: date
+    connection: list[float | None]  # each partner's mean "connected" rating that week
+    completed: list[int]  # each partner's homework entries that week
+
+
+@dataclass
+class CoupleProgress:
+    partners: list[tuple[int, str]]
+    measures: list[MeasureProgress]
+    weeks: list[WeekRow]
+    sessions: list[date]
+    requests: list[MeasureRequest]
+    unseen: bool = False  # answers the counselor has not been shown yet
+
+    @property
+    def session_weeks(self) -> set[date]:
+        return {week_start(day) for day in self.sessions}
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def couple_progress(couple: Couple, today: date) -> CoupleProgress:
+    """Everything on the progress page, in a fixed number of queries whatever the history."""
+    since = week_start(today) - timedelta(weeks=PROGRESS_WEEKS - 1)
+    partners = [(p.id, p.display_name) for p in couple.partners]
+    sessions = [
+        starts.date()
+        for starts in db.session.execute(
+            select(CounselingSession.starts_at)
+            .where(
+                CounselingSession.couple_id == couple.id,
+                CounselingSession.starts_at >= datetime.combine(since, datetime.min.time()),
+            )
+            .order_by(CounselingSession.starts_at)
+        ).scalars()
+    ]
+    responses = db.session.execute(
+        select(
+            MeasureResponse.measure_id,
+            MeasureResponse.partner_id,
+            MeasureResponse.occasion,
+            MeasureResponse.total,
+            MeasureResponse.score_note,
+            MeasureResponse.created_at,
+            MeasureResponse.seen_at,
+        )
+        .where(MeasureResponse.couple_id == couple.id, MeasureResponse.occasion >= since)
+        .order_by(MeasureResponse.occasion, MeasureResponse.created_at)
+    ).all()
+    measure_ids = sorted({row.measure_id for row in responses})
+    versions = latest_versions(measure_ids) if measure_ids else {}
+    measures = []
+    for measure_id in measure_ids:
+        # The latest answer per partner and occasion (a re-answer after the counselor saw
+        # the first is a new answer, and the newest one is what the chart shows). Rows come
+        # ordered by occasion, then time: later rows win.
+        latest: dict[tuple[int, date], Any] = {}
+        for row in responses:
+            if row.measure_id == measure_id:
+                latest[(row.partner_id, row.occasion)] = row
+        lines = {partner_id: PartnerSeries(partner_id, name) for partner_id, name in partners}
+        for (partner_id, occasion), row in latest.items():
+            line = lines.get(partner_id)
+            if line is None:
+                continue
+            if row.total is None:
+                line.unscored.append((occasion, row.score_note))
+            else:
+                line.points.append(Point(occasion, row.total))
+        series = list(lines.values())
+        dates = [occasion for (_pid, occasion) in latest] + sessions
+        measures.append(
+            MeasureProgress(
+                measure_id=measure_id,
+                definition=versions[measure_id].typed,
+                series=series,
+                sessions=sessions,
+                start=min(dates),
+                end=max(max(dates), min(dates) + timedelta(1)),
+            )
+        )
+    # By day in SQL (at most two rows a day, whatever was written), by week here: weeks
+    # start on Monday in every database this way.
+    entry_day = func.date(Entry.created_at)
+    by_day = db.session.execute(
+        select(
+            Entry.partner_id,
+            entry_day.label("day"),
+            func.count().label("entries"),
+            func.sum(Entry.connection_rating).label("rating_sum"),
+            func.count(Entry.connection_rating).label("ratings"),
+        )
+        .join(Assignment, Entry.assignment_id == Assignment.id)
+        .where(
+            Assignment.couple_id == couple.id,
+            Entry.created_at >= datetime.combine(since, datetime.min.time()),
+        )
+        .group_by(Entry.partner_id, entry_day)
+    ).all()
+    rating_sums: dict[tuple[date, int], list[int]] = defaultdict(lambda: [0, 0])
+    completed: dict[tuple[date, int], int] = defaultdict(int)
+    for row in by_day:
+        day = row.day if isinstance(row.day, date) else date.fromisoformat(row.day)
+        week = week_start(day)
+        completed[(week, row.partner_id)] += row.entries
+        if row.ratings:
+            total = rating_sums[(week, row.partner_id)]
+            total[0] += int(row.rating_sum)
+            total[1] += row.ratings
+    weeks = []
+    for week in sorted({week for week, _pid in completed}):
+        weeks.append(
+            WeekRow(
+                week=week,
+                connection=[
+                    round(r[0] / r[1], 1) if (r := rating_sums.get((week, pid))) else None
+                    for pid, _name in partners
+                ],
+                completed=[completed.get((week, pid), 0) for pid, _name in partners],
+            )
+        )
+    return CoupleProgress(
+        partners=partners,
+        measures=measures,
+        weeks=weeks,
+        sessions=sessions,
+        requests=open_requests(couple.id),
+        unseen=any(row.seen_at is None for row in responses),
+    )
+
+
+def chart_data(progress: MeasureProgress) -> ChartData:
+    """The chart of one measure: both partners' totals on the scale's full range."""
+    definition = progress.definition
+    return ChartData(
+        title=f"{definition.title}: each partner's total over time",
+        y_min=definition.score_min,
+        y_max=definition.score_max,
+        start=progress.start,
+        end=progress.end,
+        lines=[
+            ChartLine(s.name, [(p.occasion, p.total) for p in s.points]) for s in progress.series
+        ],
+        cutoff=definition.cutoff,
+        cutoff_label=f"Cutoff {definition.cutoff:g}" if definition.cutoff is not None else "",
+        sessions=progress.sessions,
+    )
+
+
+def couple_charts(couple: Couple, today: date) -> list[ChartData]:
+    """The progress charts of a couple (totals only), for the printed documents."""
+    return [chart_data(m) for m in couple_progress(couple, today).measures]

@@ -19,6 +19,7 @@ from sqlalchemy import delete, text
 from sqlalchemy.engine import make_url
 
 from practice.bench import data, load, measure, report
+from practice.bench import pages as bench_pages
 from practice.config import normalize_database_url
 from practice.extensions import db
 
@@ -213,7 +214,7 @@ def bench_command(
                 cpu = time.process_time()
                 built = data.build(
                     shape,
-                    password_hash=hash_password(measure.BENCH_PASSWORD),
+                    password_hash=hash_password(bench_pages.BENCH_PASSWORD),
                     progress=click.echo,
                 )
                 result["build"] = {
@@ -229,9 +230,9 @@ def bench_command(
                 targets = built.targets
                 if kept is not None:
                     kept[1].write_text(json.dumps(result["build"], indent=2), encoding="utf-8")
-            ctx = measure.prepare_context(targets)
+            ctx = bench_pages.prepare_context(targets)
             client = bench_app.test_client()
-            measure.sign_in(client, targets.counselor_email)
+            bench_pages.sign_in(client, targets.counselor_email)
             click.echo(f"Measuring in process ({requests_} requests per page) …")
             pages = measure.measure_all(
                 bench_app, client, ctx, requests=requests_, warmup=warmup, progress=click.echo
@@ -258,12 +259,12 @@ def bench_command(
         result["load"] = None
     else:
         click.echo(f"Under gunicorn with wrk ({duration} s per URL) …")
-        link_page = measure.PAGES_BY_KEY["link_get"]
-        home_page = measure.PAGES_BY_KEY["home"]
+        link_page = bench_pages.PAGES_BY_KEY["link_get"]
+        home_page = bench_pages.PAGES_BY_KEY["home"]
         load_targets = [load.Target("healthz", "/healthz", "/healthz", signed_in=False)]
-        if measure.available(bench_app, home_page, ctx):
+        if bench_pages.available(bench_app, home_page, ctx):
             load_targets.append(load.Target("home", "Partner's home", home_page.url(ctx), False))
-        if measure.available(bench_app, link_page, ctx):
+        if bench_pages.available(bench_app, link_page, ctx):
             load_targets.append(
                 load.Target("link_get", "Client homework page", link_page.url(ctx), False)
             )
@@ -288,7 +289,7 @@ def bench_command(
             duration=duration,
             progress=click.echo,
         )
-        if not measure.available(bench_app, link_page, ctx):
+        if not bench_pages.available(bench_app, link_page, ctx):
             result["load"]["targets"].insert(
                 1,
                 {

@@ -10,15 +10,14 @@ import pytest
 from flask import Flask
 
 from practice.bench.data import Shape, Targets, build
-from practice.bench.measure import (
+from practice.bench.form_fill import page_form
+from practice.bench.measure import count_statements, problem_with
+from practice.bench.pages import (
     PAGES,
     PAGES_BY_KEY,
     Context,
     available,
-    count_statements,
-    page_form,
     prepare_context,
-    problem_with,
     sign_in,
 )
 from tests.factories import TEST_PASSWORD

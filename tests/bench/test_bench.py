@@ -7,7 +7,7 @@ import json
 import pytest
 
 from practice.bench.load import parse_wrk
-from practice.bench.measure import PAGES
+from practice.bench.pages import PAGES
 
 WRK_OUTPUT = """\
 Running 1s test @ http://127.0.0.1:18765/

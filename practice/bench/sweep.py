@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 from practice.bench.measure import StatementCounter
 from practice.extensions import db
 from practice.homework.models import Assignment
-from practice.reminders import services
+from practice.reminders import schedule
 from practice.timeutil import utcnow
 
 RUNS = 5
@@ -58,7 +58,7 @@ def _timed(moment: datetime, reachable: bool = False) -> tuple[float, int, int]:
         _reachable()
     with StatementCounter() as counter:
         started = time.perf_counter()
-        result = services.sweep(moment)
+        result = schedule.sweep(moment)
         seconds = time.perf_counter() - started
     db.session.rollback()  # leave the practice as it was: nothing planned, nothing sent
     return seconds, counter.count, len(result.planned)

@@ -77,12 +77,8 @@ def detail(couple_id: int):
 
 def partner_email_context(couple, config) -> dict:
     """What the partner cards show about email: sent, failing, opted out; one query."""
-    from practice.reminders.services import (
-        KINDS,
-        email_unavailable,
-        opted_out_since,
-        sent_by_partner,
-    )
+    from practice.reminders.preferences import opted_out_since
+    from practice.reminders.services import KINDS, email_unavailable, sent_by_partner
 
     partner_ids = [p.id for p in couple.partners]
     return {
@@ -95,7 +91,7 @@ def partner_email_context(couple, config) -> dict:
 
 def _save_partner_zones(couple, form: CoupleForm) -> None:
     """Each partner's time zone for reminders (kept by practice.reminders)."""
-    from practice.reminders.services import set_timezone
+    from practice.reminders.preferences import set_timezone
 
     db.session.flush()  # a new couple's partners get their ids
     for partner, subform in zip(couple.partners, (form.partner1, form.partner2), strict=True):
@@ -113,7 +109,7 @@ def edit(couple_id: int):
     couple = db.one_or_404(services.own_couple(current_user, couple_id))
     form = CoupleForm(obj=None)
     if request.method == "GET":
-        from practice.reminders.services import partner_zones as zones_of
+        from practice.reminders.preferences import partner_zones as zones_of
 
         partner_zones = zones_of([p.id for p in couple.partners])
         form.goals.data = couple.goals

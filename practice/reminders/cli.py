@@ -10,16 +10,16 @@ from flask import current_app
 
 from practice.extensions import db
 from practice.mail import outbox
-from practice.reminders import services
+from practice.reminders import schedule, services
 from practice.reminders.blueprint import bp
 from practice.timeutil import utcnow
 
 
-def run_once(now: datetime) -> tuple[services.SweepResult, Counter]:
+def run_once(now: datetime) -> tuple[schedule.SweepResult, Counter]:
     """One sweep at `now`, sending what it planned (and anything else due) in this process.
     Safe beside running workers: every send claims its row first."""
-    result = services.sweep(now)
-    result.planned += services.plan_digests(now)
+    result = schedule.sweep(now)
+    result.planned += schedule.plan_digests(now)
     db.session.commit()
     outcomes: Counter = Counter()
     for email_id in dict.fromkeys([*result.planned, *outbox.due_ids(now)]):
@@ -31,7 +31,7 @@ def run_once(now: datetime) -> tuple[services.SweepResult, Counter]:
     return result, outcomes
 
 
-def summary(result: services.SweepResult, outcomes: Counter) -> str:
+def summary(result: schedule.SweepResult, outcomes: Counter) -> str:
     reasons = ", ".join(f"{n} {why}" for why, n in sorted(result.skipped.items()))
     retry = outcomes["retry"] + outcomes["deferred"]
     return (

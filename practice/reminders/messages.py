@@ -22,7 +22,7 @@ from practice.mail.models import OutboundEmail
 from practice.mail.outbox import Composed, Defer, Skip, composer
 from practice.mail.services import Message
 from practice.partner import access as partner_access
-from practice.reminders import services
+from practice.reminders import local_time, preferences, schedule, services
 from practice.reminders.models import ReminderPreference
 from practice.settings.services import load_practice
 
@@ -54,7 +54,7 @@ def _message(
     config = current_app.config
     unsubscribe = external_url(
         "reminders.unsubscribe",
-        token=services.unsubscribe_token(partner.id, config["SECRET_KEY"]),
+        token=preferences.unsubscribe_token(partner.id, config["SECRET_KEY"]),
     )
     context = {
         "practice_name": load_practice(config).name,
@@ -102,8 +102,8 @@ def _compose_reminder(row: OutboundEmail, now: datetime) -> Composed:
         return Skip("homework removed")
     partner, couple, counselor = found
     prefs = db.session.get(ReminderPreference, partner.id)
-    tz = services.zone(prefs.timezone if prefs else None, counselor.timezone)
-    here = services.local(now, tz)
+    tz = local_time.zone(prefs.timezone if prefs else None, counselor.timezone)
+    here = local_time.local(now, tz)
     if assignment.status != "active" or assignment.reviewed_at is not None:
         return Skip("homework closed")
     if couple.is_archived or not counselor.active:
@@ -113,18 +113,18 @@ def _compose_reminder(row: OutboundEmail, now: datetime) -> Composed:
     link = partner_link(partner.id, now)
     progress = assignment_progress([assignment]).get(assignment.id, {}).get(partner.id)
     last = progress.last_entry_at if progress else None
-    reason = services.why_not(
+    reason = schedule.why_not(
         email=partner.email,
         opted_out=bool(prefs and prefs.opted_out_at),
         link_live=link is not None,
         done=bool(progress and progress.status == "completed"),
-        done_today=bool(last and services.local(last, tz).date() == here.date()),
+        done_today=bool(last and local_time.local(last, tz).date() == here.date()),
         rule=row.kind.removeprefix("reminder_"),
     )
     if reason:
         return Skip(reason)
-    if services.quiet(here):
-        return Defer(services.next_morning(now, tz))
+    if local_time.quiet(here):
+        return Defer(local_time.next_morning(now, tz))
     return _message(partner, counselor, link or "", "reminder", reminder=True)
 
 
@@ -147,7 +147,7 @@ def compose_digest(row: OutboundEmail, now: datetime) -> Composed:
         return Skip("the counselor's account is closed")
     if not services.reminder_settings().digest_enabled:
         return Skip("digests turned off")
-    today = services.local(now, services.zone(counselor.timezone)).date()
+    today = local_time.local(now, local_time.zone(counselor.timezone)).date()
     board = build_dashboard(counselor, today)
     counts = {
         "new_entries": board.new_entries,

@@ -8,7 +8,7 @@ from huey import crontab
 from practice import jobs
 from practice.extensions import db
 from practice.mail.tasks import queue_delivery
-from practice.reminders import services
+from practice.reminders import schedule, services
 from practice.timeutil import utcnow
 
 
@@ -18,6 +18,6 @@ def sweep_reminders() -> None:
     if services.email_unavailable(current_app.config):
         return
     now = utcnow()
-    planned = [*services.sweep(now).planned, *services.plan_digests(now)]
+    planned = [*schedule.sweep(now).planned, *schedule.plan_digests(now)]
     db.session.commit()
     queue_delivery(planned)

@@ -12,7 +12,7 @@ from practice.extensions import csrf, db, limiter
 from practice.mail.tasks import queue_delivery
 from practice.partner import access as partner_access
 from practice.partner.views import partner_page
-from practice.reminders import services
+from practice.reminders import preferences, services
 from practice.reminders.blueprint import bp
 from practice.reminders.forms import ReminderSettingsForm
 from practice.security import admin_required, link_limit, public
@@ -62,7 +62,7 @@ def send_link(couple_id: int, partner_id: int):
 
 def _choose(partner_id: int, couple_id: int, *, opted_out: bool) -> None:
     """The partner turns reminders off or on: at once, audited if it changed, committed."""
-    if services.set_opted_out(partner_id, opted_out, utcnow()):
+    if preferences.set_opted_out(partner_id, opted_out, utcnow()):
         audit.record(
             "reminders.opt_out" if opted_out else "reminders.resume",
             couple_id=couple_id,
@@ -85,7 +85,7 @@ def _unsubscribe_page(template: str, status: int = 200, **context):
 def unsubscribe(token: str):
     """GET asks (link scanners open links; they must not unsubscribe anyone); POST, from the
     page or a mail client's one-click button, turns reminders off at once."""
-    partner = services.partner_for_unsubscribe(token, current_app.config["SECRET_KEY"])
+    partner = preferences.partner_for_unsubscribe(token, current_app.config["SECRET_KEY"])
     if partner is None:
         return _unsubscribe_page("unsubscribe_gone", 404)
     if request.method == "POST":
@@ -93,7 +93,7 @@ def unsubscribe(token: str):
     return _unsubscribe_page(
         "unsubscribe",
         token=token,
-        opted_out=bool(services.opted_out_since([partner.id])),
+        opted_out=bool(preferences.opted_out_since([partner.id])),
         first_name=partner.first_name,
         done=request.method == "POST",
     )
@@ -102,7 +102,7 @@ def unsubscribe(token: str):
 @bp.app_context_processor
 def reminder_helpers():
     def partner_reminders_off(partner_id: int) -> bool:
-        return bool(services.opted_out_since([partner_id]))
+        return bool(preferences.opted_out_since([partner_id]))
 
     return {"partner_reminders_off": partner_reminders_off}
 

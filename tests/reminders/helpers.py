@@ -11,7 +11,7 @@ from flask import current_app
 from practice.extensions import db
 from practice.homework.models import Entry
 from practice.partner import access as partner_access
-from practice.reminders import services
+from practice.reminders import preferences, services
 from tests.factories import make_assignment, make_counselor, make_couple, make_exercise
 
 TITLE = "Write a gratitude list for each other"
@@ -42,7 +42,7 @@ def build(
         partner.email = email
     db.session.flush()
     for partner, tz in zip(couple.partners, partner_tz, strict=True):
-        services.set_timezone(partner.id, tz)
+        preferences.set_timezone(partner.id, tz)
     exercise = make_exercise(title=TITLE)
     assignment, _ = make_assignment(
         couple,

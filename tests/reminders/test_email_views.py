@@ -14,7 +14,7 @@ from practice.couples.models import Partner
 from practice.extensions import db
 from practice.mail import outbox
 from practice.mail.models import OutboundEmail
-from practice.reminders import services
+from practice.reminders import preferences, services
 from practice.reminders.cli import run_once
 from tests.factories import make_counselor
 from tests.realparts import wait_until
@@ -91,7 +91,7 @@ def test_the_couple_page_shows_what_was_sent_failed_and_opted_out(
     _send_link(signed_in, ben)
     with app.app_context():
         run_once(datetime(2026, 12, 5, 18, 5))
-        services.set_opted_out(ben, True, datetime(2026, 12, 5, 19))
+        preferences.set_opted_out(ben, True, datetime(2026, 12, 5, 19))
         db.session.commit()
     page = " ".join(_couple_page(signed_in, ana).split())
     assert "Their link · sent" in page
@@ -150,7 +150,7 @@ def test_one_click_unsubscribe_through_the_header_and_undo_from_the_home(
     assert response.status_code == 200
     assert "no more reminders" in response.get_data(as_text=True).lower()
     with app.app_context():
-        assert services.opted_out_since([ana])
+        assert preferences.opted_out_since([ana])
         events = (
             db.session.execute(
                 select(AuditEvent.action).where(AuditEvent.action.like("reminders.%"))
@@ -169,7 +169,7 @@ def test_one_click_unsubscribe_through_the_header_and_undo_from_the_home(
     assert back.status_code == 302
     assert "You turned reminder emails off" not in client.get(home_path).get_data(as_text=True)
     with app.app_context():
-        assert services.opted_out_since([ana]) == {}
+        assert preferences.opted_out_since([ana]) == {}
 
 
 @pytest.mark.parametrize("token", ["nonsense", "eyJhIjoxfQ.bad", "x" * 300])

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from practice.couples.models import Couple
 from practice.extensions import db
 from practice.reminders.models import ReminderPreference
-from practice.reminders.services import partner_zones
+from practice.reminders.preferences import partner_zones
 
 FORM = {
     "partner1-display_name": "Ana Silva",

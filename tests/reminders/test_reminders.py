@@ -13,12 +13,12 @@ from practice.homework.models import Assignment
 from practice.mail import outbox
 from practice.mail.models import OutboundEmail
 from practice.partner import access as partner_access
-from practice.reminders import services
+from practice.reminders import preferences, schedule
 from practice.reminders.cli import run_once, summary
 from tests.reminders.helpers import DUE, add_entry, build, link_in
 
 
-def _sweep_and_send(now: datetime) -> tuple[services.SweepResult, list[str]]:
+def _sweep_and_send(now: datetime) -> tuple[schedule.SweepResult, list[str]]:
     result, outcomes = run_once(now)
     return result, sorted(outcomes.elements())
 
@@ -123,7 +123,7 @@ def _revoke(assignment_id, partner_ids):
 
 def _opt_out(assignment_id, partner_ids):
     for partner_id in partner_ids:
-        services.set_opted_out(partner_id, True, datetime(2026, 12, 5, 12))
+        preferences.set_opted_out(partner_id, True, datetime(2026, 12, 5, 12))
 
 
 def _done(assignment_id, partner_ids):
@@ -150,7 +150,7 @@ def test_reminders_stop_by_themselves(ctx, smtp_server, change, reason):
     """Planned before the change, checked again when sent: skipped with the reason; and the
     sweep plans no new ones."""
     assignment_id, partner_ids = build(rule="day_before", hour=18)
-    planned = services.sweep(datetime(2026, 12, 5, 18)).planned
+    planned = schedule.sweep(datetime(2026, 12, 5, 18)).planned
     db.session.commit()
     change(assignment_id, partner_ids)
     db.session.commit()
@@ -159,12 +159,12 @@ def test_reminders_stop_by_themselves(ctx, smtp_server, change, reason):
     assert smtp_server.inbox.count() == 0
     db.session.query(OutboundEmail).delete()
     db.session.commit()
-    assert services.sweep(datetime(2026, 12, 5, 18, 2)).planned == []
+    assert schedule.sweep(datetime(2026, 12, 5, 18, 2)).planned == []
 
 
 def test_past_due_reminders_are_not_sent(ctx, smtp_server):
     assignment_id, _ = build(rule="due_day", hour=18)
-    planned = services.sweep(datetime(2026, 12, 6, 18)).planned
+    planned = schedule.sweep(datetime(2026, 12, 6, 18)).planned
     db.session.commit()
     assert [outbox.deliver(i, datetime(2026, 12, 7, 8)).reason for i in planned] == [
         "past due",
@@ -174,7 +174,7 @@ def test_past_due_reminders_are_not_sent(ctx, smtp_server):
 
 def test_the_cli_runs_one_sweep_and_prints_a_summary(app, ctx, smtp_server):
     assignment_id, (ana, ben) = build(rule="day_before", hour=18)
-    services.set_opted_out(ana, True, datetime(2026, 12, 1))
+    preferences.set_opted_out(ana, True, datetime(2026, 12, 1))
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["reminders", "run", "--now", "2026-12-05T18:00"])
     assert result.exit_code == 0, result.output
@@ -213,7 +213,7 @@ def test_the_sweep_runs_the_same_statements_whatever_the_data(ctx, smtp_server):
 
     build(rule="day_before", hour=18)
     moment = datetime(2026, 12, 5, 12)
-    small = _count_statements(lambda: services.sweep(moment))
+    small = _count_statements(lambda: schedule.sweep(moment))
     counselor = db.session.execute(select(Couple)).scalars().first().counselor
     for _ in range(10):
         build(rule="due_day", hour=18, counselor=counselor)
@@ -221,10 +221,10 @@ def test_the_sweep_runs_the_same_statements_whatever_the_data(ctx, smtp_server):
         for _ in range(3):
             make_assignment(couple, due_date=DUE)
     db.session.commit()
-    large = _count_statements(lambda: services.sweep(moment))
+    large = _count_statements(lambda: schedule.sweep(moment))
     assert small == large
     # With reminders due: their progress and one insert, however many are due.
-    due_now = _count_statements(lambda: services.sweep(datetime(2026, 12, 5, 18)))
+    due_now = _count_statements(lambda: schedule.sweep(datetime(2026, 12, 5, 18)))
     assert due_now == large + 2
 
 

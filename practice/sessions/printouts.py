@@ -29,15 +29,9 @@ from practice.pdf.summary import (
     PrintedEntry,
     SessionSummary,
 )
+from practice.sessions.copies import COPIES, attendance_label, completion_label, visible_entries
 from practice.sessions.models import SESSION_FORMATS, CounselingSession
-from practice.sessions.services import (
-    COPIES,
-    attendance_label,
-    completion_label,
-    progress_for,
-    session_homework,
-    visible_entries,
-)
+from practice.sessions.services import progress_for, session_homework
 
 # On paper every entry of the counselor copy says who may read it.
 PRINTED_VISIBILITY = {

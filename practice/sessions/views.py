@@ -12,7 +12,7 @@ from practice.couples.services import own_couple
 from practice.extensions import db
 from practice.homework.links import partner_address
 from practice.pdf.summary import session_summary_pdf
-from practice.sessions import bp, printouts, services
+from practice.sessions import bp, copies, printouts, services
 from practice.sessions.forms import initial_data, session_form
 from practice.sessions.models import SESSION_FORMATS
 from practice.settings.services import practice_settings
@@ -21,7 +21,7 @@ from practice.timeutil import utcnow
 
 def _copy(default: str = "couple") -> str:
     copy = request.args.get("copy", default)
-    return copy if copy in services.COPIES else default
+    return copy if copy in copies.COPIES else default
 
 
 def _summary(counseling_session, copy: str):

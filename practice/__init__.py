@@ -6,7 +6,7 @@ import importlib
 import os
 from typing import Any
 
-from flask import Blueprint, Flask, abort, redirect, request, url_for
+from flask import Blueprint, Flask, abort, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -204,7 +204,13 @@ def register_blueprints(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from practice.auth.services import load_counselor
 
-    login_manager.user_loader(load_counselor)
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        # After the database failed in this request, the page that says so renders signed
+        # out: loading the counselor would need the database (errors.database_gone).
+        if g.get("database_unavailable"):
+            return None
+        return load_counselor(user_id)
 
     @app.before_request
     def require_sign_in():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 
 from flask import Flask, current_app, g, render_template, request
-from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -82,6 +81,17 @@ def _rollback_quietly() -> None:
         db.session.rollback()
 
 
+def database_gone() -> None:
+    """The database failed in this request: end its transaction, and let the page that says
+    so render without it. A counselor not loaded yet stays signed out for this page (the
+    user loader reads `g.database_unavailable`, see practice.register_request_hooks); one
+    loaded earlier keeps what was read (detached first: a rollback would expire it, and
+    reading it again needs the database)."""
+    g.database_unavailable = True
+    db.session.expunge_all()
+    _rollback_quietly()
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -108,10 +118,7 @@ def init_app(app: Flask) -> None:
     def database_unavailable(error: OperationalError):
         """The database is down, restarting or locked for too long: a 503 that says so and
         gives back whatever was typed, instead of a 500 that loses it."""
-        _rollback_quietly()
+        database_gone()
         current_app.logger.error("Database unavailable: %s", _error_class(error))
-        # Render signed out: loading the counselor needs the database, and after the
-        # rollback even a counselor loaded earlier in this request would be read again.
-        g._login_user = AnonymousUserMixin()
         page, status = render_error(503)
         return page, status, {"Retry-After": "30"}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import weakref
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 
 from practice import create_app
 from practice.extensions import db
@@ -90,10 +91,18 @@ def _close_database_connections(request):
     yield
     if request.node.get_closest_marker("browser"):
         return
-    # Flask-SQLAlchemy keeps each app's engines here (weakly, by app).
-    for engines in list(db._app_engines.values()):
-        for engine in engines.values():
-            engine.dispose()
+    for engine in list(_connected_engines):
+        engine.dispose()
+
+
+# Every engine that has connected (weakly: one whose app is gone goes too), so the fixture
+# above can close their pools through SQLAlchemy's public events, whatever built the app.
+_connected_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+@event.listens_for(Engine, "engine_connect")
+def _remember_engine(connection) -> None:
+    _connected_engines.add(connection.engine)
 
 
 @pytest.fixture

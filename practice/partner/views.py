@@ -4,7 +4,6 @@ capability."""
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import replace
 
@@ -18,6 +17,7 @@ from flask import (
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from practice.audit import services as audit
+from practice.errors import database_gone
 from practice.exercises import placement
 from practice.exercises.format import ExerciseContent, readable_answers
 from practice.exercises.limits import FEELING_WORDS, I_PARTS, ROLES
@@ -72,8 +72,7 @@ def database_unavailable(error: OperationalError):
     back in a form that sends the same fields, with the same submission key, to the same
     address (the page's script also retries by itself): nothing to copy, nothing lost, and
     stored once even if the first try did get through."""
-    with contextlib.suppress(SQLAlchemyError):
-        db.session.rollback()
+    database_gone()
     current_app.logger.error("Database unavailable: %s", type(error).__name__)
     kept, typed = [], []
     if request.method == "POST":

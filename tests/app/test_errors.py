@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from practice.extensions import db
 from practice.security import public
+from tests.factories import TEST_PASSWORD
 
 
 def test_an_unexpected_integrity_error_is_a_logged_500_with_the_typed_text(app_config, caplog):
@@ -33,3 +34,31 @@ def test_an_unexpected_integrity_error_is_a_logged_500_with_the_typed_text(app_c
     assert any(record.levelno >= logging.ERROR for record in caplog.records)
     with app.app_context():
         db.engine.dispose()
+
+
+def test_the_database_failing_after_the_counselor_was_loaded_is_a_calm_503(app, counselor):
+    """The counselor was read, then the database went away mid-request: the 503 page renders
+    without reading them again (a rollback would have expired them), keeps what was typed,
+    and does not sign them out."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    def refuse(*_args):
+        raise OperationalError("SELECT …", {}, Exception("connection refused"))
+
+    @app.post("/__down_after_sign_in")
+    def down_after_sign_in():
+        event.listen(db.engine, "before_cursor_execute", refuse)
+        raise OperationalError("UPDATE …", {}, Exception("connection refused"))
+
+    client = app.test_client()
+    assert client.post("/login", data={"email": "admin@example.org", "password": TEST_PASSWORD})
+    try:
+        response = client.post("/__down_after_sign_in", data={"note": "Qkeptnote ✨"})
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", refuse)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert "We cannot reach the practice" in page and "Qkeptnote ✨" in page
+    assert client.get("/").status_code == 200  # still signed in

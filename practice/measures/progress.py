@@ -3,12 +3,14 @@ ratings and homework, and the sessions, in a fixed number of queries."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from practice.couples.models import Couple
 from practice.extensions import db
@@ -91,13 +93,33 @@ class CoupleProgress:
     requests: list[MeasureRequest]
     unseen: bool = False  # answers the counselor has not been shown yet
 
-    @property
+    @cached_property
     def session_weeks(self) -> set[date]:
+        # Once per page, not once per row of the week table that asks.
         return {week_start(day) for day in self.sessions}
 
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+class week_of(FunctionElement):
+    """The Monday that starts a timestamp's week (its date's week), in SQL."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(week_of, "sqlite")
+def _week_of_sqlite(element, compiler, **kw):
+    # Forward to the week's Sunday (or stay on it), then back six days.
+    return f"date({compiler.process(element.clauses, **kw)}, 'weekday 0', '-6 days')"
+
+
+@compiles(week_of, "postgresql")
+def _week_of_postgresql(element, compiler, **kw):
+    # ISO weeks start on Monday.
+    return f"CAST(date_trunc('week', {compiler.process(element.clauses, **kw)}) AS DATE)"
 
 
 def couple_progress(couple: Couple, today: date) -> CoupleProgress:
@@ -160,13 +182,13 @@ def couple_progress(couple: Couple, today: date) -> CoupleProgress:
                 end=max(max(dates), min(dates) + timedelta(1)),
             )
         )
-    # By day in SQL (at most two rows a day, whatever was written), by week here: weeks
-    # start on Monday in every database this way.
-    entry_day = func.date(Entry.created_at)
-    by_day = db.session.execute(
+    # By week in SQL: at most one row per partner and week, whatever was written (by day it
+    # was hundreds of rows a year to add up here).
+    entry_week = week_of(Entry.created_at)
+    by_week = db.session.execute(
         select(
             Entry.partner_id,
-            entry_day.label("day"),
+            entry_week.label("week"),
             func.count().label("entries"),
             func.sum(Entry.connection_rating).label("rating_sum"),
             func.count(Entry.connection_rating).label("ratings"),
@@ -176,18 +198,16 @@ def couple_progress(couple: Couple, today: date) -> CoupleProgress:
             Assignment.couple_id == couple.id,
             Entry.created_at >= datetime.combine(since, datetime.min.time()),
         )
-        .group_by(Entry.partner_id, entry_day)
+        .group_by(Entry.partner_id, entry_week)
     ).all()
-    rating_sums: dict[tuple[date, int], list[int]] = defaultdict(lambda: [0, 0])
-    completed: dict[tuple[date, int], int] = defaultdict(int)
-    for row in by_day:
-        day = row.day if isinstance(row.day, date) else date.fromisoformat(row.day)
-        week = week_start(day)
-        completed[(week, row.partner_id)] += row.entries
-        if row.ratings:
-            total = rating_sums[(week, row.partner_id)]
-            total[0] += int(row.rating_sum)
-            total[1] += row.ratings
+    rating_sums: dict[tuple[date, int], tuple[int, int]] = {}
+    completed: dict[tuple[date, int], int] = {}
+    for partner_id, week, entries, rating_sum, ratings in by_week:
+        if not isinstance(week, date):
+            week = date.fromisoformat(week)
+        completed[(week, partner_id)] = entries
+        if ratings:
+            rating_sums[(week, partner_id)] = (int(rating_sum), ratings)
     weeks = []
     for week in sorted({week for week, _pid in completed}):
         weeks.append(
@@ -205,7 +225,7 @@ def couple_progress(couple: Couple, today: date) -> CoupleProgress:
         measures=measures,
         weeks=weeks,
         sessions=sessions,
-        requests=open_requests(couple.id),
+        requests=open_requests(couple.id, with_measure=True),
         unseen=any(row.seen_at is None for row in responses),
     )
 

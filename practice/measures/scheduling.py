@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from practice.couples.models import Couple, Partner
 from practice.extensions import db
@@ -44,14 +45,17 @@ def stop_request(request: MeasureRequest) -> None:
         request.stopped_at = utcnow()
 
 
-def open_requests(couple_id: int) -> list[MeasureRequest]:
-    return list(
-        db.session.execute(
-            select(MeasureRequest)
-            .where(MeasureRequest.couple_id == couple_id, MeasureRequest.stopped_at.is_(None))
-            .order_by(MeasureRequest.created_at)
-        ).scalars()
+def open_requests(couple_id: int, with_measure: bool = False) -> list[MeasureRequest]:
+    """The couple's requests still asked; `with_measure` loads each one's measure in the same
+    query (the progress page lists their titles)."""
+    query = (
+        select(MeasureRequest)
+        .where(MeasureRequest.couple_id == couple_id, MeasureRequest.stopped_at.is_(None))
+        .order_by(MeasureRequest.created_at)
     )
+    if with_measure:
+        query = query.options(joinedload(MeasureRequest.measure))
+    return list(db.session.execute(query).scalars())
 
 
 def next_appointment(couple_id: int, now: datetime) -> datetime | None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+import re
+from datetime import date, datetime, time, timedelta
 
 from practice.extensions import db
+from practice.homework.models import Entry
 from practice.measures import services
 from practice.measures.chart_svg import render_svg
 from practice.measures.charts import ChartData, ChartLine
@@ -17,7 +19,7 @@ from practice.measures.flags import dashboard_flags
 from practice.measures.models import MeasureRequest
 from practice.measures.progress import week_start
 from practice.measures.scheduling import request_measure, waiting_for
-from tests.factories import make_counselor, make_couple
+from tests.factories import make_assignment, make_counselor, make_couple
 from tests.measures.conftest import answer, csi_answers, weekly_story
 
 # Eight weeks ago, so the story sits inside the page's last-year window whatever today is.
@@ -197,3 +199,53 @@ def test_a_drop_larger_than_the_reliable_change_is_flagged(couple, ctx):
     (flag,) = flags.couples
     assert flag.drops == ["Ana: Own fell from 18 to 12, more than its reliable change of 4"]
     assert flags.no_reliable_change == []
+
+
+def _week_table(page: str) -> list[list[str]]:
+    """The "Week by week" table as text cells, one list per row."""
+    table = page.split('id="weeks-heading"', 1)[1].split("</table>", 1)[0]
+    body = table.split("<tbody>", 1)[1]
+    return [
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_the_week_table_counts_each_entry_in_the_week_that_starts_on_its_monday(signed_in, couple):
+    ana, ben = couple.partners
+    assignment, _links = make_assignment(couple)
+    monday = week_start(date.today()) - timedelta(weeks=3)
+    entries = [
+        (ana, monday - timedelta(days=1), time(23, 59), 1),  # the Sunday before
+        (ana, monday, time(0, 1), 4),
+        (ana, monday + timedelta(days=6), time(23, 59), 5),  # that week's Sunday
+        (ben, monday + timedelta(days=3), time(12, 0), None),  # no rating given
+        (ana, monday + timedelta(days=7), time(0, 0), 2),  # the next Monday
+    ]
+    for n, (partner, day, at, rating) in enumerate(entries):
+        db.session.add(
+            Entry(
+                assignment_id=assignment.id,
+                partner_id=partner.id,
+                connection_rating=rating,
+                submission_key=f"week-table-{n}",
+                created_at=datetime.combine(day, at),
+            )
+        )
+    db.session.commit()
+
+    page = signed_in.get(f"/couples/{couple.id}/progress").get_data(as_text=True)
+
+    def shown(day: date) -> str:
+        text = f"{day:%a} {day.day} {day:%b}"
+        return text if day.year == date.today().year else f"{text} {day.year}"
+
+    # Week of, mean rating (Ana, Ben), entries (Ana, Ben).
+    assert _week_table(page) == [
+        [shown(monday - timedelta(weeks=1)), "1.0", "—", "1", "0"],
+        [shown(monday), "4.5", "—", "2", "1"],
+        [shown(monday + timedelta(weeks=1)), "2.0", "—", "1", "0"],
+    ]

@@ -3,8 +3,11 @@
 import os
 
 from practice import create_app
+from practice.pdf.text import preload_fonts
 
 app = create_app()
+# A web process reads the PDF fonts while it waits for its first request (see preload_fonts).
+preload_fonts()
 
 
 if __name__ == "__main__":

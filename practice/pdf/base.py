@@ -20,6 +20,7 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -39,18 +40,20 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-
-# Private helper reportlab's own KeepTogether uses; the stubs leave it out.
-from reportlab.platypus.flowables import _listWrapOn  # type: ignore[attr-defined]
+from reportlab.platypus.doctemplate import Indenter
+from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paraparser import ParaFrag
 from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.rl_config import _FUZZ
 
 from practice.pdf.text import (
     FONT_BOLD,
     FONT_REGULAR,
     clean_text,
     is_rtl_line,
+    markup_of_clean,
     plain_text,
-    register_fonts,
+    register_base_fonts,
     safe_markup,
 )
 
@@ -90,7 +93,7 @@ class Letterhead:
 
 
 def _make_styles() -> dict[str, ParagraphStyle]:
-    register_fonts()
+    register_base_fonts()
     base = ParagraphStyle(
         "body",
         fontName=FONT_REGULAR,
@@ -179,6 +182,48 @@ def _is_bold(style: ParagraphStyle) -> bool:
 
 
 # --- flowable helpers -----------------------------------------------------------
+
+
+class _Paragraph(Paragraph):
+    """A Paragraph that breaks its lines once per width.
+
+    The layout asks most paragraphs for their size more than once at the same width (a
+    heading kept with what follows measures both, then the frame measures each again; a
+    table measures its cells, then draws them), and reportlab breaks the lines anew each
+    time: a third of the time of a session summary."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        state = self.__dict__
+        # split() deletes blPara when nothing fits: then measure again.
+        if state.get("_wrapped_for") == availWidth and "blPara" in state:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_for = availWidth
+        return size
+
+
+def _para(markup: str, st: ParagraphStyle, bullet: str | None = None) -> Paragraph:
+    """``_Paragraph(markup, st, bulletText=bullet)``; text without tags or entities skips
+    reportlab's markup parser (an HTML parser run per paragraph) for the one fragment it
+    would make. The parser's own whitespace clean-up still applies."""
+    if "<" in markup or "&" in markup or not markup.strip():
+        return _Paragraph(markup, st, bulletText=bullet)
+    text = cleanBlockQuotedText(markup)
+    font_name, bold, italic = ps2tt(st.fontName)
+    frag = ParaFrag(
+        rise=0,
+        greek=0,
+        link=[],
+        fontName=tt2ps(font_name, bold, italic),
+        bold=bold,
+        italic=italic,
+        fontSize=st.fontSize,
+        textColor=st.textColor,
+        us_lines=[],
+        __tag__="para",
+        text=text,
+    )
+    return _Paragraph(text, st, bulletText=bullet, frags=[frag])
 
 
 # Lines per Paragraph when one text has many lines. reportlab re-wraps the
@@ -275,10 +320,10 @@ class _RightToLeftLine(_Stack):
             )
             bold, last = _is_bold(st), len(lines) - 1
             self._parts = [
-                Paragraph(
+                _para(
                     safe_markup(line, bold=bold) or "\u00a0",
                     _spaced(right, before=n == 0, after=n == last),
-                    bulletText=self._bullet if n == 0 else None,
+                    self._bullet if n == 0 else None,
                 )
                 for n, line in enumerate(lines)
             ]
@@ -315,11 +360,12 @@ def _text(text: object, st: ParagraphStyle, bullet: str | None = None) -> Flowab
     return parts[0] if len(parts) == 1 else _Stack(parts)
 
 
-def _ltr_text(text: object, st: ParagraphStyle, bullet: str | None = None) -> Flowable:
-    markup = safe_markup(text, bold=_is_bold(st))
+def _ltr_text(text: str, st: ParagraphStyle, bullet: str | None = None) -> Flowable:
+    """Text already through ``clean_text``, as Paragraphs."""
+    markup = markup_of_clean(text, bold=_is_bold(st))
     lines = markup.split("<br/>")
     if len(lines) <= _LINES_PER_CHUNK * 2:
-        return Paragraph(markup, st, bulletText=bullet)
+        return _para(markup, st, bullet)
     # A no-break space keeps blank lines one line tall at chunk edges.
     lines = [line or "\u00a0" for line in lines]
     step = _LINES_PER_CHUNK
@@ -327,10 +373,10 @@ def _ltr_text(text: object, st: ParagraphStyle, bullet: str | None = None) -> Fl
     last = len(chunks) - 1
     return _Stack(
         [
-            Paragraph(
+            _para(
                 chunk,
                 _spaced(st, before=n == 0, after=n == last),
-                bulletText=bullet if n == 0 else None,
+                bullet if n == 0 else None,
             )
             for n, chunk in enumerate(chunks)
         ]
@@ -411,7 +457,7 @@ def excerpt(text: object, max_chars: int = CELL_EXCERPT_CHARS) -> str:
 def _cell(text: object, style: ParagraphStyle, max_chars: int) -> Paragraph:
     s = excerpt(text, max_chars)
     # A blank cell reads like a printing fault; a dash says "nothing recorded".
-    return Paragraph(safe_markup(s, bold=_is_bold(style)) or "\u2014", style)
+    return _para(safe_markup(s, bold=_is_bold(style)) or "\u2014", style)
 
 
 def _widths(n: int, col_widths: Sequence[float] | None) -> list[str]:
@@ -526,6 +572,7 @@ class _FooterCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._footer = footer
         self._pages: list[dict[str, object]] = []
+        self._parts: dict[str, Paragraph] = {}
 
     def showPage(self) -> None:  # noqa: N802 - reportlab API
         self._pages.append(dict(self.__dict__))
@@ -539,6 +586,14 @@ class _FooterCanvas(Canvas):
             super().showPage()
         super().save()
 
+    def _furniture(self, key: str, markup: str, style: str, width: float) -> Paragraph:
+        """The same footer text on every page: parsed and wrapped once per document."""
+        cached = self._parts.get(key)
+        if cached is None:
+            cached = self._parts[key] = _Paragraph(markup, _style(style))
+        cached.wrap(width, 40)
+        return cached
+
     def _draw_furniture(self, total: int) -> None:
         # Canvas internals below (_pagesize, _pageNumber) are not in the stubs.
         width, height = self._pagesize  # type: ignore[attr-defined]
@@ -550,33 +605,66 @@ class _FooterCanvas(Canvas):
         self.line(left, _FOOTER_Y + 12, left + inner, _FOOTER_Y + 12)
         page: int = self._pageNumber  # type: ignore[attr-defined]
         cells = [
-            (self._footer["left"], "footer", 0.0, 0.25),
-            (self._footer["center"], "footer_center", 0.25, 0.5),
-            (f"Page {page} of {total}", "footer_right", 0.75, 0.25),
+            ("left", self._footer["left"], "footer", 0.0, 0.25),
+            ("center", self._footer["center"], "footer_center", 0.25, 0.5),
+            ("", f"Page {page} of {total}", "footer_right", 0.75, 0.25),
         ]
-        for markup, style, start, share in cells:
+        for key, markup, style, start, share in cells:
             if not markup:
                 continue
-            p = Paragraph(str(markup), _style(style))
-            _, h = p.wrap(inner * share, 40)
+            if key:
+                p = self._furniture(key, str(markup), style, inner * share)
+                h = p.height
+            else:
+                p = Paragraph(str(markup), _style(style))
+                _, h = p.wrap(inner * share, 40)
             p.drawOn(self, left + inner * start, _FOOTER_Y + 9 - h)
         crisis = self._footer.get("crisis")
         if crisis:
             # On every page a client may be handed, above the footer rule.
-            p = Paragraph(str(crisis), _style("footer_crisis"))
-            p.wrap(inner, 40)
+            p = self._furniture("crisis", str(crisis), "footer_crisis", inner)
             p.drawOn(self, left, _FOOTER_Y + 16)
         header = self._footer["header"]
         if page > 1 and header:
             # Running title so a loose page can be matched to its document.
-            p = Paragraph(str(header), _style("footer"))
-            p.wrap(inner, 20)
+            p = self._furniture("header", str(header), "footer", inner)
             p.drawOn(self, left, height - _MARGIN_TOP + 6)
         self.restoreState()
 
 
 # How much of what follows a heading must fit under it on the same page (about 3 lines).
 _FOLLOW_HEIGHT = 48
+
+
+def _stacked_size(
+    flowables: list[Flowable], width: float, canv: Canvas, dims: list[tuple[float, float]]
+) -> tuple[float, float]:
+    """Width and height of flowables laid out one under another, each size added to ``dims``.
+
+    reportlab's ``_listWrapOn`` without its deep copy of the frame (kept for flowables that
+    add content as they are measured, which ours never do): that copy was a tenth of the
+    layout time of a summary."""
+    total_w = total_h = space_after = 0.0
+    at_top = True
+    for f in flowables:
+        if hasattr(f, "frameAction"):
+            if isinstance(f, Indenter):
+                width -= f.left + f.right
+            continue
+        w, h = f.wrapOn(canv, width, 0xFFFFFFF)
+        dims.append((w, h))
+        if h <= _FUZZ:
+            continue
+        total_w = max(total_w, min(w, width))
+        total_h += h
+        if not at_top:
+            before = space_after if getattr(f, "_SPACETRANSFER", False) else f.getSpaceBefore()
+            total_h += max(before - space_after, 0)
+        at_top = False
+        after = f.getSpaceAfter()
+        space_after = space_after if getattr(f, "_SPACETRANSFER", False) else after
+        total_h += space_after
+    return total_w, total_h - space_after
 
 
 class _KeepHeadingWithStart(KeepTogether):
@@ -589,7 +677,7 @@ class _KeepHeadingWithStart(KeepTogether):
         dims: list[tuple[float, float]] = []
         # KeepTogether keeps its flowables in _content, which the stubs leave out.
         content: list[Flowable] = self._content  # type: ignore[attr-defined]
-        width, height = _listWrapOn(content, aW, self.canv, dims=dims)
+        width, height = _stacked_size(content, aW, self.canv, dims)
         self._H, self._dims, self._wrapInfo = height, dims, (aW, aH)
         return width, 0xFFFFFF  # always split: split decides
 
@@ -754,7 +842,7 @@ def build_document(
     except (KeyError, AttributeError):
         allowed = ", ".join(sorted(PAGE_SIZES))
         raise ValueError(f"page_size must be one of {allowed}, not {page_size!r}") from None
-    register_fonts()
+    register_base_fonts()
     if letterhead is None:
         letterhead = Letterhead(name=practice_name or "")
     name = letterhead.name

@@ -64,13 +64,34 @@ _SYSTEM_FONTS = (
     ),
 )
 _fallbacks: list[str] = []  # the system fonts found, in order of preference
+_fallback_paths: dict[str, tuple[str, int]] = {}  # name -> (file, index in a collection)
 
 _register_lock = threading.Lock()
 _registered = False
 
 
 def register_fonts() -> None:
-    """Register the bundled TTFs and CJK CID fonts with reportlab (idempotent)."""
+    """Register every font the PDFs may use with reportlab (idempotent).
+
+    Rendering itself only needs ``register_base_fonts``: the system fallback fonts are
+    parsed when a character first needs one (the CJK collection alone takes ~0.5 s to
+    read, which the first PDF of a process would otherwise wait for)."""
+    register_base_fonts()
+    for name in _fallbacks:
+        _load_fallback(name)
+
+
+def preload_fonts() -> threading.Thread:
+    """Read every font on a background thread, so that the first PDF a web process serves
+    does not wait the half second the CJK collection takes (a PDF that needs a font before
+    then waits for it on the lock)."""
+    thread = threading.Thread(target=register_fonts, name="pdf-fonts", daemon=True)
+    thread.start()
+    return thread
+
+
+def register_base_fonts() -> None:
+    """Register DejaVu, the CID fonts, and find (without reading) the system fonts."""
     global _registered
     if _registered:
         return
@@ -87,21 +108,31 @@ def register_fonts() -> None:
         addMapping(FONT_REGULAR, 1, 1, FONT_BOLD)
         for name in (CJK_CHINESE, CJK_JAPANESE, CJK_KOREAN):
             pdfmetrics.registerFont(UnicodeCIDFont(name))
-        _register_system_fonts()
+        _find_system_fonts()
         _registered = True
 
 
-def _register_system_fonts() -> None:
+def _find_system_fonts() -> None:
     for name, _package, paths, index in _SYSTEM_FONTS:
         path = next((p for p in paths if Path(p).is_file()), None)
         if path is not None:
-            pdfmetrics.registerFont(UnicodeTTFont(name, path, subfontIndex=index))
+            _fallback_paths[name] = (path, index)
             _fallbacks.append(name)
+
+
+def _load_fallback(name: str) -> None:
+    """Parse and register one system font found by `register_base_fonts` (once)."""
+    if name in pdfmetrics.getRegisteredFontNames():
+        return
+    with _register_lock:
+        if name not in pdfmetrics.getRegisteredFontNames():
+            path, index = _fallback_paths[name]
+            pdfmetrics.registerFont(UnicodeTTFont(name, path, subfontIndex=index))
 
 
 def system_fonts() -> dict[str, bool]:
     """Each Debian font package the PDFs use, and whether it is installed here."""
-    register_fonts()
+    register_base_fonts()
     return {package: name in _fallbacks for name, package, _paths, _index in _SYSTEM_FONTS}
 
 
@@ -162,7 +193,9 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 @lru_cache(maxsize=8)
 def _coverage(font_name: str) -> frozenset[int]:
-    register_fonts()
+    register_base_fonts()
+    if font_name in _fallback_paths:
+        _load_fallback(font_name)
     # Every font we register is a TTFont (register_fonts); getFont is typed as the base Font.
     font = cast(TTFont, pdfmetrics.getFont(font_name))
     return frozenset(font.face.charToGlyph)
@@ -347,18 +380,25 @@ def _break_long_token(match: re.Match[str]) -> str:
     return " ".join(token[i : i + 64] for i in range(0, len(token), 64))
 
 
-# One font per character: (font name, or None for the paragraph's own font; its coverage).
-_FontChoice = tuple[str | None, frozenset[int]]
+@lru_cache(maxsize=16384)
+def _font_for(cp: int, chain: tuple[str, ...]) -> str:
+    """The first font of ``chain`` with a glyph for ``cp`` ("" when none has one).
+
+    Remembered per character, so a font's coverage is only looked up (and a fallback font
+    only read from disk) the first time a character needs it."""
+    return next((name for name in chain if cp in _coverage(name)), "")
 
 
-def _font_runs(text: str, choices: list[_FontChoice]) -> str:
-    """Markup for text whose characters each take the first font that has them."""
+def _font_runs(text: str, own: str, chain: tuple[str, ...]) -> str:
+    """Markup for text whose characters each take the first font of ``chain`` that has
+    them; runs in ``own`` (the paragraph's font) need no tag."""
     runs: list[tuple[str | None, list[str]]] = []
     for ch in text:
-        cp = ord(ch)
-        font = next((name for name, covered in choices if cp in covered), "")
+        font: str | None = _font_for(ord(ch), chain)
         if font == "":
             font, ch = None, REPLACEMENT
+        elif font == own:
+            font = None
         if runs and runs[-1][0] == font:
             runs[-1][1].append(ch)
         else:
@@ -371,12 +411,12 @@ def _font_runs(text: str, choices: list[_FontChoice]) -> str:
     )
 
 
-def _plain_markup(segment: str, choices: list[_FontChoice]) -> str:
+def _plain_markup(segment: str, own: str, chain: tuple[str, ...]) -> str:
     """Markup for text outside CJK runs: ASCII as is, the rest font by font."""
     out, pos = [], 0
     for m in _NOT_PLAIN.finditer(segment):
         out.append(_escape(segment[pos : m.start()]))
-        out.append(_font_runs(m.group(), choices))
+        out.append(_font_runs(m.group(), own, chain))
         pos = m.end()
     out.append(_escape(segment[pos:]))
     return "".join(out)
@@ -392,17 +432,24 @@ def safe_markup(text: object, *, bold: bool = False) -> str:
     when the text goes into a bold style, since the bold face covers slightly fewer
     characters.
     """
-    s = clean_text(text)
+    return markup_of_clean(clean_text(text), bold=bold)
+
+
+def markup_of_clean(s: str, *, bold: bool = False) -> str:
+    """``safe_markup`` of text that has already been through ``clean_text``."""
     if not s:
         return ""
     s = _LONG_TOKEN.sub(_break_long_token, s)
     if s.isascii():  # the common case: DejaVu covers all printable ASCII
         return _escape(s).replace("\n", "<br/>")
-    own: _FontChoice = (None, _coverage(FONT_BOLD if bold else FONT_REGULAR))
-    extra: list[_FontChoice] = [(name, _coverage(name)) for name in _fallbacks]
-    cjk = [choice for choice in extra if choice[0] == FONT_CJK]
-    others = [own, *(choice for choice in extra if choice[0] != FONT_CJK), *cjk]
-    cjk_first = [*cjk, *others[:-1]] if cjk else None
+    register_base_fonts()
+    own = FONT_BOLD if bold else FONT_REGULAR
+    cjk = FONT_CJK in _fallbacks
+    others = tuple(name for name in _fallbacks if name != FONT_CJK)
+    # Outside CJK runs: our font, then the others, the CJK font last; inside: the CJK font
+    # first (its Han and kana look right together), then ours and the others.
+    chain = (own, *others, *((FONT_CJK,) if cjk else ()))
+    cjk_chain = (FONT_CJK, own, *others) if cjk else None
     has_kana, has_hangul = bool(_KANA.search(s)), bool(_HANGUL.search(s))
 
     parts: list[str] = []
@@ -410,14 +457,14 @@ def safe_markup(text: object, *, bold: bool = False) -> str:
         line = visual_line(line)
         markup, pos = [], 0
         for m in _CJK_RUN.finditer(line):
-            markup.append(_plain_markup(line[pos : m.start()], others))
-            if cjk_first:
-                markup.append(_font_runs(m.group(), cjk_first))
+            markup.append(_plain_markup(line[pos : m.start()], own, chain))
+            if cjk_chain:
+                markup.append(_font_runs(m.group(), own, cjk_chain))
             else:  # no CJK TrueType font here: a CID font the viewer supplies
                 font = _cjk_font(m.group(), has_kana, has_hangul)
                 markup.append(f'<font name="{font}">{_escape(m.group())}</font>')
             pos = m.end()
-        markup.append(_plain_markup(line[pos:], others))
+        markup.append(_plain_markup(line[pos:], own, chain))
         parts.append("".join(markup))
     return "<br/>".join(parts)
 

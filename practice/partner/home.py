@@ -29,7 +29,7 @@ from practice.homework.models import Assignment, Entry, PartnerLink
 from practice.homework.progress import expected_entries
 from practice.homework.read import frequency_label
 from practice.partner.access import Access
-from practice.partner.services import LiveLink
+from practice.partner.services import LiveLink, link_statement
 
 # Entries shown on the home at first; all of them are one tap away (?all=1).
 HISTORY_SHOWN = 10
@@ -318,33 +318,11 @@ def partner_home(access: Access, now: datetime, today: date, *, show_all: bool =
 @functools.cache  # built once, on first use: building needs every model mapped
 def _open_homework_statement() -> Select:
     """One homework of the partner, as the entry form needs it, if it is theirs and open."""
-    from practice.auth.models import Counselor
-    from practice.couples.models import Couple
-
-    return (
-        select(
-            PartnerLink.id,
-            PartnerLink.partner_id,
-            PartnerLink.assignment_id,
-            Assignment.couple_id,
-            Partner.display_name,
-            Counselor.name.label("counselor_name"),
-            Assignment.title,
-            Assignment.snapshot,
-            Assignment.note,
-            Assignment.due_date,
-            Assignment.frequency,
-        )
-        .join(Assignment, Assignment.id == PartnerLink.assignment_id)
-        .join(Partner, Partner.id == PartnerLink.partner_id)
-        .join(Couple, Couple.id == Assignment.couple_id)
-        .join(Counselor, Counselor.id == Couple.counselor_id)
-        .where(
-            PartnerLink.partner_id == bindparam("partner_id"),
-            PartnerLink.assignment_id == bindparam("assignment_id"),
-            Assignment.status == "active",
-            PartnerLink.expires_at > bindparam("now"),
-        )
+    return link_statement().where(
+        PartnerLink.partner_id == bindparam("partner_id"),
+        PartnerLink.assignment_id == bindparam("assignment_id"),
+        Assignment.status == "active",
+        PartnerLink.expires_at > bindparam("now"),
     )
 
 
@@ -359,18 +337,4 @@ def open_homework(access: Access, assignment_id: int, now: datetime) -> LiveLink
         )
         .one_or_none()
     )
-    if row is None:
-        return None
-    return LiveLink(
-        id=row.id,
-        partner_id=row.partner_id,
-        assignment_id=row.assignment_id,
-        couple_id=row.couple_id,
-        partner_name=row.display_name,
-        counselor_name=row.counselor_name,
-        title=row.title,
-        snapshot=row.snapshot,
-        note=row.note,
-        due_date=row.due_date,
-        frequency=row.frequency,
-    )
+    return None if row is None else LiveLink.of_row(row)

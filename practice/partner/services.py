@@ -44,10 +44,56 @@ class LiveLink:
     def first_name(self) -> str:
         return (self.partner_name.split() or [self.partner_name])[0]
 
+    @classmethod
+    def of_row(cls, row: Any, waiting: int = 0) -> LiveLink:
+        """The link from a row of `link_statement`."""
+        return cls(
+            id=row.id,
+            partner_id=row.partner_id,
+            assignment_id=row.assignment_id,
+            couple_id=row.couple_id,
+            partner_name=row.display_name,
+            counselor_name=row.counselor_name,
+            title=row.title,
+            snapshot=row.snapshot,
+            note=row.note,
+            due_date=row.due_date,
+            frequency=row.frequency,
+            waiting=waiting,
+        )
+
+
+def link_statement(*extra: Any) -> Select:
+    """A partner's homework link with what its page needs (LiveLink: the assignment, the
+    partner, the counselor's name), and any `extra` columns; the caller says which link.
+    Both ways in use it: the partner's one link with a homework id, and a per-homework link
+    of before by its token."""
+    return (
+        select(
+            PartnerLink.id,
+            PartnerLink.partner_id,
+            PartnerLink.assignment_id,
+            Assignment.couple_id,
+            Partner.display_name,
+            Counselor.name.label("counselor_name"),
+            Assignment.title,
+            Assignment.snapshot,
+            Assignment.note,
+            Assignment.due_date,
+            Assignment.frequency,
+            *extra,
+        )
+        .join(Assignment, Assignment.id == PartnerLink.assignment_id)
+        .join(Partner, Partner.id == PartnerLink.partner_id)
+        .join(Couple, Couple.id == Assignment.couple_id)
+        .join(Counselor, Counselor.id == Couple.counselor_id)
+    )
+
 
 @functools.lru_cache(maxsize=2)
 def _live_link_statement(with_waiting: bool) -> Select:
-    """One row per token: the link, its assignment, partner and counselor (and what waits)."""
+    """One row per token: the link and its page's facts, whether it still works (and what
+    waits)."""
     theirs, ours = aliased(Entry), aliased(Entry)
     waiting = (
         select(func.count(theirs.id))
@@ -65,30 +111,12 @@ def _live_link_statement(with_waiting: bool) -> Select:
         )
         .scalar_subquery()
     )
-    return (
-        select(
-            PartnerLink.id,
-            PartnerLink.partner_id,
-            PartnerLink.assignment_id,
-            PartnerLink.revoked_at,
-            PartnerLink.expires_at,
-            Assignment.status,
-            Assignment.couple_id,
-            Partner.display_name,
-            Counselor.name.label("counselor_name"),
-            Assignment.title,
-            Assignment.snapshot,
-            Assignment.note,
-            Assignment.due_date,
-            Assignment.frequency,
-            *([waiting.label("waiting")] if with_waiting else []),
-        )
-        .join(Assignment, Assignment.id == PartnerLink.assignment_id)
-        .join(Partner, Partner.id == PartnerLink.partner_id)
-        .join(Couple, Couple.id == Assignment.couple_id)
-        .join(Counselor, Counselor.id == Couple.counselor_id)
-        .where(PartnerLink.token_hash == bindparam("token_hash"))
-    )
+    return link_statement(
+        PartnerLink.revoked_at,
+        PartnerLink.expires_at,
+        Assignment.status,
+        *([waiting.label("waiting")] if with_waiting else []),
+    ).where(PartnerLink.token_hash == bindparam("token_hash"))
 
 
 # Built once, on first use (building needs every model mapped): constructing the statement
@@ -114,20 +142,7 @@ def find_live_link(token: str, now: datetime, *, with_waiting: bool = False) -> 
         or (row.status != "active")
     ):
         return None
-    return LiveLink(
-        id=row.id,
-        partner_id=row.partner_id,
-        assignment_id=row.assignment_id,
-        couple_id=row.couple_id,
-        partner_name=row.display_name,
-        counselor_name=row.counselor_name,
-        title=row.title,
-        snapshot=row.snapshot,
-        note=row.note,
-        due_date=row.due_date,
-        frequency=row.frequency,
-        waiting=row.waiting if with_waiting else 0,
-    )
+    return LiveLink.of_row(row, row.waiting if with_waiting else 0)
 
 
 @dataclass

@@ -22,14 +22,14 @@ import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, Table, and_, func, or_, select, text, update
+from sqlalchemy import Table, and_, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from practice.extensions import db
+from practice.extensions import db, rowcount
 from practice.mail.models import IN_FLIGHT, OutboundEmail
 from practice.mail.services import MailNotConfigured, Message, send_message
 from practice.timeutil import utcnow
@@ -136,7 +136,7 @@ def claim(email_id: int, now: datetime) -> str | None:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return token if cast(CursorResult[Any], result).rowcount == 1 else None  # an UPDATE
+    return token if rowcount(result) == 1 else None
 
 
 def _finish(email_id: int, token: str, **values) -> bool:
@@ -147,7 +147,7 @@ def _finish(email_id: int, token: str, **values) -> bool:
         .values(claim_token=None, **values)
         .execution_options(synchronize_session=False)
     )
-    return cast(CursorResult[Any], result).rowcount == 1  # an UPDATE: a cursor result
+    return rowcount(result) == 1
 
 
 def retry_delay(attempts: int) -> float:

@@ -24,13 +24,13 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, TypeGuard, cast
+from typing import Any, TypeGuard
 
-from sqlalchemy import CursorResult, Row, bindparam, func, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 
 from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
-from practice.extensions import db
+from practice.extensions import db, rowcount
 from practice.homework import links as legacy_links
 from practice.homework.models import Assignment, PartnerLink
 from practice.keys import PARTNER_LINKS, derive_key
@@ -185,7 +185,7 @@ def _end(partner_ids_query, reason: str, now: datetime) -> int:
         .values(revoked_at=now, revoked_reason=reason)
         .execution_options(synchronize_session="fetch")
     )
-    return cast(CursorResult[Any], result).rowcount  # an UPDATE: a cursor result
+    return rowcount(result)
 
 
 def turn_off(partner_id: int, now: datetime) -> int:

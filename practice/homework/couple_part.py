@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -20,7 +19,7 @@ from practice.homework.read import couple_homework, unseen_entry_ids
 
 
 def section(couple: Couple, args: Mapping[str, str]) -> CoupleSection:
-    homework = couple_homework(couple, today_local(), current_app.config["SECRET_KEY"])
+    homework = couple_homework(couple, today_local())
     return CoupleSection(
         {"homework": homework},
         # What was shown is now seen.

@@ -9,8 +9,7 @@ database alone cannot. Re-issuing sets a new issue time, so the token, and its h
 and the old link stops working at once. SECRET_KEY is 256 random bits when the app
 generates it (config.load_secret_key); anyone who has it can forge sign-ins anyway, so
 tying links to it adds no new single point of failure. If SECRET_KEY is ever rotated,
-links already handed out keep working (they are looked up by hash), and the couple page
-says the link cannot be shown any more and offers to re-issue it (see `shown_token`).
+links already handed out keep working (they are looked up by hash).
 """
 
 from __future__ import annotations
@@ -60,15 +59,6 @@ def issue(link: PartnerLink, secret_key: str, now: datetime) -> str:
     token = derive_token(secret_key, link.id, now)
     link.token_hash = hash_token(token)
     return token
-
-
-def shown_token(link: PartnerLink, secret_key: str) -> str | None:
-    """The link's current token for the counselor to copy, or None if it cannot be re-derived
-    (secret key rotated) or the link was revoked."""
-    if link.token_hash is None or link.revoked_at is not None:
-        return None
-    token = derive_token(secret_key, link.id, link.issued_at)
-    return token if hmac.compare_digest(hash_token(token), link.token_hash) else None
 
 
 def partner_address(token: str) -> str:

@@ -13,10 +13,8 @@ from practice.couples.models import Couple, Partner
 from practice.exercises.format import parse_prompts, readable_answers
 from practice.exercises.prompts import Answer
 from practice.extensions import db
-from practice.homework import links
 from practice.homework.models import FREQUENCIES, VISIBILITIES, Assignment, Entry, PartnerLink
 from practice.homework.progress import PartnerProgress, assignment_progress
-from practice.timeutil import utcnow
 
 
 @dataclass
@@ -35,21 +33,6 @@ class EntryView:
 
 
 @dataclass
-class LinkView:
-    partner_id: int
-    partner_name: str
-    token: str | None
-    issued_at: datetime
-    expires_at: datetime
-    revoked: bool
-    expired: bool
-
-    @property
-    def live(self) -> bool:
-        return not self.revoked and not self.expired
-
-
-@dataclass
 class AssignmentView:
     """Everything the couple page shows about one assignment, as plain data: the page commits
     (to mark entries seen) before rendering, and plain data cannot lazy-load per row."""
@@ -65,7 +48,7 @@ class AssignmentView:
     reviewed_at: datetime | None
     review_remarks: str
     session_id: int | None
-    partners: list[tuple[str, PartnerProgress, LinkView | None]] = field(default_factory=list)
+    partners: list[tuple[str, PartnerProgress]] = field(default_factory=list)
     entries: list[EntryView] = field(default_factory=list)  # newest first; maybe only the latest
     entry_count: int = 0  # all of its entries, shown or not
 
@@ -127,11 +110,10 @@ def _newest_first(query: Select) -> Select:
 
 
 def _views(
-    assignments: Sequence[Assignment], secret_key: str, entries: dict[int, list[EntryView]]
+    assignments: Sequence[Assignment], entries: dict[int, list[EntryView]]
 ) -> list[AssignmentView]:
     """Plain views of `assignments` (links loaded), with progress, and the given entries."""
     progress = assignment_progress(assignments)
-    now = utcnow()
     views: list[AssignmentView] = []
     for a in assignments:
         view = AssignmentView(
@@ -151,21 +133,7 @@ def _views(
         for link in sorted(a.links, key=lambda item: item.partner.position):
             partner_progress = progress[a.id][link.partner_id]
             view.entry_count += partner_progress.entry_count
-            view.partners.append(
-                (
-                    link.partner.display_name,
-                    partner_progress,
-                    LinkView(
-                        partner_id=link.partner_id,
-                        partner_name=link.partner.display_name,
-                        token=links.shown_token(link, secret_key),
-                        issued_at=link.issued_at,
-                        expires_at=link.expires_at,
-                        revoked=link.revoked_at is not None,
-                        expired=link.expires_at <= now,
-                    ),
-                )
-            )
+            view.partners.append((link.partner.display_name, partner_progress))
         # Entries of a partner whose link is gone still count.
         view.entry_count = max(view.entry_count, len(view.entries))
         views.append(view)
@@ -236,7 +204,7 @@ def _with_links(query: Select) -> Select:
     return query.options(selectinload(Assignment.links).joinedload(PartnerLink.partner))
 
 
-def couple_homework(couple: Couple, today: date, secret_key: str) -> CoupleHomework:
+def couple_homework(couple: Couple, today: date) -> CoupleHomework:
     """The couple page's homework as plain data, in a fixed number of queries: current
     assignments newest due date first, each with its latest entries; the count and the most
     recent few of the older ones.
@@ -256,7 +224,7 @@ def couple_homework(couple: Couple, today: date, secret_key: str) -> CoupleHomew
         .limit(OLDER_SHOWN)
     ).all()
     older = [row[0] for row in older_rows]
-    views = _views(current + older, secret_key, _entry_views(current, LATEST_ENTRIES))
+    views = _views(current + older, _entry_views(current, LATEST_ENTRIES))
     return CoupleHomework(
         current=views[: len(current)],
         older=views[len(current) :],
@@ -264,7 +232,7 @@ def couple_homework(couple: Couple, today: date, secret_key: str) -> CoupleHomew
     )
 
 
-def homework_page(couple: Couple, page: int, secret_key: str) -> tuple[list[AssignmentView], int]:
+def homework_page(couple: Couple, page: int) -> tuple[list[AssignmentView], int]:
     """One page of all the couple's homework (a line each, newest due first), and the total."""
     total = db.session.execute(
         select(func.count()).select_from(Assignment).where(Assignment.couple_id == couple.id)
@@ -277,12 +245,12 @@ def homework_page(couple: Couple, page: int, secret_key: str) -> tuple[list[Assi
             .offset((max(page, 1) - 1) * HISTORY_PAGE_SIZE)
         ).scalars()
     )
-    return _views(assignments, secret_key, {}), total
+    return _views(assignments, {}), total
 
 
-def assignment_view(assignment: Assignment, secret_key: str) -> AssignmentView:
+def assignment_view(assignment: Assignment) -> AssignmentView:
     """One assignment with all its entries, for its own page."""
-    return _views([assignment], secret_key, _entry_views([assignment], None))[0]
+    return _views([assignment], _entry_views([assignment], None))[0]
 
 
 def unseen_entry_ids(views: Iterable[AssignmentView]) -> list[int]:

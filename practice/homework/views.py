@@ -150,7 +150,7 @@ def new(couple_id: int):
 def detail(assignment_id: int):
     """One assignment with all its entries (the couple page shows only the latest few)."""
     assignment = db.one_or_404(assigning.own_assignment(current_user, assignment_id))
-    view = read.assignment_view(assignment, _secret())
+    view = read.assignment_view(assignment)
     couple = assignment.couple
     # Render before the commit that marking seen needs (a commit expires the loaded rows).
     page = render_template("homework/assignment.html", a=view, couple=couple)
@@ -166,7 +166,7 @@ def history(couple_id: int):
     """All of a couple's homework, a line each, newest due date first, page by page."""
     couple = db.one_or_404(own_couple(current_user, couple_id))
     page = query_int("page", 1, maximum=MAX_PAGE)
-    assignments, total = read.homework_page(couple, page, _secret())
+    assignments, total = read.homework_page(couple, page)
     return render_template(
         "homework/history.html",
         couple=couple,

@@ -27,28 +27,31 @@ def index():
     )
 
 
+# The two homework lists in full: which list, its heading, and what it says when empty.
+HOMEWORK_LISTS = {
+    "overdue": ("Overdue", "Nothing overdue."),
+    "due": ("Due this week", "No homework due in the next 7 days."),
+}
+
+
+def _homework_list(which: str):
+    heading, nothing = HOMEWORK_LISTS[which]
+    items = services.homework_list(current_user, today_local(), which)
+    return render_template(
+        "dashboard/homework_list.html", items=items, heading=heading, nothing=nothing
+    )
+
+
 @bp.get("/dashboard/overdue")
 def overdue():
     """Every overdue homework a partner has not finished."""
-    items = services.homework_list(current_user, today_local(), "overdue")
-    return render_template(
-        "dashboard/homework_list.html",
-        items=items,
-        heading="Overdue",
-        nothing="Nothing overdue.",
-    )
+    return _homework_list("overdue")
 
 
 @bp.get("/dashboard/due")
 def due():
     """Every homework due in the next seven days that a partner has not finished."""
-    items = services.homework_list(current_user, today_local(), "due")
-    return render_template(
-        "dashboard/homework_list.html",
-        items=items,
-        heading="Due this week",
-        nothing="No homework due in the next 7 days.",
-    )
+    return _homework_list("due")
 
 
 @bp.get("/dashboard/new")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,37 @@ class SeedError(Exception):
     def __init__(self, messages: list[str]) -> None:
         super().__init__("\n".join(messages))
         self.messages = messages
+
+
+@dataclass(frozen=True)
+class SeedFile:
+    """One seed file read as TOML: named as messages name it, hashed (a row changes only when
+    its file did)."""
+
+    path: Path
+    label: str
+    data: dict[str, Any]
+    content_hash: str
+
+
+def read_seed_files(
+    paths: Iterable[Path], label_dir: str, messages: list[str]
+) -> Iterator[SeedFile]:
+    """Each file of a seed folder (the exercises, the measures) as TOML, in order; a file that
+    is not UTF-8 TOML adds what is wrong to `messages` instead, so every problem of every
+    file is reported together."""
+    for path in paths:
+        label = f"{label_dir}/{path.name}"
+        raw = path.read_bytes()
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            messages.append(f"{label}: is not UTF-8 text")
+            continue
+        except tomllib.TOMLDecodeError as error:
+            messages.append(f"{label}: is not valid TOML: {error}")
+            continue
+        yield SeedFile(path, label, data, hashlib.sha256(raw).hexdigest())
 
 
 @dataclass
@@ -225,22 +257,12 @@ def read_library(seed_dir: Path, source_dir: Path | None) -> list[SeedExercise]:
         raise SeedError([str(error)]) from None
     messages: list[str] = []
     exercises: list[SeedExercise] = []
-    for path in paths:
-        label = f"{label_dir}/{path.name}"
-        raw = path.read_bytes()
-        try:
-            data = tomllib.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            messages.append(f"{label}: is not UTF-8 text")
-            continue
-        except tomllib.TOMLDecodeError as error:
-            messages.append(f"{label}: is not valid TOML: {error}")
-            continue
+    for seed in read_seed_files(paths, label_dir, messages):
         cleaned, problems = validate_exercise(
-            data, label=label, expected_slug=path.stem, sources=known
+            seed.data, label=seed.label, expected_slug=seed.path.stem, sources=known
         )
         messages.extend(problems)
-        exercises.append(SeedExercise(cleaned, hashlib.sha256(raw).hexdigest()))
+        exercises.append(SeedExercise(cleaned, seed.content_hash))
     if messages:
         raise SeedError(messages)
     return exercises

@@ -8,14 +8,12 @@ given against).
 
 from __future__ import annotations
 
-import hashlib
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 
-from practice.exercises.library import SeedError
+from practice.exercises.library import SeedError, read_seed_files
 from practice.extensions import db
 from practice.measures.format import MeasureDefinition, parse_measure
 from practice.measures.models import Measure, MeasureVersion
@@ -52,21 +50,13 @@ def read_measures(measure_dir: Path) -> list[SeedMeasure]:
     label_dir = f"{measure_dir.parent.name}/{measure_dir.name}"
     messages: list[str] = []
     measures: list[SeedMeasure] = []
-    for path in sorted(measure_dir.glob("*.toml")):
-        label = f"{label_dir}/{path.name}"
-        raw = path.read_bytes()
-        try:
-            data = tomllib.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            messages.append(f"{label}: is not UTF-8 text")
-            continue
-        except tomllib.TOMLDecodeError as error:
-            messages.append(f"{label}: is not valid TOML: {error}")
-            continue
-        definition, problems = parse_measure(data, label=label, expected_slug=path.stem)
+    for seed in read_seed_files(sorted(measure_dir.glob("*.toml")), label_dir, messages):
+        definition, problems = parse_measure(
+            seed.data, label=seed.label, expected_slug=seed.path.stem
+        )
         messages.extend(problems)
         if definition is not None:
-            measures.append(SeedMeasure(definition, hashlib.sha256(raw).hexdigest()))
+            measures.append(SeedMeasure(definition, seed.content_hash))
     if messages:
         raise SeedError(messages)
     return measures

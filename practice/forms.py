@@ -9,12 +9,12 @@ from wtforms.validators import Length
 
 # C0 control characters other than tab and newlines, and NUL in particular: PostgreSQL
 # cannot store NUL in text, and none of these means anything in a note.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def plain_text(form, field) -> None:
     """Refuse control characters with a message instead of storing them half-way."""
-    if field.data and _CONTROL.search(field.data):
+    if field.data and CONTROL_CHARACTERS.search(field.data):
         raise ValidationError("Remove the invisible control characters from this text.")
 
 

@@ -3,7 +3,6 @@ couple, session and a partner's personal link with a token we know."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from practice.bench.data import Targets
 from practice.extensions import db
+from practice.homework.links import hash_token
 from practice.homework.models import PartnerLink
 
 BENCH_PASSWORD = "benchmark password, not for real use"
@@ -128,15 +128,6 @@ def available(app: Flask, page: Page, ctx: Context) -> bool:
     return endpoint != "static"
 
 
-def token_hash(token: str) -> str:
-    """The homework feature's own token hashing when it exists; SHA-256 hex otherwise."""
-    try:
-        from practice.homework.links import hash_token
-    except ImportError:
-        return hashlib.sha256(token.encode()).hexdigest()
-    return hash_token(token)
-
-
 def prepare_context(targets: Targets) -> Context:
     """Give the target partner's one link a token we know (only its hash is stored, as the
     app does)."""
@@ -152,7 +143,7 @@ def prepare_context(targets: Targets) -> Context:
     db.session.execute(
         update(PartnerAccess)
         .where(PartnerAccess.partner_id == link.partner_id)
-        .values(token_hash=token_hash(token), revoked_at=None, revoked_reason=None)
+        .values(token_hash=hash_token(token), revoked_at=None, revoked_reason=None)
     )
     db.session.commit()
     return Context(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from practice.forms import _CONTROL as CONTROL_CHARACTERS
+from practice.forms import CONTROL_CHARACTERS
 
 
 class Problems:

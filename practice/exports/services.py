@@ -80,8 +80,8 @@ def _report(export_id: int, percent: int) -> None:
 
 def build_export(export_id: int, *, now: datetime, keep: timedelta) -> str:
     """Build one export's PDF, reporting progress on its row. Returns the row's status."""
+    from practice.exports.render import render_record
     from practice.pdf import page_count
-    from practice.pdf.summary import couple_record_pdf
     from practice.sessions.printouts import couple_record
     from practice.settings.services import practice_settings
 
@@ -104,7 +104,8 @@ def build_export(export_id: int, *, now: datetime, keep: timedelta) -> str:
                 last[0] = percent
                 _report(export_id, percent)
 
-        pdf = couple_record_pdf(
+        # Laid out by a niced child process: the web process keeps answering meanwhile.
+        pdf = render_record(
             record,
             letterhead=practice.letterhead(),
             page_size=practice.paper_size,

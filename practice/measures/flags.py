@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
@@ -40,25 +40,23 @@ class DashboardFlags:
     no_reliable_change: list[str]
 
 
-def dashboard_flags(counselor: Counselor, today: date) -> DashboardFlags:
-    """Flags for the counselor's active couples in three queries, whatever the history."""
-    ranked = (
+def _latest_totals(
+    counselor: Counselor, today: date
+) -> dict[tuple[int, int], dict[int, dict[date, float]]]:
+    """(couple, measure) -> partner -> {occasion: total}, oldest first: each partner's latest
+    FLAG_LATEST answers with a total in the window, one per occasion (its newest answer).
+
+    The rows come straight from the covering index, unsorted, and are ranked here: ranking
+    them in SQL (a window function over every answer in the window) cost a sort of the
+    whole caseload's answers on every dashboard."""
+    query = (
         select(
             MeasureResponse.couple_id,
             MeasureResponse.measure_id,
             MeasureResponse.partner_id,
             MeasureResponse.occasion,
+            MeasureResponse.created_at,
             MeasureResponse.total,
-            func.row_number()
-            .over(
-                partition_by=(
-                    MeasureResponse.couple_id,
-                    MeasureResponse.measure_id,
-                    MeasureResponse.partner_id,
-                ),
-                order_by=(MeasureResponse.occasion.desc(), MeasureResponse.created_at.desc()),
-            )
-            .label("rank"),
         )
         .join(Couple, MeasureResponse.couple_id == Couple.id)
         .where(
@@ -67,30 +65,36 @@ def dashboard_flags(counselor: Counselor, today: date) -> DashboardFlags:
             MeasureResponse.total.is_not(None),
             MeasureResponse.occasion >= today - timedelta(days=FLAG_WINDOW_DAYS),
         )
-        .subquery()
     )
-    rows = db.session.execute(
-        select(ranked)
-        .where(ranked.c.rank <= FLAG_LATEST)
-        .order_by(ranked.c.couple_id, ranked.c.measure_id, ranked.c.partner_id, ranked.c.occasion)
-    ).all()
-    if not rows:
+    # Through the connection, not the ORM session: plain rows, without the ORM's per-row work.
+    rows = db.session.connection().execute(query).all()
+    given: dict[tuple[int, int, int], list[tuple[date, datetime, float | None]]] = defaultdict(list)
+    for couple_id, measure_id, partner_id, occasion, created_at, total in rows:
+        given[(couple_id, measure_id, partner_id)].append((occasion, created_at, total))
+    series: dict[tuple[int, int], dict[int, dict[date, float]]] = defaultdict(dict)
+    for (couple_id, measure_id, partner_id), answers in sorted(given.items()):
+        answers.sort(reverse=True)  # newest occasion first; on one occasion, newest answer
+        latest: dict[date, float] = {}
+        for occasion, _at, total in answers[:FLAG_LATEST]:
+            latest.setdefault(occasion, total or 0.0)  # never None: the query keeps totals
+        series[(couple_id, measure_id)][partner_id] = dict(reversed(latest.items()))
+    return series
+
+
+def dashboard_flags(counselor: Counselor, today: date) -> DashboardFlags:
+    """Flags for the counselor's active couples in three queries, whatever the history."""
+    series = _latest_totals(counselor, today)
+    if not series:
         return DashboardFlags([], [])
-    versions = latest_versions(sorted({row.measure_id for row in rows}))
+    versions = latest_versions(sorted({measure_id for _couple_id, measure_id in series}))
     definitions = {mid: version.typed for mid, version in versions.items()}
     names: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for row in db.session.execute(
+    for couple_id, partner_id, display_name in db.session.execute(
         select(Partner.couple_id, Partner.id, Partner.display_name)
-        .where(Partner.couple_id.in_(sorted({row.couple_id for row in rows})))
+        .where(Partner.couple_id.in_(sorted({couple_id for couple_id, _mid in series})))
         .order_by(Partner.couple_id, Partner.position)
     ):
-        names[row.couple_id].append((row.id, row.display_name))
-    # (couple, measure) -> partner -> [(occasion, total)], oldest first, one per occasion.
-    series: dict[tuple[int, int], dict[int, dict[date, float]]] = defaultdict(
-        lambda: defaultdict(dict)
-    )
-    for row in rows:
-        series[(row.couple_id, row.measure_id)][row.partner_id].setdefault(row.occasion, row.total)
+        names[couple_id].append((partner_id, display_name))
     flags: dict[int, CoupleFlags] = {}
     for (couple_id, measure_id), by_partner in series.items():
         definition = definitions[measure_id]
@@ -100,7 +104,7 @@ def dashboard_flags(counselor: Counselor, today: date) -> DashboardFlags:
             couple_id, CoupleFlags(couple_id, " & ".join(name for _pid, name in names[couple_id]))
         )
         for partner_id, totals in by_partner.items():
-            ordered = [totals[d] for d in sorted(totals)]
+            ordered = list(totals.values())
             who = first_names.get(partner_id, "A partner")
             if definition.cutoff is not None and ordered[-1] < definition.cutoff:
                 flag.below_cutoff.append(

@@ -54,6 +54,13 @@ def due():
     return _homework_list("due")
 
 
+@bp.get("/dashboard/progress")
+def progress_flags():
+    """Every active couple whose measures the counselor should look at."""
+    flags = dashboard_flags(current_user, today_local())
+    return render_template("dashboard/progress_flags.html", flags=flags)
+
+
 @bp.get("/dashboard/new")
 def new_entries():
     """Every couple with entries the counselor has not seen yet."""

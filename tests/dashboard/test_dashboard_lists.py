@@ -224,3 +224,27 @@ def test_the_dashboard_runs_the_same_statements_however_large(app, signed_in, co
         build_practice(db.session.merge(counselor), 25)
         db.session.commit()
     assert count_statements(app, signed_in, "/") == small
+
+
+def test_progress_flags_show_the_first_couples_and_all_on_their_own_page(app, signed_in, counselor):
+    from practice.measures.scheduling import request_measure
+    from tests.measures.conftest import answer, csi_answers, load_measures
+
+    total = dashboard.SHOWN + 3
+    today = date.today()
+    with app.app_context():
+        csi = load_measures()
+        for n in range(total):
+            couple = make_couple(counselor, (f"Person{n:02d} Lee", f"Other{n:02d} Ng"))
+            request_measure(couple, csi, "weekly", today - timedelta(days=today.weekday()))
+            db.session.commit()
+            answer(couple.partners[0], today, csi_answers(8))  # below the cutoff of 13.5
+    flagged = r'<h3><a href="/couples/\d+/progress">Person(\d\d) Lee &amp;'
+    page = signed_in.get("/").get_data(as_text=True)
+    # The first couples by name, and the way to the rest.
+    assert re.findall(flagged, page) == [f"{n:02d}" for n in range(dashboard.SHOWN)]
+    assert f'<a href="/dashboard/progress">Show all {total} couples</a>' in page
+    everything = signed_in.get("/dashboard/progress").get_data(as_text=True)
+    assert f'<h1>Progress to look at <span class="muted">({total})</span></h1>' in everything
+    assert re.findall(flagged, everything) == [f"{n:02d}" for n in range(total)]
+    assert everything.count("8 on Couples Satisfaction Index (CSI-4), below the cutoff") == total

@@ -36,6 +36,7 @@ OWN_ENDPOINTS = {
     "dashboard.overdue",
     "dashboard.due",
     "dashboard.new_entries",
+    "dashboard.progress_flags",
     "auth.account",
     "auth.logout",
     "auth.keepalive",

@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,29 @@ def read_seed_files(
             messages.append(f"{label}: is not valid TOML: {error}")
             continue
         yield SeedFile(path, label, data, hashlib.sha256(raw).hexdigest())
+
+
+def refuse_clashes(rows: Mapping[str, Any], slugs: Iterable[str], folder: str, kind: str) -> None:
+    """Raise SeedError naming every seed file whose slug a counselor's own row (an exercise,
+    a measure) already uses: syncing would take it over."""
+    clashes = [
+        f"{folder}/{slug}.toml: slug: already used by a counselor's own {kind}"
+        for slug in slugs
+        if slug in rows and rows[slug].counselor_id is not None
+    ]
+    if clashes:
+        raise SeedError(clashes)
+
+
+def retire_left(rows: Mapping[str, Any], now: datetime) -> list[str]:
+    """Retire the built-in rows left in `rows` once every seed file took its own (their
+    files are gone); the slugs retired now."""
+    retired = []
+    for slug, row in rows.items():
+        if row.counselor_id is None and row.retired_at is None:
+            row.retired_at = now
+            retired.append(slug)
+    return retired
 
 
 @dataclass
@@ -286,13 +310,7 @@ def sync_library(seed_dir: Path, source_dir: Path | None) -> SyncResult:
             )
         ).scalars()
     }
-    clashes = [
-        f"{seed_dir.name}/{s.fields['slug']}.toml: slug: already used by a counselor's own exercise"
-        for s in seeds
-        if s.fields["slug"] in rows and rows[s.fields["slug"]].counselor_id is not None
-    ]
-    if clashes:
-        raise SeedError(clashes)
+    refuse_clashes(rows, [s.fields["slug"] for s in seeds], seed_dir.name, "exercise")
     result = SyncResult()
     now = utcnow()
     for seed in seeds:
@@ -315,9 +333,6 @@ def sync_library(seed_dir: Path, source_dir: Path | None) -> SyncResult:
         row.content_hash = seed.content_hash
         row.retired_at = None
         row.updated_at = now
-    for slug, row in rows.items():
-        if row.counselor_id is None and row.retired_at is None:
-            row.retired_at = now
-            result.retired.append(slug)
+    result.retired = retire_left(rows, now)
     db.session.flush()
     return result

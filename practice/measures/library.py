@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from practice.exercises.library import SeedError, read_seed_files
+from practice.exercises.library import SeedError, read_seed_files, refuse_clashes, retire_left
 from practice.extensions import db
 from practice.measures.format import MeasureDefinition, parse_measure
 from practice.measures.models import Measure, MeasureVersion
@@ -85,14 +85,7 @@ def sync_measures(measure_dir: Path) -> MeasureSyncResult:
             )
         ).scalars()
     }
-    clashes = [
-        f"{measure_dir.name}/{s.definition.slug}.toml: slug: already used by a counselor's own "
-        "measure"
-        for s in seeds
-        if s.definition.slug in rows and rows[s.definition.slug].counselor_id is not None
-    ]
-    if clashes:
-        raise SeedError(clashes)
+    refuse_clashes(rows, [s.definition.slug for s in seeds], measure_dir.name, "measure")
     result = MeasureSyncResult()
     now = utcnow()
     for seed in seeds:
@@ -112,9 +105,6 @@ def sync_measures(measure_dir: Path) -> MeasureSyncResult:
             row.retired_at = None
             result.updated.append(slug)
         row.content_hash = seed.content_hash
-    for slug, row in rows.items():
-        if row.counselor_id is None and row.retired_at is None:
-            row.retired_at = now
-            result.retired.append(slug)
+    result.retired = retire_left(rows, now)
     db.session.flush()
     return result

@@ -26,7 +26,8 @@ def table_rows(chart: ChartData) -> list[tuple[date, list[float | None], float |
 def pdf_flowables(charts: list[ChartData], level: int = 2) -> list:
     """The progress section of a printed document: per chart a heading, the drawing, a
     sentence describing it, and the latest totals as a table (totals only, never answers)."""
-    from practice.pdf.base import data_table, heading, paragraph
+    from practice.pdf.base import heading, paragraph
+    from practice.pdf.tables import data_table
 
     story: list = []
     for chart in charts:

@@ -10,24 +10,18 @@ All helpers take raw user text; escaping and font fallback happen inside.
 """
 
 from practice.pdf.base import (
-    CELL_EXCERPT_CHARS,
-    PAGE_SIZES,
-    Letterhead,
-    build_document,
     bullet_list,
-    data_table,
-    excerpt,
     heading,
-    key_value_table,
     numbered_list,
-    page_count,
     paragraph,
     qr_code,
     rule,
-    section,
     spacer,
-    styles,
 )
+from practice.pdf.document import build_document, page_count, section
+from practice.pdf.page import PAGE_SIZES, Letterhead
+from practice.pdf.styles import styles
+from practice.pdf.tables import CELL_EXCERPT_CHARS, data_table, excerpt, key_value_table
 from practice.pdf.text import REPLACEMENT, safe_markup
 
 __all__ = [

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 
-from practice.pdf.base import (
-    Letterhead,
-    build_document,
-    heading,
-    numbered_list,
-    paragraph,
-    qr_code,
-    spacer,
-)
+from practice.pdf.base import heading, numbered_list, paragraph, qr_code, spacer
+from practice.pdf.document import build_document
+from practice.pdf.page import Letterhead
 
 # A sheet is one page: a long list of homework is cut to this many, with a count of the rest
 # (they are all on the partner's page anyway).

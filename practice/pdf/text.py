@@ -13,11 +13,8 @@ Glyph policy, per character (after NFC normalisation):
   monochrome font with the emoji of Unicode 9;
 * everything else becomes ``REPLACEMENT`` so that no character can make rendering fail.
 
-Right-to-left text (Hebrew, Arabic) is put in visual order by python-bidi (the Unicode
-bidi algorithm) after Arabic letters are joined into their contextual forms by
-arabic-reshaper. A line whose first strong letter is right-to-left is a right-to-left
-line, and ``base.paragraph`` wraps it in logical order before reordering each printed
-line, so a long Hebrew note reads from its first line down.
+Right-to-left lines are put in visual order by ``rtl.visual_line``; the fonts are
+registered here, embedded through ``ttfont.UnicodeTTFont``.
 """
 
 from __future__ import annotations
@@ -30,9 +27,12 @@ from pathlib import Path
 from typing import cast
 
 from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
+
+from practice.pdf.rtl import visual_line
+from practice.pdf.ttfont import UnicodeTTFont
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_REGULAR = "DejaVuSans"
@@ -136,61 +136,6 @@ def system_fonts() -> dict[str, bool]:
     return {package: name in _fallbacks for name, package, _paths, _index in _SYSTEM_FONTS}
 
 
-class UnicodeTTFont(TTFont):
-    """A TrueType font whose ToUnicode map is right beyond U+FFFF (see `_to_unicode_cmap`).
-
-    The fix applies to our fonts only, after reportlab has built each subset's objects;
-    reportlab's own function stays as it is for everything else in the process."""
-
-    def addObjects(self, doc) -> None:
-        state = self.state.get(doc)
-        subsets = [list(subset) for subset in state.subsets] if state is not None else []
-        super().addObjects(doc)
-        for n, subset in enumerate(subsets):
-            name = b"".join((ttfonts.SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))
-            base_font = name.decode("pdfdoc")
-            # The stream reportlab registered for this subset (addObjects names it so).
-            stream = doc.idToObject["toUnicodeCMap:" + base_font]
-            stream.content = _to_unicode_cmap(base_font, subset)
-
-
-def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
-    """reportlab's ToUnicode CMap with astral characters written as UTF-16.
-
-    reportlab 5.1 writes U+1F600 as ``<1F600>``, an odd-length hex string that
-    viewers misread (poppler extracts "ὠ"), so DejaVu's emoji glyphs would
-    print but copy/search/screen readers would get the wrong text.
-    """
-    entries = []
-    for code, cp in enumerate(subset):
-        utf16 = chr(cp).encode("utf-16-be", "surrogatepass").hex().upper()
-        entries.append(f"<{code:02X}> <{utf16}>")
-    return "\n".join(
-        [
-            "/CIDInit /ProcSet findresource begin",
-            "12 dict begin",
-            "begincmap",
-            "/CIDSystemInfo",
-            f"<< /Registry ({fontname})",
-            f"/Ordering ({fontname})",
-            "/Supplement 0",
-            ">> def",
-            f"/CMapName /{fontname} def",
-            "/CMapType 2 def",
-            "1 begincodespacerange",
-            f"<00> <{len(subset) - 1:02X}>",
-            "endcodespacerange",
-            f"{len(subset)} beginbfchar",
-            *entries,
-            "endbfchar",
-            "endcmap",
-            "CMapName currentdict /CMap defineresource pop",
-            "end",
-            "end",
-        ]
-    )
-
-
 @lru_cache(maxsize=8)
 def _coverage(font_name: str) -> frozenset[int]:
     register_base_fonts()
@@ -282,79 +227,6 @@ def clean_text(text: object) -> str:
     # Only characters outside printable ASCII need a category lookup.
     s = _NOT_PLAIN.sub(lambda m: "".join(ch for ch in m.group() if not _drop(ch)), s)
     return _BLANK_LINES.sub("\n\n", s)
-
-
-# --- right-to-left ---------------------------------------------------------------
-
-_STRONG_RTL = {"R", "AL"}
-_ARABIC_LETTERS = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
-
-
-def is_rtl_line(line: str) -> bool:
-    """True when the line's first strong letter is right-to-left (its base direction)."""
-    for ch in line:
-        bidi = unicodedata.bidirectional(ch)
-        if bidi == "L":
-            return False
-        if bidi in _STRONG_RTL:
-            return True
-    return False
-
-
-@lru_cache(maxsize=1)
-def _arabic_reshaper():
-    import arabic_reshaper
-
-    # Keep harakat (vowel marks): DejaVu has them as combining marks.
-    return arabic_reshaper.ArabicReshaper({"delete_harakat": False})
-
-
-def visual_line(line: str) -> str:
-    """One line of text (no newline) in the order reportlab must draw it.
-
-    Arabic letters are first replaced by their joined (contextual) presentation forms,
-    then the Unicode bidi algorithm (python-bidi) reorders the line for a base direction
-    taken from its first strong letter: numbers keep their digit order, brackets mirror.
-    """
-    if line.isascii() or not any(unicodedata.bidirectional(ch) in _STRONG_RTL for ch in line):
-        return line
-    # python-bidi's pure-Python algorithm: unlike its Rust one it also mirrors brackets
-    # inside right-to-left runs (rule L4), so "(note)" does not print as ")note(".
-    from bidi import get_display as rust_get_display
-    from bidi.algorithm import get_display
-
-    if _ARABIC_LETTERS.search(line):
-        line = _arabic_reshaper().reshape(line)
-    base = "R" if is_rtl_line(line) else "L"
-    try:
-        visual = get_display(line, base_dir=base)
-    except AssertionError:
-        # It refuses a few rare right-to-left scripts (Old Hungarian...); the Rust one
-        # reorders them, without mirroring.
-        visual = rust_get_display(line, base_dir=base)
-    return _marks_after_letters(visual)
-
-
-def _marks_after_letters(visual: str) -> str:
-    """Put each run of combining marks back after its letter.
-
-    Reversing a right-to-left run puts a letter's vowel points before it; reportlab draws
-    a mark over the glyph before it, so they must follow their letter again."""
-    out: list[str] = []
-    marks: list[str] = []
-    for ch in visual:
-        if unicodedata.category(ch) == "Mn" and unicodedata.bidirectional(ch) == "NSM":
-            marks.append(ch)
-            continue
-        out.append(ch)
-        if marks:
-            if unicodedata.bidirectional(ch) in _STRONG_RTL:
-                out.extend(reversed(marks))  # and in their first order
-            else:  # marks of a left-to-right letter were not moved: keep their place
-                out[-1:-1] = marks
-            marks = []
-    out.extend(marks)
-    return "".join(out)
 
 
 # --- markup ------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Privacy is decided here, once: the couple copy carries only what the partners chose to
 share; the counselor copy adds every private piece, each marked as such by the PDF layout.
-practice.pdf.summary lays the result out.
+practice.pdf.summary lays the result out (practice.pdf.records holds it).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from practice.exercises.format import parse_prompts, readable_answers
 from practice.extensions import db
 from practice.formatting import zone
 from practice.homework.models import Assignment, Entry, PartnerLink
-from practice.pdf.summary import (
+from practice.pdf.records import (
     Answer,
     CoupleRecord,
     HomeworkRecord,

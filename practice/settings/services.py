@@ -12,7 +12,7 @@ from zoneinfo import available_timezones
 from sqlalchemy.exc import OperationalError
 
 from practice.extensions import db
-from practice.pdf.base import Letterhead
+from practice.pdf.page import Letterhead
 from practice.settings.models import THE_PRACTICE, PracticeSettings
 
 PAPER_SIZES = {"a4": "A4 (210 × 297 mm)", "letter": "US Letter (8.5 × 11 in)"}

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from practice.reminders.rhythm import NUDGED
 from practice.reminders.rules import FIRST_HOUR, LAST_HOUR, RULES
 
 HOURS = {hour: f"{hour:02d}:00" for hour in range(FIRST_HOUR, LAST_HOUR + 1)}
@@ -42,7 +43,14 @@ class ReminderChoiceForm(FlaskForm):
 
     def validate_reminder_rule(self, field_) -> None:
         frequency = getattr(self, "frequency", None)
-        if field_.data == "daily_nudge" and frequency is not None and frequency.data == "once":
+        if field_.data != "daily_nudge" or frequency is None or frequency.data in NUDGED:
+            return
+        if frequency.data == "event":
             raise ValidationError(
-                "A daily nudge is for daily or weekly homework: choose another reminder."
+                "“When it happens” homework has no rhythm to nudge by: remind the day "
+                "before or on the due day (its review) instead."
             )
+        raise ValidationError(
+            "A nudge follows a repeating schedule (daily, times a week, every other week or "
+            "monthly): choose another reminder for one-off homework."
+        )

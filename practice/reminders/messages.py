@@ -22,7 +22,7 @@ from practice.mail.models import OutboundEmail
 from practice.mail.outbox import Composed, Defer, Skip, composer
 from practice.mail.services import Message
 from practice.partner import access as partner_access
-from practice.reminders import local_time, preferences, schedule, services
+from practice.reminders import local_time, preferences, rhythm, schedule, services
 from practice.reminders.models import ReminderPreference
 from practice.settings.services import load_practice
 
@@ -113,13 +113,24 @@ def _compose_reminder(row: OutboundEmail, now: datetime) -> Composed:
     link = partner_link(partner.id, now)
     progress = assignment_progress([assignment]).get(assignment.id, {}).get(partner.id)
     last = progress.last_entry_at if progress else None
+    rule = row.kind.removeprefix("reminder_")
+    assigned_on = local_time.local(assignment.created_at, tz).date()
+    if rule == "daily_nudge" and not rhythm.nudge_day(
+        assignment.frequency, assigned_on, here.date()
+    ):
+        return Skip("not a nudge day")  # e.g. kept past quiet hours into an off week
     reason = schedule.why_not(
         email=partner.email,
         opted_out=bool(prefs and prefs.opted_out_at),
         link_live=link is not None,
         done=bool(progress and progress.status == "completed"),
-        done_today=bool(last and local_time.local(last, tz).date() == here.date()),
-        rule=row.kind.removeprefix("reminder_"),
+        done_for_now=rhythm.done_for_now(
+            assignment.frequency,
+            assigned_on,
+            here.date(),
+            local_time.local(last, tz).date() if last else None,
+        ),
+        rule=rule,
     )
     if reason:
         return Skip(reason)

@@ -20,10 +20,9 @@ from practice.mail import outbox
 from practice.partner.models import PartnerAccess
 from practice.reminders.local_time import local, quiet, utc_moment, zone
 from practice.reminders.models import ReminderPlan, ReminderPreference, ReminderSettings
+from practice.reminders.rhythm import NUDGED, done_for_now, nudge_day
 from practice.reminders.rules import FIRST_HOUR
 from practice.reminders.services import reminder_settings
-
-RECURRING = ("daily", "weekly")
 
 
 @dataclass
@@ -69,10 +68,10 @@ def _candidates_statement(earliest_due: date, latest_fixed_due: date, defaults: 
             Assignment.due_date >= earliest_due,
             rule != "none",
             # The day-before and due-day rules only concern homework due within two days;
-            # a nudge, recurring homework until it is due.
+            # a nudge, homework with a rhythm (rhythm.NUDGED) until it is due.
             or_(
                 Assignment.due_date <= latest_fixed_due,
-                and_(rule == "daily_nudge", Assignment.frequency.in_(RECURRING)),
+                and_(rule == "daily_nudge", Assignment.frequency.in_(NUDGED)),
             ),
             Couple.status == "active",
             Counselor.active.is_(True),
@@ -86,7 +85,11 @@ def _moment(row, tz: ZoneInfo, today: date) -> datetime | None:
         return utc_moment(today, row.local_hour, tz)
     if row.rule == "due_day" and today == row.due_date:
         return utc_moment(today, row.local_hour, tz)
-    if row.rule == "daily_nudge" and row.frequency in RECURRING and today <= row.due_date:
+    if (
+        row.rule == "daily_nudge"
+        and today <= row.due_date
+        and nudge_day(row.frequency, local(row.created_at, tz).date(), today)
+    ):
         return utc_moment(today, row.local_hour, tz)
     return None
 
@@ -97,17 +100,18 @@ def why_not(
     opted_out: bool,
     link_live: bool,
     done: bool,
-    done_today: bool,
+    done_for_now: bool,
     rule: str,
 ) -> str | None:
-    """The reason a partner gets no reminder (the sweep and the sender ask the same)."""
+    """The reason a partner gets no reminder (the sweep and the sender ask the same).
+    `done_for_now`: a nudge's stretch (today, this fortnight, this month) has its entry."""
     if not email:
         return "no email address"
     if opted_out:
         return "opted out"
     if not link_live:
         return "no working link"
-    if done or (rule == "daily_nudge" and done_today):
+    if done or (rule == "daily_nudge" and done_for_now):
         return "done"
     return None
 
@@ -148,7 +152,12 @@ def sweep(now: datetime) -> SweepResult:
             and row.revoked_at is None
             and row.expires_at > now,
             done=bool(partner_progress and partner_progress.status == "completed"),
-            done_today=bool(last and local(last, tz).date() == here.date()),
+            done_for_now=done_for_now(
+                row.frequency,
+                local(row.created_at, tz).date(),
+                here.date(),
+                local(last, tz).date() if last else None,
+            ),
             rule=row.rule,
         )
         if reason:

@@ -19,6 +19,8 @@ NOTE = "Mention the trip to the coast"
 PROMPT = "Three things you are grateful for"
 ENTRY_TEXT = "I felt unseen when you left early"
 DUE = date(2026, 12, 6)
+# When build's homework was assigned (a Monday): nudges follow the schedule from that day.
+ASSIGNED = datetime(2026, 11, 30, 10)
 
 
 def build(
@@ -31,6 +33,7 @@ def build(
     partner_tz: tuple = (None, None),
     times_per_week: int | None = None,
     counselor=None,
+    assigned: datetime = ASSIGNED,
 ):
     """A counselor, a couple with emails and links, one assignment with a reminder plan.
     Returns (assignment id, [partner ids])."""
@@ -52,6 +55,7 @@ def build(
         note=NOTE,
         times_per_week=times_per_week,
     )
+    assignment.created_at = assigned
     for partner in couple.partners:
         partner_access.issue_access(
             partner,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from practice.extensions import db
@@ -74,11 +75,36 @@ def test_assigning_saves_the_rule_and_emails_the_partner_who_has_an_address(
     assert "Hi <bdi>Ana</bdi>" in signed_in.get(link_in(received.text)).get_data(as_text=True)
 
 
-def test_a_daily_nudge_for_one_off_homework_is_refused_next_to_the_field(app, signed_in, counselor):
+@pytest.mark.parametrize(
+    ("frequency", "message"),
+    [
+        ("once", "A nudge follows a repeating schedule"),
+        ("event", "“When it happens” homework has no rhythm to nudge by"),
+    ],
+)
+def test_a_nudge_for_homework_without_a_rhythm_is_refused_next_to_the_field(
+    app, signed_in, counselor, frequency, message
+):
     couple_id = _setup(app, counselor)
-    response = _assign(signed_in, couple_id, reminder_rule="daily_nudge", reminder_hour="18")
+    response = _assign(
+        signed_in, couple_id, frequency=frequency, reminder_rule="daily_nudge", reminder_hour="18"
+    )
     assert response.status_code == 200
-    assert "A daily nudge is for daily or weekly homework" in response.get_data(as_text=True)
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(select(ReminderPlan)).first() is None
+
+
+@pytest.mark.parametrize("frequency", ["daily", "fortnightly", "monthly"])
+def test_a_nudge_for_repeating_homework_is_saved(app, signed_in, counselor, frequency):
+    couple_id = _setup(app, counselor)
+    response = _assign(
+        signed_in, couple_id, frequency=frequency, reminder_rule="daily_nudge", reminder_hour="18"
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        plan = db.session.execute(select(ReminderPlan)).scalar_one()
+        assert (plan.rule, plan.local_hour) == ("daily_nudge", 18)
 
 
 def test_a_post_without_the_reminder_fields_takes_the_default(app, signed_in, counselor):

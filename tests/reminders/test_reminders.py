@@ -67,6 +67,76 @@ def test_daily_nudge_is_for_recurring_homework_only(ctx, smtp_server):
     assert _sweep_and_send(datetime(2026, 12, 5, 19, 0))[0].planned == []
 
 
+def _nudged(smtp_server, at: datetime) -> list[str]:
+    """Who a sweep at `at` nudged (the inbox emptied for the next look)."""
+    _sweep_and_send(at)
+    received = _to(smtp_server)
+    smtp_server.inbox.received.clear()
+    return received
+
+
+BOTH = ["ana@example.org", "ben@example.org"]
+
+
+def test_every_other_week_nudges_only_in_its_active_weeks(ctx, smtp_server):
+    # Assigned Monday 30 November: active weeks are 30 Nov-6 Dec, 14-20 Dec, 28 Dec-3 Jan.
+    assignment_id, (ana, ben) = build(
+        rule="daily_nudge", hour=19, frequency="fortnightly", due=datetime(2027, 1, 10).date()
+    )
+    assert _nudged(smtp_server, datetime(2026, 11, 30, 19)) == BOTH
+    add_entry(assignment_id, ana, datetime(2026, 12, 1, 9))
+    # Ana has done this fortnight's: only Ben is nudged for the rest of the active week.
+    assert _nudged(smtp_server, datetime(2026, 12, 2, 19)) == ["ben@example.org"]
+    assert _nudged(smtp_server, datetime(2026, 12, 6, 19)) == ["ben@example.org"]
+    # The week off: nobody, whoever has done it.
+    for day in range(7, 14):
+        result, _ = _sweep_and_send(datetime(2026, 12, day, 19))
+        assert (result.planned, result.skipped) == ([], {})
+    # The next active week: Ana's entry was for the last fortnight, so both again.
+    assert _nudged(smtp_server, datetime(2026, 12, 14, 19)) == BOTH
+
+
+def test_monthly_nudges_weekly_only_while_this_months_is_not_done(ctx, smtp_server):
+    # Assigned 30 November; months of 30 days: 30 Nov-29 Dec, 30 Dec-28 Jan.
+    assignment_id, (ana, ben) = build(
+        rule="daily_nudge", hour=19, frequency="monthly", due=datetime(2027, 1, 28).date()
+    )
+    assert _nudged(smtp_server, datetime(2026, 11, 30, 19)) == BOTH
+    assert _nudged(smtp_server, datetime(2026, 12, 1, 19)) == []  # once a week, not daily
+    assert _nudged(smtp_server, datetime(2026, 12, 7, 19)) == BOTH
+    add_entry(assignment_id, ana, datetime(2026, 12, 10, 9))
+    assert _nudged(smtp_server, datetime(2026, 12, 14, 19)) == ["ben@example.org"]
+    assert _nudged(smtp_server, datetime(2026, 12, 21, 19)) == ["ben@example.org"]
+    # The month's last days: no nudge; the next month starts afresh for both.
+    assert _nudged(smtp_server, datetime(2026, 12, 28, 19)) == []
+    assert _nudged(smtp_server, datetime(2026, 12, 30, 19)) == BOTH
+
+
+def test_when_it_happens_gets_no_nudge_but_its_review_is_reminded(ctx, smtp_server):
+    build(rule="daily_nudge", hour=19, frequency="event", due=datetime(2026, 12, 20).date())
+    for day in (1, 5, 19, 20):
+        assert _nudged(smtp_server, datetime(2026, 12, day, 19)) == []
+    counselor = db.session.execute(select(Couple)).scalar_one().counselor
+    build(
+        rule="day_before",
+        hour=19,
+        frequency="event",
+        due=datetime(2026, 12, 20).date(),
+        counselor=counselor,
+    )
+    assert _nudged(smtp_server, datetime(2026, 12, 19, 19)) == BOTH
+
+
+def test_a_nudge_kept_past_quiet_hours_into_the_week_off_is_not_sent(ctx, smtp_server):
+    # Planned on the active week's last evening, still unsent the next morning (week off).
+    build(rule="daily_nudge", hour=20, frequency="fortnightly", due=datetime(2027, 1, 10).date())
+    planned = schedule.sweep(datetime(2026, 12, 6, 20)).planned
+    db.session.commit()
+    outcomes = [outbox.deliver(i, datetime(2026, 12, 7, 8)) for i in planned]
+    assert outcomes == [outbox.Outcome("skipped", "not a nudge day")] * 2
+    assert smtp_server.inbox.count() == 0
+
+
 def test_reminders_follow_each_partners_time_zone(ctx, smtp_server):
     # Ana in Tokyo (UTC+9), Ben on the counselor's zone, New York (UTC-5 in December).
     build(
@@ -215,8 +285,11 @@ def test_the_sweep_runs_the_same_statements_whatever_the_data(ctx, smtp_server):
     moment = datetime(2026, 12, 5, 12)
     small = _count_statements(lambda: schedule.sweep(moment))
     counselor = db.session.execute(select(Couple)).scalars().first().counselor
-    for _ in range(10):
-        build(rule="due_day", hour=18, counselor=counselor)
+    for n in range(12):
+        # Nudges by every schedule with a rhythm too: deciding them reads no more rows.
+        frequency = ("once", "daily", "weekly", "fortnightly", "monthly", "event")[n % 6]
+        rule = "due_day" if frequency in ("once", "event") else "daily_nudge"
+        build(rule=rule, hour=18, frequency=frequency, counselor=counselor)
     for couple in db.session.execute(select(Couple)).scalars().all():
         for _ in range(3):
             make_assignment(couple, due_date=DUE)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
@@ -40,6 +40,32 @@ class DashboardFlags:
     no_reliable_change: list[str]
 
 
+# Built once, with bound parameters: building these statements cost about as much as running
+# them on every dashboard.
+_LATEST_TOTALS = (
+    select(
+        MeasureResponse.couple_id,
+        MeasureResponse.measure_id,
+        MeasureResponse.partner_id,
+        MeasureResponse.occasion,
+        MeasureResponse.created_at,
+        MeasureResponse.total,
+    )
+    .join(Couple, MeasureResponse.couple_id == Couple.id)
+    .where(
+        Couple.counselor_id == bindparam("counselor_id", type_=Couple.counselor_id.type),
+        Couple.status == "active",
+        MeasureResponse.total.is_not(None),
+        MeasureResponse.occasion >= bindparam("since", type_=MeasureResponse.occasion.type),
+    )
+)
+_PARTNER_NAMES = (
+    select(Partner.couple_id, Partner.id, Partner.display_name)
+    .where(Partner.couple_id.in_(bindparam("couple_ids", expanding=True)))
+    .order_by(Partner.couple_id, Partner.position)
+)
+
+
 def _latest_totals(
     counselor: Counselor, today: date
 ) -> dict[tuple[int, int], dict[int, dict[date, float]]]:
@@ -49,25 +75,15 @@ def _latest_totals(
     The rows come straight from the covering index, unsorted, and are ranked here: ranking
     them in SQL (a window function over every answer in the window) cost a sort of the
     whole caseload's answers on every dashboard."""
-    query = (
-        select(
-            MeasureResponse.couple_id,
-            MeasureResponse.measure_id,
-            MeasureResponse.partner_id,
-            MeasureResponse.occasion,
-            MeasureResponse.created_at,
-            MeasureResponse.total,
-        )
-        .join(Couple, MeasureResponse.couple_id == Couple.id)
-        .where(
-            Couple.counselor_id == counselor.id,
-            Couple.status == "active",
-            MeasureResponse.total.is_not(None),
-            MeasureResponse.occasion >= today - timedelta(days=FLAG_WINDOW_DAYS),
-        )
-    )
     # Through the connection, not the ORM session: plain rows, without the ORM's per-row work.
-    rows = db.session.connection().execute(query).all()
+    rows = (
+        db.session.connection()
+        .execute(
+            _LATEST_TOTALS,
+            {"counselor_id": counselor.id, "since": today - timedelta(days=FLAG_WINDOW_DAYS)},
+        )
+        .all()
+    )
     given: dict[tuple[int, int, int], list[tuple[date, datetime, float | None]]] = defaultdict(list)
     for couple_id, measure_id, partner_id, occasion, created_at, total in rows:
         given[(couple_id, measure_id, partner_id)].append((occasion, created_at, total))
@@ -90,9 +106,7 @@ def dashboard_flags(counselor: Counselor, today: date) -> DashboardFlags:
     definitions = {mid: version.typed for mid, version in versions.items()}
     names: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for couple_id, partner_id, display_name in db.session.execute(
-        select(Partner.couple_id, Partner.id, Partner.display_name)
-        .where(Partner.couple_id.in_(sorted({couple_id for couple_id, _mid in series})))
-        .order_by(Partner.couple_id, Partner.position)
+        _PARTNER_NAMES, {"couple_ids": sorted({couple_id for couple_id, _mid in series})}
     ):
         names[couple_id].append((partner_id, display_name))
     flags: dict[int, CoupleFlags] = {}

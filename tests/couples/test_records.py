@@ -158,8 +158,8 @@ def test_couple_page_offers_export_pdf_and_delete(signed_in, full_couple):
 
 def test_delete_page_asks_for_the_name(signed_in, full_couple):
     page = signed_in.get(f"/couples/{full_couple}/delete").get_data(as_text=True)
-    assert "Delete Ana Silva &amp; Ben Okafor for good?" in page
-    assert "Type <strong>Ana Silva &amp; Ben Okafor</strong> to confirm." in page
+    assert "Delete <bdi>Ana Silva &amp; Ben Okafor</bdi> for good?" in page
+    assert "Type <strong><bdi>Ana Silva &amp; Ben Okafor</bdi></strong> to confirm." in page
 
 
 @pytest.mark.parametrize(

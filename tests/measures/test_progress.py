@@ -60,7 +60,7 @@ def test_a_counselor_asks_weekly_and_sees_both_lines_the_cutoff_and_the_gap(sign
 def test_the_chart_says_when_one_partner_never_answers(signed_in, csi, couple):
     weekly_story(couple, csi, [15, 14, 16], [None, None, None], start=START)
     text = signed_in.get(f"/couples/{couple.id}/progress").get_data(as_text=True)
-    assert "Ben Okafor has not given a total yet: the chart shows one line." in text
+    assert "<bdi>Ben Okafor</bdi> has not given a total yet: the chart shows one line." in text
     assert "Ben Okafor has no totals yet." in text  # in the chart's description too
     assert text.count("<polyline") == 1
 

@@ -30,8 +30,7 @@
     if (rows.length >= 20) return;
     var row = rows[rows.length - 1].cloneNode(true);
     row.classList.remove("has-error");
-    var error = row.querySelector(".error");
-    if (error) error.remove();
+    row.querySelectorAll(".error, [data-count]").forEach(function (node) { node.remove(); });
     var input = row.querySelector("input");
     input.value = "";
     input.removeAttribute("aria-invalid");
@@ -92,4 +91,39 @@
     fieldset.addEventListener("input", update);
     update();
   });
+
+  // Long answers: the page states each box's limit ("Up to 10,000 characters."); here it
+  // becomes a live count. One-line boxes get a count only when they come near their limit.
+  var numbers = window.Intl ? new Intl.NumberFormat("en-GB") : null;
+  function number(n) { return numbers ? numbers.format(n) : String(n); }
+
+  function counterFor(field, create) {
+    var next = field.nextElementSibling;
+    if (next && next.hasAttribute("data-count")) return next;
+    if (!create) return null;
+    var counter = document.createElement("p");
+    counter.className = "counter";
+    counter.setAttribute("data-count", "");
+    field.insertAdjacentElement("afterend", counter);
+    return counter;
+  }
+
+  function count(field) {
+    var limit = parseInt(field.getAttribute("data-limit"), 10);
+    var used = Array.from(field.value).length; // characters as the server counts them
+    var counter = counterFor(field, field.tagName === "TEXTAREA" || used > limit * 0.9);
+    if (!counter) return;
+    var over = used - limit;
+    counter.textContent = used === 0
+      ? "Up to " + number(limit) + " characters."
+      : number(used) + " of " + number(limit) + " characters" +
+        (over > 0 ? ": " + number(over) + " too many" : "");
+    counter.classList.toggle("over", over > 0);
+  }
+
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (field.matches && field.matches("[data-limit]")) count(field);
+  });
+  document.querySelectorAll("[data-limit]").forEach(count);
 })();

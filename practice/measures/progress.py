@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Date, func, select
+from sqlalchemy import Date, bindparam, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -122,34 +122,59 @@ def _week_of_postgresql(element, compiler, **kw):
     return f"CAST(date_trunc('week', {compiler.process(element.clauses, **kw)}) AS DATE)"
 
 
+# The page's statements, built once with bound parameters (building them cost about as much
+# as running them).
+_COUPLE = bindparam("couple_id", type_=MeasureResponse.couple_id.type)
+_SINCE_TIME = bindparam("since_time", type_=Entry.created_at.type)
+_SESSIONS = (
+    select(CounselingSession.starts_at)
+    .where(CounselingSession.couple_id == _COUPLE, CounselingSession.starts_at >= _SINCE_TIME)
+    .order_by(CounselingSession.starts_at)
+)
+_RESPONSES = (
+    select(
+        MeasureResponse.measure_id,
+        MeasureResponse.partner_id,
+        MeasureResponse.occasion,
+        MeasureResponse.total,
+        MeasureResponse.score_note,
+        MeasureResponse.created_at,
+        MeasureResponse.seen_at,
+    )
+    .where(
+        MeasureResponse.couple_id == _COUPLE,
+        MeasureResponse.occasion >= bindparam("since", type_=MeasureResponse.occasion.type),
+    )
+    .order_by(MeasureResponse.occasion, MeasureResponse.created_at)
+)
+# By week in SQL: at most one row per partner and week, whatever was written (by day it was
+# hundreds of rows a year to add up here).
+_ENTRY_WEEK = week_of(Entry.created_at)
+_BY_WEEK = (
+    select(
+        Entry.partner_id,
+        _ENTRY_WEEK.label("week"),
+        func.count().label("entries"),
+        func.sum(Entry.connection_rating).label("rating_sum"),
+        func.count(Entry.connection_rating).label("ratings"),
+    )
+    .join(Assignment, Entry.assignment_id == Assignment.id)
+    .where(Assignment.couple_id == _COUPLE, Entry.created_at >= _SINCE_TIME)
+    .group_by(Entry.partner_id, _ENTRY_WEEK)
+)
+
+
 def couple_progress(couple: Couple, today: date) -> CoupleProgress:
     """Everything on the progress page, in a fixed number of queries whatever the history."""
     since = week_start(today) - timedelta(weeks=PROGRESS_WEEKS - 1)
     partners = [(p.id, p.display_name) for p in couple.partners]
-    sessions = [
-        starts.date()
-        for starts in db.session.execute(
-            select(CounselingSession.starts_at)
-            .where(
-                CounselingSession.couple_id == couple.id,
-                CounselingSession.starts_at >= datetime.combine(since, datetime.min.time()),
-            )
-            .order_by(CounselingSession.starts_at)
-        ).scalars()
-    ]
-    responses = db.session.execute(
-        select(
-            MeasureResponse.measure_id,
-            MeasureResponse.partner_id,
-            MeasureResponse.occasion,
-            MeasureResponse.total,
-            MeasureResponse.score_note,
-            MeasureResponse.created_at,
-            MeasureResponse.seen_at,
-        )
-        .where(MeasureResponse.couple_id == couple.id, MeasureResponse.occasion >= since)
-        .order_by(MeasureResponse.occasion, MeasureResponse.created_at)
-    ).all()
+    params = {
+        "couple_id": couple.id,
+        "since": since,
+        "since_time": datetime.combine(since, datetime.min.time()),
+    }
+    sessions = [starts.date() for starts in db.session.execute(_SESSIONS, params).scalars()]
+    responses = db.session.execute(_RESPONSES, params).all()
     measure_ids = sorted({row.measure_id for row in responses})
     versions = latest_versions(measure_ids) if measure_ids else {}
     measures = []
@@ -182,24 +207,7 @@ def couple_progress(couple: Couple, today: date) -> CoupleProgress:
                 end=max(max(dates), min(dates) + timedelta(1)),
             )
         )
-    # By week in SQL: at most one row per partner and week, whatever was written (by day it
-    # was hundreds of rows a year to add up here).
-    entry_week = week_of(Entry.created_at)
-    by_week = db.session.execute(
-        select(
-            Entry.partner_id,
-            entry_week.label("week"),
-            func.count().label("entries"),
-            func.sum(Entry.connection_rating).label("rating_sum"),
-            func.count(Entry.connection_rating).label("ratings"),
-        )
-        .join(Assignment, Entry.assignment_id == Assignment.id)
-        .where(
-            Assignment.couple_id == couple.id,
-            Entry.created_at >= datetime.combine(since, datetime.min.time()),
-        )
-        .group_by(Entry.partner_id, entry_week)
-    ).all()
+    by_week = db.session.execute(_BY_WEEK, params).all()
     rating_sums: dict[tuple[date, int], tuple[int, int]] = {}
     completed: dict[tuple[date, int], int] = {}
     for partner_id, week, entries, rating_sum, ratings in by_week:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from practice.auth.models import Counselor
 from practice.extensions import db
@@ -79,18 +79,20 @@ def new_custom_slug() -> str:
     return f"own-{secrets.token_hex(5)}"
 
 
+_NEWEST = (
+    select(MeasureVersion.measure_id, func.max(MeasureVersion.number).label("number"))
+    .where(MeasureVersion.measure_id.in_(bindparam("measure_ids", expanding=True)))
+    .group_by(MeasureVersion.measure_id)
+    .subquery()
+)
+# Built once (the progress page and the dashboard's flags both ask on every request).
+_LATEST_VERSIONS = select(MeasureVersion).join(
+    _NEWEST,
+    (MeasureVersion.measure_id == _NEWEST.c.measure_id)
+    & (MeasureVersion.number == _NEWEST.c.number),
+)
+
+
 def latest_versions(measure_ids: list[int]) -> dict[int, MeasureVersion]:
-    newest = (
-        select(MeasureVersion.measure_id, func.max(MeasureVersion.number).label("number"))
-        .where(MeasureVersion.measure_id.in_(set(measure_ids)))
-        .group_by(MeasureVersion.measure_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(MeasureVersion).join(
-            newest,
-            (MeasureVersion.measure_id == newest.c.measure_id)
-            & (MeasureVersion.number == newest.c.number),
-        )
-    ).scalars()
+    rows = db.session.execute(_LATEST_VERSIONS, {"measure_ids": sorted(set(measure_ids))}).scalars()
     return {row.measure_id: row for row in rows}

@@ -19,6 +19,7 @@ registered here, embedded through ``ttfont.UnicodeTTFont``.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import unicodedata
@@ -70,6 +71,17 @@ _register_lock = threading.Lock()
 _registered = False
 
 
+def _after_fork_in_child() -> None:
+    # A process forked while preload_fonts' thread held the lock (gunicorn --preload) would
+    # otherwise wait for it forever: that thread does not exist in the child.
+    global _register_lock
+    _register_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def register_fonts() -> None:
     """Register every font the PDFs may use with reportlab (idempotent).
 
@@ -115,7 +127,7 @@ def register_base_fonts() -> None:
 def _find_system_fonts() -> None:
     for name, _package, paths, index in _SYSTEM_FONTS:
         path = next((p for p in paths if Path(p).is_file()), None)
-        if path is not None:
+        if path is not None and name not in _fallback_paths:  # once, even after a fork
             _fallback_paths[name] = (path, index)
             _fallbacks.append(name)
 

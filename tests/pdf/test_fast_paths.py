@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -9,6 +10,7 @@ import pytest
 from reportlab.platypus import Paragraph
 
 from practice.pdf import styles
+from practice.pdf import text as pdf_text
 from practice.pdf.flow import TextParagraph, para
 from practice.pdf.text import safe_markup
 
@@ -70,3 +72,14 @@ def test_a_fallback_font_is_read_only_when_a_character_needs_it():
     assert _fonts_read_after("safe_markup('Zoë Ødegaard — “quoted”')") == "[]"
     assert _fonts_read_after("safe_markup('Zoë 🙂')") == "['Symbola']"
     assert _fonts_read_after("safe_markup('李娜')") == "['WenQuanYiMicroHei']"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
+def test_a_process_forked_while_fonts_are_being_read_can_still_read_them():
+    # gunicorn --preload forks its workers from a process whose font thread may be reading.
+    with pdf_text._register_lock:
+        pid = os.fork()
+        if pid == 0:  # the child: the thread holding the lock does not exist here
+            os._exit(0 if pdf_text._register_lock.acquire(timeout=5) else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -9,7 +9,7 @@ and the tests share one answer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -88,3 +88,26 @@ def has_phase(prompts: Sequence[Prompt], phase: str) -> bool:
 
 def role_label(role: str | None) -> str:
     return ROLES.get(role or "", "")
+
+
+@dataclass(frozen=True)
+class RoleSetup:
+    """Who takes which role, for a page to name: (partner id, name, role label) with the
+    first role's holder first, and whether they swap with each entry."""
+
+    holders: tuple[tuple[int, str, str], ...]
+    swap: bool
+
+
+def role_setup(
+    kind: str | None, plan: RolePlan | None, names: Mapping[int, str]
+) -> RoleSetup | None:
+    """The role plan with the partners' names (`names`: id → name of the assigned partners),
+    or None when the exercise has no roles, the assignment did not say, or its first partner
+    is not among `names`."""
+    if kind not in ROLE_KINDS or plan is None or plan.first_partner_id not in names:
+        return None
+    first, second = (ROLES[role].lower() for role in ROLE_KINDS[kind])
+    holders = [(plan.first_partner_id, names[plan.first_partner_id], first)]
+    holders += [(pid, name, second) for pid, name in names.items() if pid != plan.first_partner_id]
+    return RoleSetup(tuple(holders), plan.swap)

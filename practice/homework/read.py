@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from practice.couples.models import Couple, Partner
 from practice.exercises.format import parse_prompts, readable_answers
+from practice.exercises.placement import RolePlan, RoleSetup, role_setup
 from practice.exercises.prompts import Answer
 from practice.extensions import db
 from practice.homework.models import FREQUENCIES, VISIBILITIES, Assignment, Entry, PartnerLink
@@ -49,6 +50,7 @@ class AssignmentView:
     review_remarks: str
     session_id: int | None
     partners: list[tuple[str, PartnerProgress]] = field(default_factory=list)
+    roles: RoleSetup | None = None  # who takes which role, when the exercise has roles
     entries: list[EntryView] = field(default_factory=list)  # newest first; maybe only the latest
     entry_count: int = 0  # all of its entries, shown or not
 
@@ -134,6 +136,11 @@ def _views(
             partner_progress = progress[a.id][link.partner_id]
             view.entry_count += partner_progress.entry_count
             view.partners.append((link.partner.display_name, partner_progress))
+        view.roles = role_setup(
+            a.snapshot.get("roles"),
+            RolePlan.from_json(a.roles),
+            {link.partner_id: link.partner.display_name for link in a.links},
+        )
         # Entries of a partner whose link is gone still count.
         view.entry_count = max(view.entry_count, len(view.entries))
         views.append(view)

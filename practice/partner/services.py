@@ -317,15 +317,42 @@ def waiting_for_both(assignment_id: int, partner_id: int) -> int:
     ).scalar_one()
 
 
-def entry_plan_facts(assignment_id: int, partner_id: int) -> tuple[dict[str, Any] | None, int]:
-    """What decides which prompts the partner's next entry asks (exercises.placement): the
-    assignment's role plan and how many entries this partner wrote before. One statement."""
+@dataclass(frozen=True)
+class PlanFacts:
+    """What decides which prompts the partner's next entry asks (exercises.placement), and
+    who the other partner is, to name them in the roles line."""
+
+    roles: dict[str, Any] | None
+    earlier: int  # entries this partner wrote before
+    other_id: int | None = None
+    other_name: str = ""
+
+
+def entry_plan_facts(assignment_id: int, partner_id: int) -> PlanFacts:
+    """The assignment's role plan, this partner's earlier entries and the other partner of
+    the couple. One statement."""
     earlier = (
         select(func.count(Entry.id))
         .where(Entry.assignment_id == assignment_id, Entry.partner_id == partner_id)
         .scalar_subquery()
     )
+    other = aliased(Partner)
+    other_row = (
+        select(other.id, other.display_name)
+        .where(other.couple_id == Assignment.couple_id, other.id != partner_id)
+        .order_by(other.position)
+        .limit(1)
+        .correlate(Assignment)
+    )
     row = db.session.execute(
-        select(Assignment.roles, earlier).where(Assignment.id == assignment_id)
+        select(
+            Assignment.roles,
+            earlier,
+            other_row.with_only_columns(other.id).scalar_subquery(),
+            other_row.with_only_columns(other.display_name).scalar_subquery(),
+        ).where(Assignment.id == assignment_id)
     ).one_or_none()
-    return (row[0], row[1]) if row else (None, 0)
+    if row is None:
+        return PlanFacts(None, 0)
+    name = row[3] or ""
+    return PlanFacts(row[0], row[1], row[2], (name.split() or [name])[0])

@@ -192,20 +192,23 @@ def _placed(link: LiveLink) -> tuple[ExerciseContent, dict]:
     exercise = ExerciseContent.from_json(link.snapshot)
     asked = request.values.get("review") == "1"
     try:
-        plan_json, earlier = services.entry_plan_facts(link.assignment_id, link.partner_id)
+        facts = services.entry_plan_facts(link.assignment_id, link.partner_id)
     except SQLAlchemyError:
         # The database is gone mid-visit: ask everything, so whatever was typed is shown back.
         db.session.rollback()
-        plan_json, earlier, asked = None, 0, True
-    role = placement.role_for(
-        exercise.roles, placement.RolePlan.from_json(plan_json), link.partner_id, earlier
-    )
+        facts, asked = services.PlanFacts(None, 0), True
+    earlier, plan = facts.earlier, placement.RolePlan.from_json(facts.roles)
+    role = placement.role_for(exercise.roles, plan, link.partner_id, earlier)
+    names = {link.partner_id: link.first_name}
+    if facts.other_id is not None:
+        names[facts.other_id] = facts.other_name
     review = placement.review_due(link.frequency, today_local(), link.due_date, asked)
     shown = placement.prompts_for_entry(
         exercise.prompts, role=role, first_entry=earlier == 0, review=review
     )
     return replace(exercise, prompts=tuple(shown)), {
         "role": role,
+        "role_setup": placement.role_setup(exercise.roles, plan, names),
         "role_labels": ROLES,
         "role_hints": placement.ROLE_HINTS,
         "feeling_words_list": FEELING_WORDS,

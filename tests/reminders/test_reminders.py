@@ -96,6 +96,24 @@ def test_every_other_week_nudges_only_in_its_active_weeks(ctx, smtp_server):
     assert _nudged(smtp_server, datetime(2026, 12, 14, 19)) == BOTH
 
 
+def test_active_weeks_are_counted_in_the_partners_own_days(ctx, smtp_server):
+    # Assigned at 12:00 UTC on 30 November: already 1 December in Auckland (UTC+13), so
+    # Ana's active week there runs 1-7 December and Ben's (UTC, the counselor's) 30 Nov-6 Dec.
+    build(
+        rule="daily_nudge",
+        hour=19,
+        frequency="fortnightly",
+        due=datetime(2027, 1, 10).date(),
+        partner_tz=("Pacific/Auckland", None),
+        assigned=datetime(2026, 11, 30, 12),
+    )
+    assert _nudged(smtp_server, datetime(2026, 12, 6, 19)) == ["ben@example.org"]
+    # 19:00 on 7 December in Auckland (06:00 UTC): still Ana's active week, not Ben's.
+    assert _nudged(smtp_server, datetime(2026, 12, 7, 6)) == ["ana@example.org"]
+    assert _nudged(smtp_server, datetime(2026, 12, 7, 19)) == []
+    assert _nudged(smtp_server, datetime(2026, 12, 8, 6)) == []
+
+
 def test_monthly_nudges_weekly_only_while_this_months_is_not_done(ctx, smtp_server):
     # Assigned 30 November; months of 30 days: 30 Nov-29 Dec, 30 Dec-28 Jan.
     assignment_id, (ana, ben) = build(

@@ -102,7 +102,9 @@ def _main(out: str) -> None:
         os.nice(CHILD_NICENESS)
     from practice.pdf.summary import couple_record_pdf
 
-    job = pickle.loads(sys.stdin.buffer.read())
+    # The bytes come from our parent over this process's own stdin pipe (render_record
+    # above), never from a file, the network or a client: nothing untrusted is unpickled.
+    job = pickle.loads(sys.stdin.buffer.read())  # nosec B301
     sent = [-1.0]
 
     def progress(fraction: float) -> None:

@@ -239,7 +239,7 @@ def test_progress_flags_show_the_first_couples_and_all_on_their_own_page(app, si
             request_measure(couple, csi, "weekly", today - timedelta(days=today.weekday()))
             db.session.commit()
             answer(couple.partners[0], today, csi_answers(8))  # below the cutoff of 13.5
-    flagged = r'<h3><a href="/couples/\d+/progress">Person(\d\d) Lee &amp;'
+    flagged = r'<h3><a href="/couples/\d+/progress"><bdi>Person(\d\d) Lee &amp;'
     page = signed_in.get("/").get_data(as_text=True)
     # The first couples by name, and the way to the rest.
     assert re.findall(flagged, page) == [f"{n:02d}" for n in range(dashboard.SHOWN)]

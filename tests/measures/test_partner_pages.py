@@ -90,6 +90,12 @@ def test_an_answer_out_of_range_is_shown_beside_the_question_keeping_the_others(
     assert "Choose an answer from 0 to 6." in text
     assert re.search(r'name="item-warm_comfortable"[^>]*value="5" checked', text)
     assert _count() == 0
+    # The same summary as the homework page: first on the page, focused, linked.
+    main = text[text.index("<main") :]
+    assert main.index('class="error-summary"') < main.index("<h1")
+    summary = r'<div class="error-summary"[^>]*autofocus.*?<a href="#([^"]+)">1\. '
+    link = re.search(summary, main, re.S)
+    assert link and f'id="{link.group(1)}"' in text
 
 
 def test_a_tampered_item_key_is_refused_kindly(client, asked):

@@ -28,7 +28,6 @@ from practice.homework.links import partner_address
 from practice.homework.models import VISIBILITIES
 from practice.partner import access as partner_access
 from practice.partner import bp, services
-from practice.partner.blank_form import blank_form_parts
 from practice.partner.forms import EntryForm
 from practice.partner.home import open_homework, partner_home
 from practice.partner.services import LiveLink
@@ -250,7 +249,6 @@ def _entry_page(link: LiveLink, waiting: int, **extra):
         return partner_page(
             "partner/client.html",
             form=EntryForm.blank(prompts),
-            blank_form=blank_form_parts(link.assignment_id, context),
             history=services.partner_history(link.assignment_id, link.partner_id, _history_limit()),
             waiting=waiting,
             **context,

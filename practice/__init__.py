@@ -253,6 +253,7 @@ def register_template_helpers(app: Flask) -> None:
     from practice import formatting
 
     app.jinja_env.filters.update(formatting.FILTERS)
+    app.jinja_env.globals.update(formatting.GLOBALS)
 
     @app.context_processor
     def practice_globals():

@@ -64,6 +64,8 @@ class FeedItem:
     completion_note: str
     has_private_note: bool
     answers: list[Answer] = field(default_factory=list)
+    # Neither read on the couple page nor dismissed with "Mark all as seen".
+    is_new: bool = False
 
 
 @dataclass
@@ -304,7 +306,9 @@ def _feed_rows(counselor: Counselor) -> tuple[Sequence[Any], dict[int, list]]:
     return feed, prompts
 
 
-def _feed_items(feed: Sequence[Any], prompts: dict[int, list], partners: dict) -> list[FeedItem]:
+def _feed_items(
+    feed: Sequence[Any], prompts: dict[int, list], partners: dict, seen_at: datetime | None
+) -> list[FeedItem]:
     return [
         FeedItem(
             id=row.id,
@@ -318,6 +322,7 @@ def _feed_items(feed: Sequence[Any], prompts: dict[int, list], partners: dict) -
             completion_note=row.completion_note,
             has_private_note=bool(row.has_private_note),
             answers=readable_answers(prompts.get(row.assignment_id, []), row.answers or {}),
+            is_new=row.seen_at is None and (seen_at is None or row.created_at > seen_at),
         )
         for row in feed
     ]
@@ -348,7 +353,7 @@ def build_dashboard(counselor: Counselor, today: date) -> Dashboard:
         NewByCouple(row.couple_id, _couple_name(partners.get(row.couple_id, ())), row.n)
         for row in new_rows[:SHOWN]
     ]
-    board.recent = _feed_items(feed, prompts, partners)
+    board.recent = _feed_items(feed, prompts, partners, counselor.dashboard_seen_at)
     return board
 
 
@@ -366,9 +371,3 @@ def all_new_by_couple(counselor: Counselor) -> list[NewByCouple]:
         NewByCouple(row.couple_id, _couple_name(partners.get(row.couple_id, ())), row.n)
         for row in rows
     ]
-
-
-def is_new(entry: FeedItem, counselor: Counselor) -> bool:
-    return entry.seen_at is None and (
-        counselor.dashboard_seen_at is None or entry.created_at > counselor.dashboard_seen_at
-    )

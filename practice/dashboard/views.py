@@ -20,7 +20,6 @@ def index():
     return render_template(
         "dashboard/index.html",
         board=board,
-        is_new=services.is_new,
         progress_flags=progress_flags,
         shown=services.SHOWN,
         feed_days=services.FEED_WINDOW_DAYS,

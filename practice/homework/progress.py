@@ -37,6 +37,13 @@ class PartnerProgress:
             return "Not started"
         return f"{self.entry_count} of {self.expected} entries"
 
+    @property
+    def tone(self) -> str:
+        """The badge's kind for this status (see the badge macro)."""
+        if self.status == "completed":
+            return "ok"
+        return "accent" if self.status == "in_progress" else "neutral"
+
 
 def expected_entries(
     frequency: str, times_per_week: int | None, assigned_on: date, due_date: date

@@ -6,15 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, bindparam, select, type_coerce
 
 from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
 from practice.extensions import db
-from practice.measures.models import (
-    MeasureResponse,
-)
-from practice.measures.services import latest_versions
+from practice.measures.models import MeasureResponse, MeasureVersion
+from practice.measures.services import NEWEST_VERSION
 
 # The dashboard reads each partner's latest few totals, within this window.
 FLAG_WINDOW_DAYS = 84  # twelve weeks: four weekly gaps and then some
@@ -40,15 +38,29 @@ class DashboardFlags:
     no_reliable_change: list[str]
 
 
+@dataclass(frozen=True)
+class _Scale:
+    """What the flags read of a measure's latest version."""
+
+    title: str
+    cutoff: float | None
+    reliable_change: float | None
+
+
 # Built once, with bound parameters: building these statements cost about as much as running
 # them on every dashboard.
+#
+# The occasion and the time of each answer are only compared and sorted here, never shown,
+# so they are read as the database gives them: turning about 2,000 SQLite strings into dates
+# and datetimes on every dashboard cost a third of reading the rows. Both are ISO text in
+# SQLite (one fixed format, so text order is time order) and dates on PostgreSQL.
 _LATEST_TOTALS = (
     select(
         MeasureResponse.couple_id,
         MeasureResponse.measure_id,
         MeasureResponse.partner_id,
-        MeasureResponse.occasion,
-        MeasureResponse.created_at,
+        type_coerce(MeasureResponse.occasion, String),
+        type_coerce(MeasureResponse.created_at, String),
         MeasureResponse.total,
     )
     .join(Couple, MeasureResponse.couple_id == Couple.id)
@@ -59,6 +71,18 @@ _LATEST_TOTALS = (
         MeasureResponse.occasion >= bindparam("since", type_=MeasureResponse.occasion.type),
     )
 )
+# The three figures the flags need from each definition, read in the database: not the whole
+# definition (every item's wording) parsed into a MeasureDefinition on every dashboard.
+_SCALES = select(
+    MeasureVersion.measure_id,
+    MeasureVersion.definition["title"].as_string(),
+    MeasureVersion.definition["cutoff"].as_float(),
+    MeasureVersion.definition["reliable_change"].as_float(),
+).join(
+    NEWEST_VERSION,
+    (MeasureVersion.measure_id == NEWEST_VERSION.c.measure_id)
+    & (MeasureVersion.number == NEWEST_VERSION.c.number),
+)
 _PARTNER_NAMES = (
     select(Partner.couple_id, Partner.id, Partner.display_name)
     .where(Partner.couple_id.in_(bindparam("couple_ids", expanding=True)))
@@ -68,7 +92,7 @@ _PARTNER_NAMES = (
 
 def _latest_totals(
     counselor: Counselor, today: date
-) -> dict[tuple[int, int], dict[int, dict[date, float]]]:
+) -> dict[tuple[int, int], dict[int, dict[date | str, float]]]:
     """(couple, measure) -> partner -> {occasion: total}, oldest first: each partner's latest
     FLAG_LATEST answers with a total in the window, one per occasion (its newest answer).
 
@@ -84,15 +108,17 @@ def _latest_totals(
         )
         .all()
     )
-    given: dict[tuple[int, int, int], list[tuple[date, datetime, float | None]]] = defaultdict(list)
+    given: dict[tuple[int, int, int], list[tuple[date | str, datetime | str, float | None]]] = (
+        defaultdict(list)
+    )
     for couple_id, measure_id, partner_id, occasion, created_at, total in rows:
         given[(couple_id, measure_id, partner_id)].append((occasion, created_at, total))
-    series: dict[tuple[int, int], dict[int, dict[date, float]]] = defaultdict(dict)
+    series: dict[tuple[int, int], dict[int, dict[date | str, float]]] = defaultdict(dict)
     for (couple_id, measure_id, partner_id), answers in sorted(given.items()):
         answers.sort(reverse=True)  # newest occasion first; on one occasion, newest answer
-        latest: dict[date, float] = {}
-        for occasion, _at, total in answers[:FLAG_LATEST]:
-            latest.setdefault(occasion, total or 0.0)  # never None: the query keeps totals
+        latest: dict[date | str, float] = {}
+        for on, _at, total in answers[:FLAG_LATEST]:
+            latest.setdefault(on, total or 0.0)  # never None: the query keeps totals
         series[(couple_id, measure_id)][partner_id] = dict(reversed(latest.items()))
     return series
 
@@ -102,8 +128,12 @@ def dashboard_flags(counselor: Counselor, today: date) -> DashboardFlags:
     series = _latest_totals(counselor, today)
     if not series:
         return DashboardFlags([], [])
-    versions = latest_versions(sorted({measure_id for _couple_id, measure_id in series}))
-    definitions = {mid: version.typed for mid, version in versions.items()}
+    definitions = {
+        measure_id: _Scale(title, cutoff, reliable_change)
+        for measure_id, title, cutoff, reliable_change in db.session.execute(
+            _SCALES, {"measure_ids": sorted({measure_id for _couple_id, measure_id in series})}
+        )
+    }
     names: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for couple_id, partner_id, display_name in db.session.execute(
         _PARTNER_NAMES, {"couple_ids": sorted({couple_id for couple_id, _mid in series})}

@@ -79,7 +79,8 @@ def new_custom_slug() -> str:
     return f"own-{secrets.token_hex(5)}"
 
 
-_NEWEST = (
+# The number of each measure's latest version (measure_ids bound when run).
+NEWEST_VERSION = (
     select(MeasureVersion.measure_id, func.max(MeasureVersion.number).label("number"))
     .where(MeasureVersion.measure_id.in_(bindparam("measure_ids", expanding=True)))
     .group_by(MeasureVersion.measure_id)
@@ -87,9 +88,9 @@ _NEWEST = (
 )
 # Built once (the progress page and the dashboard's flags both ask on every request).
 _LATEST_VERSIONS = select(MeasureVersion).join(
-    _NEWEST,
-    (MeasureVersion.measure_id == _NEWEST.c.measure_id)
-    & (MeasureVersion.number == _NEWEST.c.number),
+    NEWEST_VERSION,
+    (MeasureVersion.measure_id == NEWEST_VERSION.c.measure_id)
+    & (MeasureVersion.number == NEWEST_VERSION.c.number),
 )
 
 

@@ -82,3 +82,23 @@ def test_outside_a_request_the_practice_zone_is_used(app):
     app.config["DEFAULT_TIMEZONE"] = "America/Chicago"
     with app.app_context():
         assert formatting.when(datetime(2031, 12, 4, 10, 0)) == "Thu 4 Dec 2031, 04:00"
+
+
+@pytest.mark.parametrize("script_root", ["", "/practice"])
+def test_links_filled_in_from_a_route_built_once_match_url_for(app, script_root):
+    """The dashboard's links (id_path) are the addresses url_for gives, also when the app is
+    served under a prefix, and a second link of the same route is not mixed up with the first."""
+    from flask import url_for
+
+    with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": script_root}):
+        for couple_id in (7, 1234):
+            assert formatting.id_path("couples.detail", couple_id=couple_id) == url_for(
+                "couples.detail", couple_id=couple_id
+            )
+            assert formatting.id_path("measures.progress", couple_id=couple_id) == url_for(
+                "measures.progress", couple_id=couple_id
+            )
+        assert formatting.id_path("homework.detail", "entry-5", assignment_id=3) == url_for(
+            "homework.detail", assignment_id=3, _anchor="entry-5"
+        )
+        assert formatting.id_path("couples.detail", couple_id=7).startswith(f"{script_root}/")

@@ -3,6 +3,7 @@ ratings and homework, and the sessions, in a fixed number of queries."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -164,15 +165,19 @@ _BY_WEEK = (
 )
 
 
-def couple_progress(couple: Couple, today: date) -> CoupleProgress:
-    """Everything on the progress page, in a fixed number of queries whatever the history."""
+def _params(couple: Couple, today: date) -> dict[str, Any]:
     since = week_start(today) - timedelta(weeks=PROGRESS_WEEKS - 1)
-    partners = [(p.id, p.display_name) for p in couple.partners]
-    params = {
+    return {
         "couple_id": couple.id,
         "since": since,
         "since_time": datetime.combine(since, datetime.min.time()),
     }
+
+
+def _measures(
+    params: dict[str, Any], partners: list[tuple[int, str]]
+) -> tuple[list[date], Sequence[Any], list[MeasureProgress]]:
+    """The sessions, the answers and each measure's totals per partner (three statements)."""
     sessions = [starts.date() for starts in db.session.execute(_SESSIONS, params).scalars()]
     responses = db.session.execute(_RESPONSES, params).all()
     measure_ids = sorted({row.measure_id for row in responses})
@@ -207,6 +212,14 @@ def couple_progress(couple: Couple, today: date) -> CoupleProgress:
                 end=max(max(dates), min(dates) + timedelta(1)),
             )
         )
+    return sessions, responses, measures
+
+
+def couple_progress(couple: Couple, today: date) -> CoupleProgress:
+    """Everything on the progress page, in a fixed number of queries whatever the history."""
+    params = _params(couple, today)
+    partners = [(p.id, p.display_name) for p in couple.partners]
+    sessions, responses, measures = _measures(params, partners)
     by_week = db.session.execute(_BY_WEEK, params).all()
     rating_sums: dict[tuple[date, int], tuple[int, int]] = {}
     completed: dict[tuple[date, int], int] = {}
@@ -257,5 +270,8 @@ def chart_data(progress: MeasureProgress) -> ChartData:
 
 
 def couple_charts(couple: Couple, today: date) -> list[ChartData]:
-    """The progress charts of a couple (totals only), for the printed documents."""
-    return [chart_data(m) for m in couple_progress(couple, today).measures]
+    """The progress charts of a couple (totals only), for the printed documents: the
+    measures alone, without the page's weekly table and open requests."""
+    partners = [(p.id, p.display_name) for p in couple.partners]
+    _sessions, _responses, measures = _measures(_params(couple, today), partners)
+    return [chart_data(m) for m in measures]

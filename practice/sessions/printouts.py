@@ -31,7 +31,7 @@ from practice.pdf.records import (
 )
 from practice.sessions.copies import COPIES, attendance_label, completion_label, visible_entries
 from practice.sessions.models import SESSION_FORMATS, CounselingSession
-from practice.sessions.services import progress_for, session_homework
+from practice.sessions.services import progress_for, reviewed_homework
 
 # On paper every entry of the counselor copy says who may read it.
 PRINTED_VISIBILITY = {
@@ -59,11 +59,11 @@ def paper_datetime(value: datetime | None, tz: str | None) -> str:
     return f"{paper_date(moment.date())}, {moment:%H:%M}"
 
 
-def how_often(assignment: Assignment) -> str:
-    if assignment.frequency == "daily":
+def how_often(frequency: str, times_per_week: int | None) -> str:
+    if frequency == "daily":
         return "every day"
-    if assignment.frequency == "weekly":
-        times = assignment.times_per_week or 1
+    if frequency == "weekly":
+        times = times_per_week or 1
         return "once a week" if times == 1 else f"{times} times a week"
     return "once"
 
@@ -108,7 +108,7 @@ def homework_record(
     record = HomeworkRecord(
         title=assignment.title,
         due=paper_date(assignment.due_date),
-        how_often=how_often(assignment).capitalize(),
+        how_often=how_often(assignment.frequency, assignment.times_per_week).capitalize(),
         progress=[
             PartnerProgress(
                 partner.display_name,
@@ -132,30 +132,35 @@ def homework_record(
     return record
 
 
-def open_homework(couple: Couple) -> list[Assignment]:
-    """Every homework the couple still has to do: active and not yet reviewed."""
-    return list(
-        db.session.execute(
-            select(Assignment)
-            .where(
-                Assignment.couple_id == couple.id,
-                Assignment.status == "active",
-                Assignment.reviewed_at.is_(None),
-            )
-            .order_by(Assignment.due_date, Assignment.id)
-        ).scalars()
+def open_homework(couple: Couple) -> list[OpenHomework]:
+    """Every homework the couple still has to do: active and not yet reviewed. Only what the
+    list prints is read (the goal out of the snapshot, not the whole exercise)."""
+    rows = db.session.execute(
+        select(
+            Assignment.title,
+            Assignment.due_date,
+            Assignment.frequency,
+            Assignment.times_per_week,
+            Assignment.note,
+            Assignment.snapshot["goal"].as_string().label("goal"),
+        )
+        .where(
+            Assignment.couple_id == couple.id,
+            Assignment.status == "active",
+            Assignment.reviewed_at.is_(None),
+        )
+        .order_by(Assignment.due_date, Assignment.id)
     )
-
-
-def _open_item(assignment: Assignment) -> OpenHomework:
-    snapshot = assignment.snapshot or {}
-    return OpenHomework(
-        title=assignment.title,
-        due=paper_date(assignment.due_date),
-        how_often=how_often(assignment),
-        goal=str(snapshot.get("goal") or ""),
-        note=assignment.note or "",
-    )
+    return [
+        OpenHomework(
+            title=row.title,
+            due=paper_date(row.due_date),
+            how_often=how_often(row.frequency, row.times_per_week),
+            goal=row.goal or "",
+            note=row.note or "",
+        )
+        for row in rows
+    ]
 
 
 def partner_links(
@@ -181,7 +186,7 @@ def build_summary(
     reviewed: list[Assignment],
     progress: dict,
     *,
-    still_open: Sequence[Assignment] = (),
+    still_open: Sequence[OpenHomework] = (),
     links: Sequence[PersonalLink] = (),
 ) -> SessionSummary:
     """The printable content of one copy of a session summary."""
@@ -204,7 +209,7 @@ def build_summary(
         next_appointment=paper_datetime(counseling_session.next_appointment_at, tz),
         private_notes=counseling_session.private_notes if copy == "counselor" else "",
         reviewed=[homework_record(a, couple, progress, copy, tz) for a in reviewed],
-        open_homework=[_open_item(a) for a in still_open],
+        open_homework=list(still_open),
         links=list(links),
     )
 
@@ -220,8 +225,7 @@ def session_summary(
     """Load what one session's summary shows and build one copy of it."""
     from practice.measures.progress import couple_charts  # here: measures imports partner pages
 
-    reviewed, _assigned = session_homework([counseling_session])
-    items = reviewed[counseling_session.id]
+    items = reviewed_homework([counseling_session])[counseling_session.id]
     couple = counseling_session.couple
     summary = build_summary(
         counseling_session,
@@ -261,7 +265,7 @@ def couple_record(couple: Couple, copy: str, *, now: datetime) -> CoupleRecord:
         ).scalars()
     )
     progress = progress_for(homework)
-    reviewed, _assigned = session_homework(sessions)
+    reviewed = reviewed_homework(sessions)
     # The couple's copy of the record shows progress when the latest session has it ticked.
     with_progress = copy == "counselor" or bool(sessions and sessions[-1].include_progress)
     return CoupleRecord(

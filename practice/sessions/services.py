@@ -12,7 +12,7 @@ from typing import overload
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, load_only, selectinload
 
 from practice.auth.models import Counselor
 from practice.couples.models import Couple
@@ -130,14 +130,13 @@ def couple_sessions(couple: Couple, limit: int | None = SESSIONS_SHOWN) -> Sessi
 
 def own_session(counselor: Counselor, session_id: int) -> Select[CounselingSession]:
     """The counselor's session with its couple and partners (none: missing or someone else's)."""
+    # The couple comes with the join that checks ownership, so its counselor is the one
+    # signed in (already loaded: reading couple.counselor runs no statement).
     return (
         select(CounselingSession)
         .join(Couple)
         .where(CounselingSession.id == session_id, Couple.counselor_id == counselor.id)
-        .options(
-            selectinload(CounselingSession.couple).selectinload(Couple.partners),
-            selectinload(CounselingSession.couple).selectinload(Couple.counselor),
-        )
+        .options(contains_eager(CounselingSession.couple).selectinload(Couple.partners))
     )
 
 
@@ -197,29 +196,56 @@ def homework_to_review(
     return list(db.session.execute(_with_homework_loaded(query)).scalars())
 
 
-def session_homework(
+def reviewed_homework(
     counseling_sessions: list[CounselingSession],
-) -> tuple[dict[int, list[Assignment]], dict[int, list[Assignment]]]:
-    """Homework reviewed in, and assigned in, each of these sessions (by session id).
+) -> dict[int, list[Assignment]]:
+    """Homework reviewed in each of these sessions (by session id), with what the printouts
+    show of it: its entries and its assigned partners.
 
-    One query for any number of sessions, so the couple record costs the same as one summary.
+    Three statements for any number of sessions, so the couple record costs the same as one
+    summary. Only the columns the printouts read are loaded; the partners' names come from
+    the couple (already loaded with the session, so reading entry.partner runs no statement).
     """
     ids = [s.id for s in counseling_sessions]
     reviewed: dict[int, list[Assignment]] = {i: [] for i in ids}
-    assigned: dict[int, list[Assignment]] = {i: [] for i in ids}
     if not ids:
-        return reviewed, assigned
+        return reviewed
     query = (
         select(Assignment)
-        .where(or_(Assignment.reviewed_session_id.in_(ids), Assignment.session_id.in_(ids)))
+        .where(Assignment.reviewed_session_id.in_(ids))
+        .options(
+            load_only(*_PRINTED_ASSIGNMENT),
+            selectinload(Assignment.links).load_only(PartnerLink.partner_id),
+            selectinload(Assignment.entries).load_only(*_PRINTED_ENTRY),
+        )
         .order_by(Assignment.due_date, Assignment.id)
     )
-    for assignment in db.session.execute(_with_homework_loaded(query)).scalars():
-        if assignment.reviewed_session_id in reviewed:
-            reviewed[assignment.reviewed_session_id].append(assignment)
-        if assignment.session_id in assigned:
-            assigned[assignment.session_id].append(assignment)
-    return reviewed, assigned
+    for assignment in db.session.execute(query).scalars():
+        reviewed[assignment.reviewed_session_id].append(assignment)  # type: ignore[index]
+    return reviewed
+
+
+# What a reviewed homework's printout and progress read (sessions.printouts, copies,
+# homework.progress): snapshot for the prompts, the schedule for the expected entries.
+_PRINTED_ASSIGNMENT = (
+    Assignment.reviewed_session_id,
+    Assignment.title,
+    Assignment.snapshot,
+    Assignment.due_date,
+    Assignment.frequency,
+    Assignment.times_per_week,
+    Assignment.created_at,
+    Assignment.review_remarks,
+)
+_PRINTED_ENTRY = (
+    Entry.partner_id,
+    Entry.answers,
+    Entry.completion_note,
+    Entry.connection_rating,
+    Entry.visibility,
+    Entry.private_note,
+    Entry.created_at,
+)
 
 
 def progress_for(

@@ -130,12 +130,12 @@ def dashboard_flags(counselor: Counselor, today: date) -> DashboardFlags:
         return DashboardFlags([], [])
     definitions = {
         measure_id: _Scale(title, cutoff, reliable_change)
-        for measure_id, title, cutoff, reliable_change in db.session.execute(
+        for measure_id, title, cutoff, reliable_change in db.session.connection().execute(
             _SCALES, {"measure_ids": sorted({measure_id for _couple_id, measure_id in series})}
         )
     }
     names: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for couple_id, partner_id, display_name in db.session.execute(
+    for couple_id, partner_id, display_name in db.session.connection().execute(
         _PARTNER_NAMES, {"couple_ids": sorted({couple_id for couple_id, _mid in series})}
     ):
         names[couple_id].append((partner_id, display_name))

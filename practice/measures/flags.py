@@ -140,13 +140,16 @@ def dashboard_flags(counselor: Counselor, today: date) -> DashboardFlags:
     ):
         names[couple_id].append((partner_id, display_name))
     flags: dict[int, CoupleFlags] = {}
+    first_names: dict[int, str] = {}
     for (couple_id, measure_id), by_partner in series.items():
         definition = definitions[measure_id]
         short = definition.title
-        first_names = {pid: _first(name) for pid, name in names[couple_id]}
-        flag = flags.setdefault(
-            couple_id, CoupleFlags(couple_id, " & ".join(name for _pid, name in names[couple_id]))
-        )
+        flag = flags.get(couple_id)
+        if flag is None:  # the couple's first measure: its name and first names, once
+            flag = flags[couple_id] = CoupleFlags(
+                couple_id, " & ".join(name for _pid, name in names[couple_id])
+            )
+            first_names.update((pid, _first(name)) for pid, name in names[couple_id])
         for partner_id, totals in by_partner.items():
             ordered = list(totals.values())
             who = first_names.get(partner_id, "A partner")

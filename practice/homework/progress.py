@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 
 from practice.extensions import db
 from practice.homework.models import Entry, PartnerLink
@@ -72,6 +72,28 @@ def _status(count: int, expected: int) -> str:
     return "completed" if count >= expected else "in_progress"
 
 
+# One row per link (an assigned partner) with that partner's entries counted. Built once:
+# building it cost about a third of running it for the dashboard's twenty lines.
+_PROGRESS = (
+    select(
+        PartnerLink.assignment_id,
+        PartnerLink.partner_id,
+        func.count(Entry.id).label("n"),
+        func.max(Entry.created_at).label("last"),
+    )
+    .select_from(PartnerLink)
+    .outerjoin(
+        Entry,
+        and_(
+            Entry.assignment_id == PartnerLink.assignment_id,
+            Entry.partner_id == PartnerLink.partner_id,
+        ),
+    )
+    .where(PartnerLink.assignment_id.in_(bindparam("ids", expanding=True)))
+    .group_by(PartnerLink.assignment_id, PartnerLink.partner_id)
+)
+
+
 def assignment_progress(
     assignments: Sequence[Any],
 ) -> dict[int, dict[int, PartnerProgress]]:
@@ -82,25 +104,7 @@ def assignment_progress(
     ids = [a.id for a in assignments]
     if not ids:
         return {}
-    # One row per link (an assigned partner) with that partner's entries counted.
-    rows = db.session.execute(
-        select(
-            PartnerLink.assignment_id,
-            PartnerLink.partner_id,
-            func.count(Entry.id).label("n"),
-            func.max(Entry.created_at).label("last"),
-        )
-        .select_from(PartnerLink)
-        .outerjoin(
-            Entry,
-            and_(
-                Entry.assignment_id == PartnerLink.assignment_id,
-                Entry.partner_id == PartnerLink.partner_id,
-            ),
-        )
-        .where(PartnerLink.assignment_id.in_(ids))
-        .group_by(PartnerLink.assignment_id, PartnerLink.partner_id)
-    ).all()
+    rows = db.session.execute(_PROGRESS, {"ids": ids}).all()
     by_id = {a.id: a for a in assignments}
     result: dict[int, dict[int, PartnerProgress]] = {a.id: {} for a in assignments}
     for assignment_id, partner_id, count, last in rows:

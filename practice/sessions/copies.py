@@ -3,6 +3,8 @@ partner kept private; the counselor's shows everything, private notes included."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from practice.couples.models import Couple
 from practice.exercises.format import parse_prompts, readable_answers
 from practice.homework.models import Assignment, Entry
@@ -12,14 +14,14 @@ from practice.sessions.models import ATTENDANCE, CounselingSession
 COPIES = ("couple", "counselor")
 
 
-def visible_entries(assignment: Assignment, copy: str) -> list[Entry]:
+def visible_entries(assignment: Assignment, copy: str, assigned: Iterable[int]) -> list[Entry]:
     """Entries a copy may print. The couple copy leaves out what a partner kept private:
-    'counselor' entries always, 'after_both' ones until both partners have submitted."""
+    'counselor' entries always, 'after_both' ones until both partners have submitted.
+    ``assigned``: the ids of the partners it was assigned to (those with a link; the
+    progress read has them, so the links themselves need not be loaded)."""
     if copy == "counselor":
         return list(assignment.entries)
-    partners = {link.partner_id for link in assignment.links} or {
-        e.partner_id for e in assignment.entries
-    }
+    partners = set(assigned) or {e.partner_id for e in assignment.entries}
     submitted = {e.partner_id for e in assignment.entries}
     both_done = len(partners) >= 2 and partners <= submitted
     return [

@@ -17,7 +17,7 @@ from practice.couples.models import Couple
 from practice.exercises.format import parse_prompts, readable_answers
 from practice.extensions import db
 from practice.formatting import zone
-from practice.homework.models import Assignment, Entry, PartnerLink
+from practice.homework.models import Assignment, Entry
 from practice.pdf.records import (
     Answer,
     CoupleRecord,
@@ -103,7 +103,7 @@ def homework_record(
 ) -> HomeworkRecord:
     """One assignment with the entries this copy may show. ``full`` adds what the record
     holds beyond a session's review: when it was given, its goal and note, its status."""
-    entries = visible_entries(assignment, copy)
+    entries = visible_entries(assignment, copy, progress.get(assignment.id, {}))
     snapshot = assignment.snapshot or {}
     record = HomeworkRecord(
         title=assignment.title,
@@ -257,10 +257,7 @@ def couple_record(couple: Couple, copy: str, *, now: datetime) -> CoupleRecord:
         db.session.execute(
             select(Assignment)
             .where(Assignment.couple_id == couple.id)
-            .options(
-                selectinload(Assignment.links).selectinload(PartnerLink.partner),
-                selectinload(Assignment.entries).selectinload(Entry.partner),
-            )
+            .options(selectinload(Assignment.entries).selectinload(Entry.partner))
             .order_by(Assignment.created_at, Assignment.id)
         ).scalars()
     )

@@ -200,9 +200,9 @@ def reviewed_homework(
     counseling_sessions: list[CounselingSession],
 ) -> dict[int, list[Assignment]]:
     """Homework reviewed in each of these sessions (by session id), with what the printouts
-    show of it: its entries and its assigned partners.
+    show of it: its entries (who it was assigned to comes with its progress).
 
-    Three statements for any number of sessions, so the couple record costs the same as one
+    Two statements for any number of sessions, so the couple record costs the same as one
     summary. Only the columns the printouts read are loaded; the partners' names come from
     the couple (already loaded with the session, so reading entry.partner runs no statement).
     """
@@ -215,7 +215,6 @@ def reviewed_homework(
         .where(Assignment.reviewed_session_id.in_(ids))
         .options(
             load_only(*_PRINTED_ASSIGNMENT),
-            selectinload(Assignment.links).load_only(PartnerLink.partner_id),
             selectinload(Assignment.entries).load_only(*_PRINTED_ENTRY),
         )
         .order_by(Assignment.due_date, Assignment.id)

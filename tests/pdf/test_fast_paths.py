@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import unicodedata
 
 import pytest
 from reportlab.platypus import Paragraph
@@ -83,3 +84,16 @@ def test_a_process_forked_while_fonts_are_being_read_can_still_read_them():
             os._exit(0 if pdf_text._register_lock.acquire(timeout=5) else 1)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_every_right_to_left_letter_is_in_the_blocks_searched_first():
+    """visual_line skips lines without a character in these blocks: a Hebrew, Arabic, Syriac,
+    Thaana, N'Ko... letter outside them would print in the wrong order."""
+    from practice.pdf.rtl import _RTL_BLOCKS, _STRONG_RTL
+
+    missed = [
+        hex(code)
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.bidirectional(chr(code)) in _STRONG_RTL and not _RTL_BLOCKS.search(chr(code))
+    ]
+    assert missed == []

@@ -32,7 +32,7 @@ from practice.exercises.search import LENGTHS
 from practice.exercises.sources import display_titles, source_title
 from practice.extensions import db
 from practice.params import query_id, query_text
-from practice.settings.services import practice_settings
+from practice.settings.services import practice_logo, practice_settings
 
 
 @bp.get("/")
@@ -98,7 +98,7 @@ def handout(slug: str):
         ExerciseContent.from_json(exercise.snapshot()),
         source_titles=_source_titles(),
         practice_name=practice.name,
-        letterhead=practice.letterhead(),
+        letterhead=practice.letterhead(practice_logo(practice)),
         page_size=practice.paper_size,
     )
     return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"{exercise.slug}.pdf")

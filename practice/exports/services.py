@@ -83,7 +83,7 @@ def build_export(export_id: int, *, now: datetime, keep: timedelta) -> str:
     from practice.exports.render import render_record
     from practice.pdf import page_count
     from practice.sessions.printouts import couple_record
-    from practice.settings.services import practice_settings
+    from practice.settings.services import practice_logo, practice_settings
 
     if not claim(export_id, now):
         row = db.session.get(RecordExport, export_id)
@@ -107,7 +107,7 @@ def build_export(export_id: int, *, now: datetime, keep: timedelta) -> str:
         # Laid out by a niced child process: the web process keeps answering meanwhile.
         pdf = render_record(
             record,
-            letterhead=practice.letterhead(),
+            letterhead=practice.letterhead(practice_logo(practice)),
             page_size=practice.paper_size,
             on_progress=progress,
         )

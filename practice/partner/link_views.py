@@ -18,7 +18,7 @@ from practice.partner import access as partner_access
 from practice.partner import bp
 from practice.partner.home import current_homework
 from practice.pdf.link_handout import render_partner_handout
-from practice.settings.services import practice_settings
+from practice.settings.services import practice_logo, practice_settings
 from practice.timeutil import utcnow
 
 
@@ -145,7 +145,7 @@ def handout(couple_id: int, partner_id: int):
             for item in current_homework(holder, now, today_local())
         ],
         page_size=practice.paper_size,
-        letterhead=practice.letterhead(),
+        letterhead=practice.letterhead(practice_logo(practice)),
     )
     audit.record_read(
         "link.handout", couple_id=couple.id, object_type="partner_access", object_id=found.id

@@ -15,7 +15,7 @@ from practice.pdf.summary import session_summary_pdf
 from practice.sessions import bp, copies, printouts, services
 from practice.sessions.forms import initial_data, session_form
 from practice.sessions.models import SESSION_FORMATS
-from practice.settings.services import practice_settings
+from practice.settings.services import practice_logo, practice_settings
 from practice.timeutil import utcnow
 
 
@@ -125,9 +125,8 @@ def summary_pdf(session_id: int):
     copy = _copy("couple")
     summary = _summary(counseling_session, copy)
     practice = practice_settings()
-    pdf = session_summary_pdf(
-        summary, letterhead=practice.letterhead(), page_size=practice.paper_size
-    )
+    letterhead = practice.letterhead(practice_logo(practice))
+    pdf = session_summary_pdf(summary, letterhead=letterhead, page_size=practice.paper_size)
     day = counseling_session.starts_at.date().isoformat()
     _record_read("session.export", counseling_session.couple_id, session_id, f"pdf, {copy} copy")
     return send_file(

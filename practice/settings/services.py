@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from functools import cache
 from zoneinfo import available_timezones
 
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import defer
 
 from practice.extensions import db
 from practice.pdf.page import Letterhead
@@ -32,7 +34,8 @@ class Practice:
     crisis_line: str = ""
     paper_size: str = "a4"
     timezone: str = "UTC"
-    logo: bytes | None = None
+    #: The logo's MIME type when there is one; its bytes are read only by what prints or shows
+    #: it (``practice_logo``), not with the details every page reads.
     logo_type: str | None = None
     #: False while the administrator has not saved the practice's details yet.
     saved: bool = False
@@ -42,14 +45,15 @@ class Practice:
         """Phone and website on one line, for a letterhead."""
         return " · ".join(part for part in (self.phone, self.website) if part)
 
-    def letterhead(self) -> Letterhead:
-        """The practice as every printout heads it (and its crisis line at every foot)."""
+    def letterhead(self, logo: bytes | None) -> Letterhead:
+        """The practice as every printout heads it (and its crisis line at every foot);
+        ``logo`` is ``practice_logo()``'s answer, read by the caller that prints."""
         return Letterhead(
             name=self.name,
             address=self.address,
             contact=self.contact_line,
             crisis_line=self.crisis_line,
-            logo=self.logo,
+            logo=logo,
         )
 
 
@@ -75,7 +79,10 @@ def from_config(config: Mapping) -> Practice:
 
 def load_practice(config: Mapping) -> Practice:
     """The saved details, or the environment's values while nothing is saved."""
-    row = db.session.get(PracticeSettings, THE_PRACTICE)
+    # Without the logo (up to 256 KB): every page reads these details, few print the logo.
+    row = db.session.get(
+        PracticeSettings, THE_PRACTICE, options=[defer(PracticeSettings.logo, raiseload=True)]
+    )
     if row is None:
         return from_config(config)
     return Practice(
@@ -86,7 +93,6 @@ def load_practice(config: Mapping) -> Practice:
         crisis_line=row.crisis_line or "",
         paper_size=row.paper_size if row.paper_size in PAPER_SIZES else "a4",
         timezone=row.timezone or "UTC",
-        logo=row.logo,
         logo_type=row.logo_type,
         saved=True,
     )
@@ -110,6 +116,15 @@ def practice_settings() -> Practice:
             return from_config(current_app.config)
         g._practice = cached
     return cached
+
+
+def practice_logo(practice: Practice) -> bytes | None:
+    """The logo's bytes, for what prints or shows it; no statement when there is none."""
+    if practice.logo_type is None:
+        return None
+    return db.session.scalar(
+        select(PracticeSettings.logo).where(PracticeSettings.id == THE_PRACTICE)
+    )
 
 
 def check_logo(data: bytes) -> tuple[bytes, str]:

@@ -11,7 +11,7 @@ from practice.extensions import db
 from practice.security import admin_required
 from practice.settings import bp
 from practice.settings.forms import PracticeSettingsForm
-from practice.settings.services import practice_settings, save_practice
+from practice.settings.services import practice_logo, practice_settings, save_practice
 
 
 @bp.route("/settings/practice", methods=["GET", "POST"])
@@ -47,9 +47,8 @@ def edit():
         flash("The practice's details are saved.", "success")
         return redirect(url_for("settings.edit"))
     # The preview is inlined (the page's CSP allows data: images): no extra route to guard.
-    logo_src = (
-        f"data:{current.logo_type};base64,{base64.b64encode(current.logo).decode()}"
-        if current.logo
-        else None
-    )
+    logo = practice_logo(current)
+    logo_src = None
+    if logo:
+        logo_src = f"data:{current.logo_type};base64,{base64.b64encode(logo).decode()}"
     return render_template("settings/edit.html", form=form, logo_src=logo_src)

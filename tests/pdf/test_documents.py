@@ -18,7 +18,7 @@ from practice.partner.access import issue_access
 from practice.pdf.link_handout import render_partner_handout
 from practice.pdf.summary import couple_record_pdf, session_summary_pdf
 from practice.sessions import printouts
-from practice.settings.services import practice_settings, save_practice
+from practice.settings.services import practice_logo, practice_settings, save_practice
 from practice.timeutil import utcnow
 from tests.factories import make_counselor, make_couple
 from tests.pdf.helpers import (
@@ -121,7 +121,8 @@ PRIVATE = ("Qsessionprivate", "Qboxprivate", "Qentryprivate", "Qheldback")
 
 
 def documents(couple, session) -> dict[str, bytes]:
-    letterhead = practice_settings().letterhead()
+    practice = practice_settings()
+    letterhead = practice.letterhead(practice_logo(practice))
     now = utcnow()
     out = {}
     for copy in ("couple", "counselor"):

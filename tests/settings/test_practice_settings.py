@@ -13,7 +13,13 @@ from sqlalchemy import select
 
 from practice.extensions import db
 from practice.settings.models import PracticeSettings
-from practice.settings.services import LogoError, check_logo, practice_settings, save_practice
+from practice.settings.services import (
+    LogoError,
+    check_logo,
+    practice_logo,
+    practice_settings,
+    save_practice,
+)
 from tests.factories import make_counselor
 
 
@@ -115,7 +121,8 @@ def test_logo_upload_preview_and_removal(app, signed_in):
     signed_in.post("/settings/practice", data={**FORM, "remove_logo": "y"})
     assert "data:image" not in signed_in.get("/settings/practice").get_data(as_text=True)
     with app.app_context():
-        assert practice_settings().logo is None
+        assert practice_settings().logo_type is None
+        assert practice_logo(practice_settings()) is None
 
 
 @pytest.mark.parametrize(
@@ -158,6 +165,43 @@ def test_printouts_use_the_saved_name_and_paper(app, signed_in):
     reader = PdfReader(io.BytesIO(response.data))
     assert round(float(reader.pages[0].mediabox.width)) == 612  # US Letter
     assert "Calm Harbor Counseling" in reader.pages[0].extract_text()
+
+
+def test_the_logo_prints_but_pages_do_not_read_it(app, signed_in):
+    """Every page reads the practice's details; only printouts and the settings page read
+    the logo's bytes (up to 256 KB), and the printout still carries it."""
+    from pypdf import PdfReader
+    from sqlalchemy import event
+
+    from tests.factories import make_exercise
+
+    with app.app_context():
+        slug = make_exercise().slug
+        db.session.commit()
+    signed_in.post(
+        "/settings/practice",
+        data={**FORM, "logo": (io.BytesIO(image_bytes()), "logo.png")},
+        content_type="multipart/form-data",
+    )
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert signed_in.get("/").status_code == 200  # the dashboard
+        on_page = [s for s in statements if "practice_settings" in s]
+        statements.clear()
+        response = signed_in.get(f"/library/{slug}/handout.pdf")
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert on_page and not any("practice_settings.logo," in s for s in on_page), on_page
+    assert any("practice_settings.logo" in s for s in statements)
+    images = PdfReader(io.BytesIO(response.data)).pages[0].images
+    assert len(images) == 1 and images[0].image.size == (40, 20)
 
 
 def test_migration_runs_down_and_up_over_a_saved_practice(app_config):

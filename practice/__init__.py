@@ -16,7 +16,14 @@ from sqlalchemy.engine import Engine
 import practice.models  # noqa: E402,F401,I001
 from practice import keys, params, proxies
 from practice.config import BASE_SETTINGS, settings_from_env
-from practice.extensions import csrf, db, limiter, login_manager, migrate
+from practice.extensions import (
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    writer_transaction_asked,
+)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MIN_SQLITE = (3, 35)
@@ -144,7 +151,11 @@ def _writing() -> bool:
     """True outside requests (CLI, migrations) and for requests that may change data."""
     from flask import has_request_context
 
-    return not has_request_context() or request.method not in SAFE_METHODS
+    return (
+        writer_transaction_asked()
+        or not has_request_context()
+        or request.method not in SAFE_METHODS
+    )
 
 
 # Each feature's routes live in these modules; importing one attaches its routes (and CLI

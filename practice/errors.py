@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from practice.extensions import db
+from practice.extensions import db, login_manager
 from practice.forms import typed_fields
 
 MESSAGES = {
@@ -48,6 +48,10 @@ def render_error(status: int, title: str | None = None, message: str | None = No
     # is a bug and reaches the 500 handler, logged.
     failed = status >= 500 or status == 409
     kept = _typed_back() if failed and request.method == "POST" else None
+    signed_out = {}
+    if g.get("database_unavailable"):
+        # Explicit template values win over the context processors' (database_gone).
+        signed_out = {"current_user": login_manager.anonymous_user()}
     return (
         render_template(
             "errors/error.html",
@@ -55,6 +59,7 @@ def render_error(status: int, title: str | None = None, message: str | None = No
             title=title or default_title,
             message=message or default_message,
             kept=kept,
+            **signed_out,
         ),
         status,
     )
@@ -83,12 +88,12 @@ def _rollback_quietly() -> None:
 
 def database_gone() -> None:
     """The database failed in this request: end its transaction, and let the page that says
-    so render without it. A counselor not loaded yet stays signed out for this page (the
-    user loader reads `g.database_unavailable`, see practice.register_request_hooks); one
-    loaded earlier keeps what was read (detached first: a rollback would expire it, and
-    reading it again needs the database)."""
+    so render without it, signed out: a counselor not loaded yet is not loaded (the user
+    loader reads `g.database_unavailable`, see practice.register_request_hooks), and one
+    loaded earlier is not shown (`render_error`): the rollback, or a commit before the
+    failure, expired them, and reading them again needs the database. The session cookie
+    is untouched, so they are still signed in once the database is back."""
     g.database_unavailable = True
-    db.session.expunge_all()
     _rollback_quietly()
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, cast
 
 from flask_limiter.util import get_remote_address
@@ -40,6 +43,26 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limits(key_func=get_remote_address)
+
+
+_writer_transaction: ContextVar[bool] = ContextVar("writer_transaction", default=False)
+
+
+@contextmanager
+def writer_transaction() -> Iterator[None]:
+    """A transaction begun inside starts as a writer (on SQLite, BEGIN IMMEDIATE), even in a
+    GET. For the few GET views that write (the audit of a read): a deferred transaction that
+    reads first and then writes fails at once on SQLite when another writer committed in
+    between, whatever the busy timeout; one begun as a writer waits its turn instead."""
+    token = _writer_transaction.set(True)
+    try:
+        yield
+    finally:
+        _writer_transaction.reset(token)
+
+
+def writer_transaction_asked() -> bool:
+    return _writer_transaction.get()
 
 
 def rowcount(result: Result[Any]) -> int:

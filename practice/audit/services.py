@@ -17,7 +17,7 @@ from sqlalchemy import Select, func, select
 from practice.audit.labels import ACTION_LABELS
 from practice.audit.models import AuditEvent
 from practice.auth.models import Counselor
-from practice.extensions import db
+from practice.extensions import db, writer_transaction
 
 PAGE_SIZE = 50
 USER_AGENT_LENGTH = 200
@@ -64,12 +64,15 @@ def record(
 def record_read(action: str, **fields) -> AuditEvent:
     """Record a page view from a GET view, after rendering, and commit.
 
-    The reads are committed first so the INSERT opens a fresh transaction: on SQLite a
-    deferred transaction that read and then writes can fail at once under concurrency.
+    The reads are committed first so the INSERT opens a fresh transaction, begun as a writer:
+    it reads the counselor again (the commit expired them) before it writes, and on SQLite a
+    transaction that reads and then writes fails at once when another writer (a job worker
+    thread, say) committed in between.
     """
     db.session.commit()
-    event = record(action, **fields)
-    db.session.commit()
+    with writer_transaction():
+        event = record(action, **fields)
+        db.session.commit()
     return event
 
 

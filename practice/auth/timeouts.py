@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import (
     current_app,
     flash,
+    g,
     has_request_context,
     redirect,
     render_template,
@@ -122,7 +123,11 @@ def _signed_out_page(message: str):
 @bp.app_context_processor
 def session_timer() -> dict:
     """What idle.js needs to warn before the idle sign-out (see base.html)."""
-    if not has_request_context() or not current_user.is_authenticated:
+    if (
+        not has_request_context()
+        or g.get("database_unavailable")  # the page renders signed out (errors.database_gone)
+        or not current_user.is_authenticated
+    ):
         return {"session_timer": None}
     return {"session_timer": _timer_state()}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 from sqlalchemy.exc import IntegrityError
 
 from practice.extensions import db
@@ -36,10 +37,14 @@ def test_an_unexpected_integrity_error_is_a_logged_500_with_the_typed_text(app_c
         db.engine.dispose()
 
 
-def test_the_database_failing_after_the_counselor_was_loaded_is_a_calm_503(app, counselor):
-    """The counselor was read, then the database went away mid-request: the 503 page renders
-    without reading them again (a rollback would have expired them), keeps what was typed,
-    and does not sign them out."""
+@pytest.mark.parametrize("committed_first", [False, True])
+def test_the_database_failing_after_the_counselor_was_loaded_is_a_calm_503(
+    app, counselor, committed_first
+):
+    """The counselor was read (and, in the second case, a commit expired them, as a GET that
+    records its read in the audit log does), then the database went away mid-request: the
+    503 page renders signed out without reading them again, keeps what was typed, and does
+    not sign them out."""
     from sqlalchemy import event
     from sqlalchemy.exc import OperationalError
 
@@ -48,6 +53,8 @@ def test_the_database_failing_after_the_counselor_was_loaded_is_a_calm_503(app, 
 
     @app.post("/__down_after_sign_in")
     def down_after_sign_in():
+        if committed_first:
+            db.session.commit()
         event.listen(db.engine, "before_cursor_execute", refuse)
         raise OperationalError("UPDATE …", {}, Exception("connection refused"))
 
@@ -61,4 +68,5 @@ def test_the_database_failing_after_the_counselor_was_loaded_is_a_calm_503(app, 
     page = response.get_data(as_text=True)
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     assert "We cannot reach the practice" in page and "Qkeptnote ✨" in page
+    assert "Your account:" not in page  # rendered signed out
     assert client.get("/").status_code == 200  # still signed in

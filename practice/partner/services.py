@@ -303,18 +303,28 @@ def partner_history(
     return History(entries=entries, total=rows[0].total if rows else 0)
 
 
+@functools.cache
+def _waiting_statement() -> Select:
+    """waiting_for_both's query, built once (building it cost more than running it)."""
+    assignment_id: BindParameter[int] = bindparam("assignment_id")
+    partner_id: BindParameter[int] = bindparam("partner_id")
+    return select(func.count(Entry.id)).where(
+        Entry.assignment_id == assignment_id,
+        Entry.partner_id != partner_id,
+        Entry.visibility == "after_both",
+        ~select(Entry.id)
+        .where(Entry.assignment_id == assignment_id, Entry.partner_id == partner_id)
+        .exists(),
+    )
+
+
 def waiting_for_both(assignment_id: int, partner_id: int) -> int:
     """How many 'after_both' entries of the other partner wait for this partner's first entry."""
-    return db.session.execute(
-        select(func.count(Entry.id)).where(
-            Entry.assignment_id == assignment_id,
-            Entry.partner_id != partner_id,
-            Entry.visibility == "after_both",
-            ~select(Entry.id)
-            .where(Entry.assignment_id == assignment_id, Entry.partner_id == partner_id)
-            .exists(),
-        )
-    ).scalar_one()
+    return (
+        db.session.connection()
+        .execute(_waiting_statement(), {"assignment_id": assignment_id, "partner_id": partner_id})
+        .scalar_one()
+    )
 
 
 @dataclass(frozen=True)
@@ -328,9 +338,11 @@ class PlanFacts:
     other_name: str = ""
 
 
-def entry_plan_facts(assignment_id: int, partner_id: int) -> PlanFacts:
-    """The assignment's role plan, this partner's earlier entries and the other partner of
-    the couple. One statement."""
+@functools.cache
+def _plan_facts_statement() -> Select:
+    """entry_plan_facts's query, built once."""
+    assignment_id: BindParameter[int] = bindparam("assignment_id")
+    partner_id: BindParameter[int] = bindparam("partner_id")
     earlier = (
         select(func.count(Entry.id))
         .where(Entry.assignment_id == assignment_id, Entry.partner_id == partner_id)
@@ -344,14 +356,24 @@ def entry_plan_facts(assignment_id: int, partner_id: int) -> PlanFacts:
         .limit(1)
         .correlate(Assignment)
     )
-    row = db.session.execute(
-        select(
-            Assignment.roles,
-            earlier,
-            other_row.with_only_columns(other.id).scalar_subquery(),
-            other_row.with_only_columns(other.display_name).scalar_subquery(),
-        ).where(Assignment.id == assignment_id)
-    ).one_or_none()
+    return select(
+        Assignment.roles,
+        earlier,
+        other_row.with_only_columns(other.id).scalar_subquery(),
+        other_row.with_only_columns(other.display_name).scalar_subquery(),
+    ).where(Assignment.id == assignment_id)
+
+
+def entry_plan_facts(assignment_id: int, partner_id: int) -> PlanFacts:
+    """The assignment's role plan, this partner's earlier entries and the other partner of
+    the couple. One statement."""
+    row = (
+        db.session.connection()
+        .execute(
+            _plan_facts_statement(), {"assignment_id": assignment_id, "partner_id": partner_id}
+        )
+        .one_or_none()
+    )
     if row is None:
         return PlanFacts(None, 0)
     name = row[3] or ""

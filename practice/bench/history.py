@@ -8,7 +8,7 @@ import bisect
 import hashlib
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -23,7 +23,8 @@ from practice.exercises.library import sync_library
 from practice.exercises.models import Exercise
 from practice.extensions import db
 from practice.homework.models import Assignment, Entry, PartnerLink
-from practice.measures.models import MeasureRequest, MeasureResponse
+from practice.measures.models import MeasureRequest, MeasureResponse, MeasureSeries
+from practice.measures.series import latest_totals
 from practice.partner.models import PartnerAccess
 from practice.sessions.models import CounselingSession
 
@@ -295,12 +296,14 @@ def add_measure_answers(
     weeks = max(1, (couple["end"].date() - start).days // 7)
     for partner_id in couple["partner_ids"]:
         level = rng.uniform(0.4, 0.9)  # each partner's own satisfaction, drifting week to week
+        given: list[tuple[date, datetime, float | None]] = []
         for week in range(weeks):
             level = min(1.0, max(0.0, level + rng.uniform(-0.08, 0.08)))
             answers = {key: round(top * level) for key, top in measure.item_tops}
             occasion = start + timedelta(weeks=week)
             at = datetime.combine(occasion, clock(rng.randint(7, 22)))
             response_id = take(ids, "measure_response")
+            given.append((occasion, at, float(sum(answers.values()))))
             writer.add(
                 cast(Table, MeasureResponse.__table__),
                 {
@@ -312,7 +315,7 @@ def add_measure_answers(
                     "version_id": measure.version_id,
                     "occasion": occasion,
                     "answers": writer.json(answers),
-                    "total": float(sum(answers.values())),
+                    "total": given[-1][2],
                     "score_note": "",
                     "submission_key": f"bench-m-{response_id:016d}",
                     "created_at": at,
@@ -320,4 +323,16 @@ def add_measure_answers(
                     "seen_at": at + timedelta(days=1) if at < now - SEEN_WINDOW else None,
                 },
             )
+        # What storing each answer keeps up to date in the app (practice.measures.series).
+        latest = latest_totals(given)
+        writer.add(
+            cast(Table, MeasureSeries.__table__),
+            {
+                "partner_id": partner_id,
+                "measure_id": measure.measure_id,
+                "couple_id": couple["id"],
+                "latest": writer.json(latest),
+                "newest_occasion": date.fromisoformat(latest[-1][0]) if latest else None,
+            },
+        )
     return request_id

@@ -4,31 +4,42 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import String, bindparam, select, type_coerce
+from sqlalchemy import bindparam, select
 
 from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
 from practice.extensions import db
-from practice.measures.models import MeasureResponse, MeasureVersion
+from practice.measures.models import MeasureSeries, MeasureVersion
 from practice.measures.services import NEWEST_VERSION
 
-# The dashboard reads each partner's latest few totals, within this window.
+# The dashboard reads each partner's latest totals (practice.measures.series) from this window.
 FLAG_WINDOW_DAYS = 84  # twelve weeks: four weekly gaps and then some
-FLAG_LATEST = 6  # enough for three widenings in a row (four shared occasions)
 
 
 # --- dashboard flags -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlagLine:
+    """One flag: whose it is and what it says. The name is what someone typed, in any script,
+    so the page isolates it (<bdi>) from the sentence after it."""
+
+    who: str  # a partner's first name; "" when the flag is the couple's
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.who}: {self.text}" if self.who else self.text
 
 
 @dataclass
 class CoupleFlags:
     couple_id: int
     couple_name: str
-    below_cutoff: list[str] = field(default_factory=list)  # "Ana: 11 on CSI-4 (cutoff 13.5)"
-    drops: list[str] = field(default_factory=list)
-    widening: list[str] = field(default_factory=list)
+    below_cutoff: list[FlagLine] = field(default_factory=list)  # Ana: 11 on CSI-4, below …
+    drops: list[FlagLine] = field(default_factory=list)
+    widening: list[FlagLine] = field(default_factory=list)
 
 
 @dataclass
@@ -50,25 +61,23 @@ class _Scale:
 # Built once, with bound parameters: building these statements cost about as much as running
 # them on every dashboard.
 #
-# The occasion and the time of each answer are only compared and sorted here, never shown,
-# so they are read as the database gives them: turning about 2,000 SQLite strings into dates
-# and datetimes on every dashboard cost a third of reading the rows. Both are ISO text in
-# SQLite (one fixed format, so text order is time order) and dates on PostgreSQL.
-_LATEST_TOTALS = (
+# One row per partner and measure, kept up to date as answers are stored: reading every
+# answer of the window (about 2,400 for a caseload of 100 couples answering weekly) and
+# ranking them here was half the dashboard's time. A series whose newest occasion is older
+# than the window has nothing to flag and is not read.
+_SERIES = (
     select(
-        MeasureResponse.couple_id,
-        MeasureResponse.measure_id,
-        MeasureResponse.partner_id,
-        type_coerce(MeasureResponse.occasion, String),
-        type_coerce(MeasureResponse.created_at, String),
-        MeasureResponse.total,
+        MeasureSeries.couple_id,
+        MeasureSeries.measure_id,
+        MeasureSeries.partner_id,
+        MeasureSeries.latest,
     )
-    .join(Couple, MeasureResponse.couple_id == Couple.id)
+    .join(Couple, MeasureSeries.couple_id == Couple.id)
     .where(
         Couple.counselor_id == bindparam("counselor_id", type_=Couple.counselor_id.type),
         Couple.status == "active",
-        MeasureResponse.total.is_not(None),
-        MeasureResponse.occasion >= bindparam("since", type_=MeasureResponse.occasion.type),
+        MeasureSeries.newest_occasion
+        >= bindparam("since", type_=MeasureSeries.newest_occasion.type),
     )
 )
 # The three figures the flags need from each definition, read in the database: not the whole
@@ -92,34 +101,22 @@ _PARTNER_NAMES = (
 
 def _latest_totals(
     counselor: Counselor, today: date
-) -> dict[tuple[int, int], dict[int, dict[date | str, float]]]:
-    """(couple, measure) -> partner -> {occasion: total}, oldest first: each partner's latest
-    FLAG_LATEST answers with a total in the window, one per occasion (its newest answer).
-
-    The rows come straight from the covering index, unsorted, and are ranked here: ranking
-    them in SQL (a window function over every answer in the window) cost a sort of the
-    whole caseload's answers on every dashboard."""
+) -> dict[tuple[int, int], dict[int, dict[str, float]]]:
+    """(couple, measure) -> partner -> {occasion: total}, oldest first: each partner's
+    latest totals (one per occasion) within the window, partners in the order of their ids."""
+    since = today - timedelta(days=FLAG_WINDOW_DAYS)
     # Through the connection, not the ORM session: plain rows, without the ORM's per-row work.
     rows = (
         db.session.connection()
-        .execute(
-            _LATEST_TOTALS,
-            {"counselor_id": counselor.id, "since": today - timedelta(days=FLAG_WINDOW_DAYS)},
-        )
+        .execute(_SERIES, {"counselor_id": counselor.id, "since": since})
         .all()
     )
-    given: dict[tuple[int, int, int], list[tuple[date | str, datetime | str, float | None]]] = (
-        defaultdict(list)
-    )
-    for couple_id, measure_id, partner_id, occasion, created_at, total in rows:
-        given[(couple_id, measure_id, partner_id)].append((occasion, created_at, total))
-    series: dict[tuple[int, int], dict[int, dict[date | str, float]]] = defaultdict(dict)
-    for (couple_id, measure_id, partner_id), answers in sorted(given.items()):
-        answers.sort(reverse=True)  # newest occasion first; on one occasion, newest answer
-        latest: dict[date | str, float] = {}
-        for on, _at, total in answers[:FLAG_LATEST]:
-            latest.setdefault(on, total or 0.0)  # never None: the query keeps totals
-        series[(couple_id, measure_id)][partner_id] = dict(reversed(latest.items()))
+    first_day = since.isoformat()  # occasions are ISO dates: text order is date order
+    series: dict[tuple[int, int], dict[int, dict[str, float]]] = defaultdict(dict)
+    for couple_id, measure_id, partner_id, latest in sorted(rows, key=lambda row: row[:3]):
+        in_window = {on: total for on, total in latest if on >= first_day}
+        if in_window:
+            series[(couple_id, measure_id)][partner_id] = in_window
     return series
 
 
@@ -155,7 +152,10 @@ def dashboard_flags(counselor: Counselor, today: date) -> DashboardFlags:
             who = first_names.get(partner_id, "A partner")
             if definition.cutoff is not None and ordered[-1] < definition.cutoff:
                 flag.below_cutoff.append(
-                    f"{who}: {ordered[-1]:g} on {short}, below the cutoff of {definition.cutoff:g}"
+                    FlagLine(
+                        who,
+                        f"{ordered[-1]:g} on {short}, below the cutoff of {definition.cutoff:g}",
+                    )
                 )
             if (
                 definition.reliable_change is not None
@@ -163,8 +163,11 @@ def dashboard_flags(counselor: Counselor, today: date) -> DashboardFlags:
                 and ordered[-2] - ordered[-1] > definition.reliable_change
             ):
                 flag.drops.append(
-                    f"{who}: {short} fell from {ordered[-2]:g} to {ordered[-1]:g}, more than "
-                    f"its reliable change of {definition.reliable_change:g}"
+                    FlagLine(
+                        who,
+                        f"{short} fell from {ordered[-2]:g} to {ordered[-1]:g}, more than its "
+                        f"reliable change of {definition.reliable_change:g}",
+                    )
                 )
         if len(by_partner) == 2:
             first, second = by_partner.values()
@@ -172,7 +175,10 @@ def dashboard_flags(counselor: Counselor, today: date) -> DashboardFlags:
             gaps = [abs(first[d] - second[d]) for d in both]
             if len(gaps) >= 4 and gaps[-4] < gaps[-3] < gaps[-2] < gaps[-1]:
                 flag.widening.append(
-                    f"The gap on {short} widened three times in a row, to {gaps[-1]:g} points"
+                    FlagLine(
+                        "",
+                        f"The gap on {short} widened three times in a row, to {gaps[-1]:g} points",
+                    )
                 )
     no_rci = sorted({d.title for d in definitions.values() if d.reliable_change is None})
     shown = [f for f in flags.values() if f.below_cutoff or f.drops or f.widening]

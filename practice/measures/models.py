@@ -142,3 +142,27 @@ class MeasureResponse(Model):
 
     partner: Mapped[Partner] = relationship()
     version: Mapped[MeasureVersion] = relationship()
+
+
+class MeasureSeries(Model):
+    """Each partner's latest totals on a measure, kept up to date as answers are stored
+    (practice.measures.series): the dashboard's flags read one row per partner and measure
+    instead of every answer of the last twelve weeks across the caseload (migration 0018).
+
+    Derived from `measure_response` and rebuilt from it, never edited by hand; it lives in
+    the same database under the same access rules as the answers themselves."""
+
+    __table_args__ = (Index("ix_measure_series_couple_newest", "couple_id", "newest_occasion"),)
+
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partner.id", ondelete="CASCADE"), primary_key=True
+    )
+    measure_id: Mapped[int] = mapped_column(
+        ForeignKey("measure.id", ondelete="CASCADE"), primary_key=True
+    )
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete="CASCADE"))
+    # [[occasion (ISO date), total], ...], oldest first: the newest answer with a total of
+    # each of the partner's latest SERIES_LENGTH occasions.
+    latest: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # The last of those occasions; none when the partner has no answer with a total.
+    newest_occasion: Mapped[date | None]

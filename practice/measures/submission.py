@@ -15,6 +15,7 @@ from practice.measures.models import (
     MeasureResponse,
 )
 from practice.measures.scheduling import Waiting
+from practice.measures.series import refresh_series
 from practice.measures.services import latest_versions
 from practice.timeutil import utcnow
 
@@ -106,6 +107,7 @@ def submit_partner_answers(
             now,
         )
         db.session.flush()
+        refresh_series(couple_id, partner_id, unseen.measure_id)
         return unseen, True
     response = MeasureResponse(
         request_id=waiting.request.id,
@@ -131,6 +133,7 @@ def submit_partner_answers(
             select(MeasureResponse).where(MeasureResponse.submission_key == submission_key)
         ).scalar_one()
         return stored, False
+    refresh_series(couple_id, partner_id, response.measure_id)
     return response, False
 
 

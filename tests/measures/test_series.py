@@ -1,0 +1,146 @@
+"""Each partner's latest totals (the series the dashboard's flags read) follow the answers:
+a new answer, an answer given again, a skipped item, two answers stored at the same moment,
+and the migration that fills the series in for answers given before it."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from datetime import date, datetime, timedelta
+
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import select
+
+from practice.extensions import db
+from practice.measures.models import MeasureSeries
+from practice.measures.scheduling import request_measure, waiting_for
+from practice.measures.series import SERIES_LENGTH
+from practice.measures.submission import mark_seen, submit_answers
+from tests.measures.conftest import answer, csi_answers, weekly_story
+
+START = date.today() - timedelta(weeks=7, days=date.today().weekday())  # a Monday
+
+
+def series_of(partner) -> list[list]:
+    row = db.session.execute(
+        select(MeasureSeries.latest).where(MeasureSeries.partner_id == partner.id)
+    ).scalar_one_or_none()
+    return row or []
+
+
+def test_the_dashboard_reads_the_latest_answers_as_they_are_given(signed_in, csi, couple):
+    ana, ben = couple.partners
+    weekly_story(couple, csi, [16, 15, 17, 18, 19, 18, 17, 16], [None] * 8, start=START)
+    assert len(series_of(ana)) == SERIES_LENGTH  # the latest six weeks of eight
+    assert series_of(ana)[-1] == [(START + timedelta(weeks=7)).isoformat(), 16.0]
+    assert series_of(ben) == []  # Ben never answered
+    page = signed_in.get("/").get_data(as_text=True)
+    assert "Progress to look at" not in page  # 16 is above the cutoff of 13.5
+
+    # Ana answers this week again, before the counselor has seen it: the new answer counts.
+    this_week = START + timedelta(weeks=7, days=2)
+    _response, replaced = answer(ana, this_week, csi_answers(9))
+    assert replaced
+    assert series_of(ana)[-1] == [(START + timedelta(weeks=7)).isoformat(), 9.0]
+    page = signed_in.get("/").get_data(as_text=True)
+    assert "<bdi>Ana</bdi>: 9 on Couples Satisfaction Index (CSI-4), below the cutoff" in page
+
+    # Once seen, a third answer for the week is a new answer, and the newest one counts.
+    mark_seen(couple.id, datetime.now())
+    db.session.commit()
+    answer(ana, this_week, csi_answers(20))
+    assert series_of(ana)[-1] == [(START + timedelta(weeks=7)).isoformat(), 20.0]
+    assert "Progress to look at" not in signed_in.get("/").get_data(as_text=True)
+
+
+def test_an_answer_with_skipped_items_has_no_total_and_leaves_the_series_alone(csi, couple):
+    ana = couple.partners[0]
+    weekly_story(couple, csi, [12, 14], [None, None], start=START)
+    before = series_of(ana)
+    skipped = {**csi_answers(10), "item-happiness": ""}
+    answer(ana, START + timedelta(weeks=2, days=1), skipped)
+    assert series_of(ana) == before
+
+
+def test_answers_older_than_twelve_weeks_raise_no_flag(signed_in, csi, couple):
+    old = START - timedelta(weeks=20)
+    weekly_story(couple, csi, [5, 5], [20, 20], start=old)
+    assert len(series_of(couple.partners[0])) == 2
+    assert "Progress to look at" not in signed_in.get("/").get_data(as_text=True)
+
+
+def test_two_answers_of_one_partner_stored_at_the_same_moment_both_count(app, csi, couple):
+    """One request has stored Ana's answer for last week and not committed yet when another
+    stores her answer for this week. The second must wait and then build the series with
+    both: built from what it saw before the first committed, it would lose last week's."""
+    ana_id = couple.partners[0].id
+    weekly_story(couple, csi, [18, 18, 18, 18], [None] * 4, start=START)  # a series exists
+    weeks = [START + timedelta(weeks=5, days=1), START + timedelta(weeks=6, days=1)]
+    partner_type = type(couple.partners[0])
+    db.session.remove()  # this thread holds no transaction while the two requests run
+    first_stored = threading.Event()
+    errors: list[BaseException] = []
+
+    def store(day: date, total: int, hold: bool) -> None:
+        try:
+            with app.app_context():
+                partner = db.session.get(partner_type, ana_id)
+                at = datetime.combine(day, datetime.min.time()).replace(hour=9)
+                waiting = waiting_for(partner, day, at)[0]
+                submit_answers(waiting, partner, csi_answers(total), secrets.token_urlsafe(16))
+                if hold:
+                    first_stored.set()
+                    time.sleep(0.8)  # the other request is now waiting on this one
+                db.session.commit()
+                db.session.remove()
+        except BaseException as error:  # reported below, in the test's own thread
+            errors.append(error)
+            first_stored.set()
+
+    first = threading.Thread(target=store, args=(weeks[0], 11, True))
+    first.start()
+    assert first_stored.wait(timeout=30)
+    second = threading.Thread(target=store, args=(weeks[1], 10, False))
+    second.start()
+    first.join(timeout=60)
+    second.join(timeout=60)
+    assert not errors, errors
+    db.session.remove()
+    latest = series_of(db.session.get(partner_type, ana_id))
+    mondays = [(START + timedelta(weeks=n)).isoformat() for n in (5, 6)]
+    assert latest[-2:] == [[mondays[0], 11.0], [mondays[1], 10.0]]
+    assert len(latest) == SERIES_LENGTH
+
+
+def test_the_migration_fills_in_the_series_for_answers_given_before_it(app_config):
+    """Down to 0017 (no series) and up again over a practice with answers: the series the
+    migration builds are the ones storing each answer built, replaced answers included."""
+    from practice import create_app
+    from tests.factories import make_counselor, make_couple
+    from tests.measures.conftest import load_measures
+
+    app = create_app(app_config)
+    with app.app_context():
+        upgrade()
+        couple = make_couple(make_counselor(email="m@example.org"), ("Ana", "יוסף"))
+        measure = load_measures()
+        request_measure(couple, measure, "weekly", START)
+        db.session.commit()
+        ana, yosef = couple.partners
+        for week, total in enumerate([17, 16, 15, 14, 13, 12, 11, 10]):
+            answer(ana, START + timedelta(weeks=week, days=1), csi_answers(total))
+        answer(ana, START + timedelta(weeks=7, days=3), csi_answers(21))  # given again
+        answer(yosef, START + timedelta(days=1), csi_answers(3))
+        kept = db.session.execute(select(MeasureSeries).order_by(MeasureSeries.partner_id))
+        before = [(s.partner_id, s.measure_id, s.couple_id, s.latest) for s in kept.scalars()]
+        assert len(before) == 2 and before[0][3][-1][1] == 21.0
+        db.session.remove()
+
+        downgrade(revision="0017_library_second_edition")
+        upgrade()
+        kept = db.session.execute(select(MeasureSeries).order_by(MeasureSeries.partner_id))
+        after = [(s.partner_id, s.measure_id, s.couple_id, s.latest) for s in kept.scalars()]
+        db.session.remove()
+        db.engine.dispose()
+    assert after == before

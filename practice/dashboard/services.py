@@ -24,8 +24,9 @@ from practice.homework.models import Assignment, Entry
 from practice.homework.progress import PartnerProgress, assignment_progress
 from practice.timeutil import utcnow
 
-FEED_SIZE = 20
-# The feed shows what happened lately; older entries are on the couple and assignment pages.
+# The feed shows what happened lately: SHOWN entries on the dashboard, up to FEED_SIZE of the
+# last FEED_WINDOW_DAYS on its own page; older entries are on the couple and homework pages.
+FEED_SIZE = 100
 FEED_WINDOW_DAYS = 30
 # Overdue homework older than this is history to review in session, not a task for today.
 OVERDUE_WINDOW_DAYS = 60
@@ -82,6 +83,7 @@ class Dashboard:
     new_by_couple: list[NewByCouple] = field(default_factory=list)
     recent: list[FeedItem] = field(default_factory=list)
     seen_since: datetime | None = None
+    more_recent: bool = False  # entries beyond the SHOWN in the feed's window
 
 
 # The page's statements are built once, with bound parameters: on this page building a
@@ -286,7 +288,7 @@ _FEED = (
         .exists(),
     )
     .order_by(Entry.created_at.desc(), Entry.id.desc())
-    .limit(FEED_SIZE)
+    .limit(bindparam("limit"))
 )
 
 
@@ -295,13 +297,15 @@ _SNAPSHOTS = select(Assignment.id, Assignment.snapshot).where(
 )
 
 
-def _feed_rows(counselor: Counselor) -> tuple[Sequence[Any], dict[int, list]]:
-    """The latest entries of the counselor's couples, and the prompts of their homework."""
+def _feed_rows(counselor: Counselor, limit: int) -> tuple[Sequence[Any], dict[int, list]]:
+    """The latest `limit` entries of the counselor's couples, and the prompts of their
+    homework."""
     feed = _run(
         _FEED,
         {
             "counselor_id": counselor.id,
             "feed_since": utcnow() - timedelta(days=FEED_WINDOW_DAYS),
+            "limit": limit,
         },
     ).all()
     # The prompts once per assignment: a feed of 20 entries is often a few assignments.
@@ -346,7 +350,10 @@ def build_dashboard(counselor: Counselor, today: date) -> Dashboard:
     due = _open_rows(counselor, today, "due", SHOWN)
     progress = assignment_progress([*overdue, *due])
     new_rows = _new_rows(counselor)
-    feed, prompts = _feed_rows(counselor)
+    # One more than is shown: enough to know whether "Show more" has anything to show.
+    feed, prompts = _feed_rows(counselor, SHOWN + 1)
+    board.more_recent = len(feed) > SHOWN
+    feed = feed[:SHOWN]
     partners = _partners_of(
         [row.couple_id for row in (*overdue, *due, *feed)]
         + [row.couple_id for row in new_rows[:SHOWN]]
@@ -377,3 +384,10 @@ def all_new_by_couple(counselor: Counselor) -> list[NewByCouple]:
         NewByCouple(row.couple_id, _couple_name(partners.get(row.couple_id, ())), row.n)
         for row in rows
     ]
+
+
+def recent_entries(counselor: Counselor) -> list[FeedItem]:
+    """The feed in full (FEED_SIZE entries of the last FEED_WINDOW_DAYS), for its own page."""
+    feed, prompts = _feed_rows(counselor, FEED_SIZE)
+    partners = _partners_of(row.couple_id for row in feed)
+    return _feed_items(feed, prompts, partners, counselor.dashboard_seen_at)

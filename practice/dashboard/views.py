@@ -67,6 +67,18 @@ def new_entries():
     return render_template("dashboard/new_entries.html", items=items)
 
 
+@bp.get("/dashboard/recent")
+def recent_entries():
+    """The feed beyond the dashboard's first lines: what partners sent lately, with answers."""
+    entries = services.recent_entries(current_user)
+    return render_template(
+        "dashboard/recent_entries.html",
+        entries=entries,
+        feed_size=services.FEED_SIZE,
+        feed_days=services.FEED_WINDOW_DAYS,
+    )
+
+
 @bp.post("/seen")
 def mark_seen():
     """ "Mark all as seen": new entries stop being listed as new on the dashboard.

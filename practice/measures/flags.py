@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, cast, select
+from sqlalchemy.orm import aliased
 
 from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
@@ -64,21 +65,31 @@ class _Scale:
 # One row per partner and measure, kept up to date as answers are stored: reading every
 # answer of the window (about 2,400 for a caseload of 100 couples answering weekly) and
 # ranking them here was half the dashboard's time. A series whose newest occasion is older
-# than the window has nothing to flag and is not read.
+# than the window has nothing to flag and is not read. Both partners' names come along (a
+# couple has exactly two, positions 1 and 2), and the series as its JSON text, decoded here:
+# SQLAlchemy's JSON type took three times as long for the same rows.
+_FIRST, _SECOND = aliased(Partner), aliased(Partner)
 _SERIES = (
     select(
         MeasureSeries.couple_id,
         MeasureSeries.measure_id,
         MeasureSeries.partner_id,
-        MeasureSeries.latest,
+        cast(MeasureSeries.latest, Text),  # as text on PostgreSQL too, not decoded there
+        _FIRST.id,
+        _FIRST.display_name,
+        _SECOND.display_name,
     )
     .join(Couple, MeasureSeries.couple_id == Couple.id)
+    .join(_FIRST, (_FIRST.couple_id == Couple.id) & (_FIRST.position == 1))
+    .join(_SECOND, (_SECOND.couple_id == Couple.id) & (_SECOND.position == 2))
     .where(
         Couple.counselor_id == bindparam("counselor_id", type_=Couple.counselor_id.type),
         Couple.status == "active",
         MeasureSeries.newest_occasion
         >= bindparam("since", type_=MeasureSeries.newest_occasion.type),
     )
+    # Partners in the order of their ids: the order their flags are listed in.
+    .order_by(MeasureSeries.couple_id, MeasureSeries.measure_id, MeasureSeries.partner_id)
 )
 # The three figures the flags need from each definition, read in the database: not the whole
 # definition (every item's wording) parsed into a MeasureDefinition on every dashboard.
@@ -92,18 +103,21 @@ _SCALES = select(
     (MeasureVersion.measure_id == NEWEST_VERSION.c.measure_id)
     & (MeasureVersion.number == NEWEST_VERSION.c.number),
 )
-_PARTNER_NAMES = (
-    select(Partner.couple_id, Partner.id, Partner.display_name)
-    .where(Partner.couple_id.in_(bindparam("couple_ids", expanding=True)))
-    .order_by(Partner.couple_id, Partner.position)
-)
 
 
-def _latest_totals(
-    counselor: Counselor, today: date
-) -> dict[tuple[int, int], dict[int, dict[str, float]]]:
-    """(couple, measure) -> partner -> {occasion: total}, oldest first: each partner's
-    latest totals (one per occasion) within the window, partners in the order of their ids."""
+@dataclass
+class _Couple:
+    """A couple with answers in the window: its partners' names and each partner's series."""
+
+    name: str
+    first_names: dict[int, str]
+    # measure -> partner -> {occasion: total}, oldest first; partners in the order of their ids
+    series: dict[int, dict[int, dict[str, float]]] = field(default_factory=dict)
+
+
+def _latest_totals(counselor: Counselor, today: date) -> dict[int, _Couple]:
+    """The counselor's active couples with answers in the window, with each partner's latest
+    totals (one per occasion) within it."""
     since = today - timedelta(days=FLAG_WINDOW_DAYS)
     # Through the connection, not the ORM session: plain rows, without the ORM's per-row work.
     rows = (
@@ -112,77 +126,83 @@ def _latest_totals(
         .all()
     )
     first_day = since.isoformat()  # occasions are ISO dates: text order is date order
-    series: dict[tuple[int, int], dict[int, dict[str, float]]] = defaultdict(dict)
-    for couple_id, measure_id, partner_id, latest in sorted(rows, key=lambda row: row[:3]):
-        in_window = {on: total for on, total in latest if on >= first_day}
-        if in_window:
-            series[(couple_id, measure_id)][partner_id] = in_window
-    return series
+    couples: dict[int, _Couple] = {}
+    loads = json.loads
+    for couple_id, measure_id, partner_id, latest, first_id, first, second in rows:
+        couple = couples.get(couple_id)
+        if couple is None:
+            couple = couples[couple_id] = _Couple(f"{first} & {second}", {})
+        couple.first_names[partner_id] = first if partner_id == first_id else second
+        # Never empty: the statement keeps series whose newest occasion is in the window.
+        couple.series.setdefault(measure_id, {})[partner_id] = {
+            on: total for on, total in loads(latest) if on >= first_day
+        }
+    return couples
 
 
 def dashboard_flags(counselor: Counselor, today: date) -> DashboardFlags:
-    """Flags for the counselor's active couples in three queries, whatever the history."""
-    series = _latest_totals(counselor, today)
-    if not series:
+    """Flags for the counselor's active couples in two queries, whatever the history."""
+    couples = _latest_totals(counselor, today)
+    if not couples:
         return DashboardFlags([], [])
+    in_use = sorted({measure_id for couple in couples.values() for measure_id in couple.series})
     definitions = {
         measure_id: _Scale(title, cutoff, reliable_change)
         for measure_id, title, cutoff, reliable_change in db.session.connection().execute(
-            _SCALES, {"measure_ids": sorted({measure_id for _couple_id, measure_id in series})}
+            _SCALES, {"measure_ids": in_use}
         )
     }
-    names: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for couple_id, partner_id, display_name in db.session.connection().execute(
-        _PARTNER_NAMES, {"couple_ids": sorted({couple_id for couple_id, _mid in series})}
-    ):
-        names[couple_id].append((partner_id, display_name))
-    flags: dict[int, CoupleFlags] = {}
-    first_names: dict[int, str] = {}
-    for (couple_id, measure_id), by_partner in series.items():
-        definition = definitions[measure_id]
-        short = definition.title
-        flag = flags.get(couple_id)
-        if flag is None:  # the couple's first measure: its name and first names, once
-            flag = flags[couple_id] = CoupleFlags(
-                couple_id, " & ".join(name for _pid, name in names[couple_id])
-            )
-            first_names.update((pid, _first(name)) for pid, name in names[couple_id])
-        for partner_id, totals in by_partner.items():
-            ordered = list(totals.values())
-            who = first_names.get(partner_id, "A partner")
-            if definition.cutoff is not None and ordered[-1] < definition.cutoff:
-                flag.below_cutoff.append(
-                    FlagLine(
-                        who,
-                        f"{ordered[-1]:g} on {short}, below the cutoff of {definition.cutoff:g}",
-                    )
-                )
-            if (
-                definition.reliable_change is not None
-                and len(ordered) >= 2
-                and ordered[-2] - ordered[-1] > definition.reliable_change
-            ):
-                flag.drops.append(
-                    FlagLine(
-                        who,
-                        f"{short} fell from {ordered[-2]:g} to {ordered[-1]:g}, more than its "
-                        f"reliable change of {definition.reliable_change:g}",
-                    )
-                )
-        if len(by_partner) == 2:
-            first, second = by_partner.values()
-            both = sorted(set(first) & set(second))
-            gaps = [abs(first[d] - second[d]) for d in both]
-            if len(gaps) >= 4 and gaps[-4] < gaps[-3] < gaps[-2] < gaps[-1]:
-                flag.widening.append(
-                    FlagLine(
-                        "",
-                        f"The gap on {short} widened three times in a row, to {gaps[-1]:g} points",
-                    )
-                )
+    shown = []
+    for couple_id, couple in couples.items():
+        flag = CoupleFlags(couple_id, couple.name)
+        for measure_id, by_partner in couple.series.items():
+            _flag_measure(flag, definitions[measure_id], by_partner, couple.first_names)
+        if flag.below_cutoff or flag.drops or flag.widening:
+            shown.append(flag)
     no_rci = sorted({d.title for d in definitions.values() if d.reliable_change is None})
-    shown = [f for f in flags.values() if f.below_cutoff or f.drops or f.widening]
     return DashboardFlags(sorted(shown, key=lambda f: f.couple_name), no_rci)
+
+
+def _flag_measure(
+    flag: CoupleFlags,
+    definition: _Scale,
+    by_partner: dict[int, dict[str, float]],
+    first_names: dict[int, str],
+) -> None:
+    """Add to `flag` what one measure's series say: a partner below the cutoff, a drop larger
+    than the reliable change, a gap between the partners that widened three times in a row."""
+    short = definition.title
+    for partner_id, totals in by_partner.items():
+        ordered = list(totals.values())
+        who = _first(first_names[partner_id])
+        if definition.cutoff is not None and ordered[-1] < definition.cutoff:
+            flag.below_cutoff.append(
+                FlagLine(
+                    who, f"{ordered[-1]:g} on {short}, below the cutoff of {definition.cutoff:g}"
+                )
+            )
+        if (
+            definition.reliable_change is not None
+            and len(ordered) >= 2
+            and ordered[-2] - ordered[-1] > definition.reliable_change
+        ):
+            flag.drops.append(
+                FlagLine(
+                    who,
+                    f"{short} fell from {ordered[-2]:g} to {ordered[-1]:g}, more than its "
+                    f"reliable change of {definition.reliable_change:g}",
+                )
+            )
+    if len(by_partner) == 2:
+        first, second = by_partner.values()
+        both = sorted(set(first) & set(second))
+        gaps = [abs(first[d] - second[d]) for d in both]
+        if len(gaps) >= 4 and gaps[-4] < gaps[-3] < gaps[-2] < gaps[-1]:
+            flag.widening.append(
+                FlagLine(
+                    "", f"The gap on {short} widened three times in a row, to {gaps[-1]:g} points"
+                )
+            )
 
 
 def _first(name: str) -> str:

@@ -248,3 +248,51 @@ def test_progress_flags_show_the_first_couples_and_all_on_their_own_page(app, si
     assert f'<h1>Progress to look at <span class="muted">({total})</span></h1>' in everything
     assert re.findall(flagged, everything) == [f"{n:02d}" for n in range(total)]
     assert everything.count("8 on Couples Satisfaction Index (CSI-4), below the cutoff") == total
+
+
+def test_the_feed_shows_its_first_lines_and_the_rest_of_the_month_on_its_own_page(
+    app, signed_in, counselor
+):
+    """The newest SHOWN entries on the dashboard, newest first; "Show more" opens the rest of
+    the window on a page of its own, answers included. Another counselor's entries are on
+    neither."""
+    from tests.factories import make_counselor
+
+    with app.app_context():
+        couple = make_couple(counselor, ("Mira Shah", "Tom Berg"))
+        assignment, _ = make_assignment(couple, due_in_days=20)
+        now = datetime.now()
+        for n in range(dashboard.SHOWN + 3):
+            add_entry(
+                assignment,
+                couple.partners[n % 2],
+                completion_note=f"Evening number {n:02d} 🌙",
+                created_at=now - timedelta(hours=n + 1),
+            )
+        stranger = make_couple(make_counselor(email="other@example.org"), ("Secret Name", "X Y"))
+        other, _ = make_assignment(stranger, due_in_days=20)
+        add_entry(other, stranger.partners[0], completion_note="Not yours")
+        db.session.commit()
+    page = signed_in.get("/").get_data(as_text=True)
+    feed = page[page.index('id="feed-heading"') :]
+    shown = re.findall(r"Evening number (\d\d)", feed)
+    assert shown == [f"{n:02d}" for n in range(dashboard.SHOWN)]  # newest first, SHOWN of them
+    assert "Show more of the last 30 days" in feed
+    everything = signed_in.get("/dashboard/recent").get_data(as_text=True)
+    assert re.findall(r"Evening number (\d\d)", everything) == [
+        f"{n:02d}" for n in range(dashboard.SHOWN + 3)
+    ]
+    assert "Every entry of the last 30 days" in everything
+    assert "Secret Name" not in page + everything and "Not yours" not in page + everything
+
+
+def test_the_feed_has_no_show_more_when_everything_is_shown(app, signed_in, counselor):
+    with app.app_context():
+        couple = make_couple(counselor, ("Mira Shah", "Tom Berg"))
+        assignment, _ = make_assignment(couple, due_in_days=20)
+        for n in range(dashboard.SHOWN):
+            add_entry(assignment, couple.partners[n % 2], completion_note=f"Evening {n}")
+        db.session.commit()
+    page = signed_in.get("/").get_data(as_text=True)
+    assert page.count("Evening ") == dashboard.SHOWN
+    assert "/dashboard/recent" not in page

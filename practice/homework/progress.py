@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 
 from practice.extensions import db
-from practice.homework.models import Entry, PartnerLink
+from practice.homework.models import Assignment, Entry, PartnerLink
 
 # Daily homework over a long stretch should not read "3 of 90" for months.
 MAX_EXPECTED_ENTRIES = 60
@@ -28,6 +28,9 @@ class PartnerProgress:
     expected: int
     status: str  # 'not_started' | 'in_progress' | 'completed'
     last_entry_at: datetime | None
+    # The partner's N-th latest entry, N the times a week asked for (1 unless weekly); read
+    # only when asked for (the reminders: N entries this week ⇔ this one is in this week).
+    nth_latest_at: datetime | None = None
 
     @property
     def label(self) -> str:
@@ -94,20 +97,66 @@ _PROGRESS = (
 )
 
 
+# The same, with each partner's N-th latest entry beside the latest (N = times_per_week):
+# entries ranked newest first, so one statement still serves any number of assignments.
+_RANKED = (
+    select(
+        Entry.assignment_id,
+        Entry.partner_id,
+        Entry.created_at,
+        func.row_number()
+        .over(
+            partition_by=(Entry.assignment_id, Entry.partner_id),
+            order_by=Entry.created_at.desc(),
+        )
+        .label("nth"),
+    )
+    .where(Entry.assignment_id.in_(bindparam("ids", expanding=True)))
+    .subquery("ranked")
+)
+_PROGRESS_WITH_NTH = (
+    select(
+        PartnerLink.assignment_id,
+        PartnerLink.partner_id,
+        func.count(_RANKED.c.created_at).label("n"),
+        func.max(_RANKED.c.created_at).label("last"),
+        func.max(
+            case(
+                (_RANKED.c.nth == func.coalesce(Assignment.times_per_week, 1), _RANKED.c.created_at)
+            )
+        ).label("nth_latest"),
+    )
+    .select_from(PartnerLink)
+    .join(Assignment, Assignment.id == PartnerLink.assignment_id)
+    .outerjoin(
+        _RANKED,
+        and_(
+            _RANKED.c.assignment_id == PartnerLink.assignment_id,
+            _RANKED.c.partner_id == PartnerLink.partner_id,
+        ),
+    )
+    .where(PartnerLink.assignment_id.in_(bindparam("ids", expanding=True)))
+    .group_by(PartnerLink.assignment_id, PartnerLink.partner_id)
+)
+
+
 def assignment_progress(
-    assignments: Sequence[Any],
+    assignments: Sequence[Any], *, with_nth_latest: bool = False
 ) -> dict[int, dict[int, PartnerProgress]]:
     """Progress per assignment id, per assigned partner id, in one query whatever the size.
 
     `assignments` are Assignment objects or rows with the same attributes (id, frequency,
-    times_per_week, created_at, due_date): the dashboard reads narrow rows."""
+    times_per_week, created_at, due_date): the dashboard reads narrow rows.
+    `with_nth_latest` fills `nth_latest_at` (the reminders' weekly count), in the same one
+    query; the pages leave it out, it ranks every entry."""
     ids = [a.id for a in assignments]
     if not ids:
         return {}
-    rows = db.session.execute(_PROGRESS, {"ids": ids}).all()
+    statement = _PROGRESS_WITH_NTH if with_nth_latest else _PROGRESS
+    rows = db.session.execute(statement, {"ids": ids}).all()
     by_id = {a.id: a for a in assignments}
     result: dict[int, dict[int, PartnerProgress]] = {a.id: {} for a in assignments}
-    for assignment_id, partner_id, count, last in rows:
+    for assignment_id, partner_id, count, last, *nth_latest in rows:
         a = by_id[assignment_id]
         expected = expected_entries(a.frequency, a.times_per_week, a.created_at.date(), a.due_date)
         result[assignment_id][partner_id] = PartnerProgress(
@@ -116,5 +165,6 @@ def assignment_progress(
             expected=expected,
             status=_status(count, expected),
             last_entry_at=last,
+            nth_latest_at=nth_latest[0] if nth_latest else None,
         )
     return result

@@ -111,8 +111,11 @@ def _compose_reminder(row: OutboundEmail, now: datetime) -> Composed:
     if here.date() > assignment.due_date:
         return Skip("past due")
     link = partner_link(partner.id, now)
-    progress = assignment_progress([assignment]).get(assignment.id, {}).get(partner.id)
-    last = progress.last_entry_at if progress else None
+    progress = (
+        assignment_progress([assignment], with_nth_latest=True)
+        .get(assignment.id, {})
+        .get(partner.id)
+    )
     rule = row.kind.removeprefix("reminder_")
     assigned_on = local_time.local(assignment.created_at, tz).date()
     if rule == "daily_nudge" and not rhythm.nudge_day(
@@ -124,11 +127,8 @@ def _compose_reminder(row: OutboundEmail, now: datetime) -> Composed:
         opted_out=bool(prefs and prefs.opted_out_at),
         link_live=link is not None,
         done=bool(progress and progress.status == "completed"),
-        done_for_now=rhythm.done_for_now(
-            assignment.frequency,
-            assigned_on,
-            here.date(),
-            local_time.local(last, tz).date() if last else None,
+        done_for_now=schedule.nudge_done(
+            assignment.frequency, assigned_on, here.date(), progress, tz
         ),
         rule=rule,
     )

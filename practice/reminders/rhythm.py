@@ -2,7 +2,10 @@
 done" may go out, and what counts as done for now. Plain functions of dates, so the sweep,
 the sender and the tests share one answer.
 
-- Daily and N-times-a-week homework: each day with nothing done that day.
+- Daily homework: each day with nothing done that day.
+- N times a week: each day with nothing done that day, until the partner has written N
+  entries in the week (7 days at a time from the day assigned, as progress counts it);
+  from then on none until the next week starts.
 - Every other week: each day of its active weeks (the week it was assigned and every second
   week after), until that fortnight's entry is written.
 - Monthly (30 days at a time from the day assigned, as progress counts it): once a week in
@@ -44,10 +47,29 @@ def nudge_day(frequency: str, assigned_on: date, today: date) -> bool:
     return stretch_start(frequency, assigned_on, today) is not None
 
 
+def week_start(assigned_on: date, today: date) -> date:
+    """The first day of the week (7 days at a time from the day assigned) `today` lies in."""
+    return today - timedelta(days=(today - assigned_on).days % 7)
+
+
 def done_for_now(
-    frequency: str, assigned_on: date, today: date, last_entry_on: date | None
+    frequency: str,
+    assigned_on: date,
+    today: date,
+    last_entry_on: date | None,
+    nth_latest_on: date | None = None,
 ) -> bool:
-    """Whether the partner's latest entry already counts for the stretch `today` nudges
-    about (today's, this fortnight's, this month's). False on a day without a nudge."""
+    """Whether the partner's entries already count for the stretch `today` nudges about
+    (today's, this fortnight's, this month's; for N times a week, also this week's N).
+    `nth_latest_on`: the day of their N-th latest entry (N = times a week); it lies in this
+    week exactly when N entries do. False on a day without a nudge."""
     start = stretch_start(frequency, assigned_on, today)
-    return start is not None and last_entry_on is not None and last_entry_on >= start
+    if start is None:
+        return False
+    if last_entry_on is not None and last_entry_on >= start:
+        return True
+    return (
+        frequency == "weekly"
+        and nth_latest_on is not None
+        and nth_latest_on >= week_start(assigned_on, today)
+    )

@@ -15,7 +15,7 @@ from practice.auth.models import Counselor
 from practice.couples.models import Couple, Partner
 from practice.extensions import db
 from practice.homework.models import Assignment, PartnerLink
-from practice.homework.progress import assignment_progress
+from practice.homework.progress import PartnerProgress, assignment_progress
 from practice.mail import outbox
 from practice.partner.models import PartnerAccess
 from practice.reminders.local_time import local, quiet, utc_moment, zone
@@ -94,6 +94,28 @@ def _moment(row, tz: ZoneInfo, today: date) -> datetime | None:
     return None
 
 
+def nudge_done(
+    frequency: str,
+    assigned_on: date,
+    today: date,
+    progress: PartnerProgress | None,
+    tz: ZoneInfo,
+) -> bool:
+    """rhythm.done_for_now with the partner's entries (read `with_nth_latest`) on their own
+    days: the sweep and the sender ask the same."""
+
+    def day(moment: datetime | None) -> date | None:
+        return local(moment, tz).date() if moment else None
+
+    return done_for_now(
+        frequency,
+        assigned_on,
+        today,
+        day(progress.last_entry_at if progress else None),
+        day(progress.nth_latest_at if progress else None),
+    )
+
+
 def why_not(
     *,
     email: str | None,
@@ -104,7 +126,8 @@ def why_not(
     rule: str,
 ) -> str | None:
     """The reason a partner gets no reminder (the sweep and the sender ask the same).
-    `done_for_now`: a nudge's stretch (today, this fortnight, this month) has its entry."""
+    `done_for_now`: a nudge's stretch (today, this week's N, this fortnight, this month) has
+    its entries."""
     if not email:
         return "no email address"
     if opted_out:
@@ -140,11 +163,10 @@ def sweep(now: datetime) -> SweepResult:
         due.append((row, tz, here, moment))
     if not due:
         return result
-    progress = assignment_progress([row for row, *_ in due])
+    progress = assignment_progress([row for row, *_ in due], with_nth_latest=True)
     planned: list[outbox.Planned] = []
     for row, tz, here, moment in due:
         partner_progress = progress.get(row.id, {}).get(row.partner_id)
-        last = partner_progress.last_entry_at if partner_progress else None
         reason = why_not(
             email=row.email,
             opted_out=row.opted_out_at is not None,
@@ -152,11 +174,12 @@ def sweep(now: datetime) -> SweepResult:
             and row.revoked_at is None
             and row.expires_at > now,
             done=bool(partner_progress and partner_progress.status == "completed"),
-            done_for_now=done_for_now(
+            done_for_now=nudge_done(
                 row.frequency,
                 local(row.created_at, tz).date(),
                 here.date(),
-                local(last, tz).date() if last else None,
+                partner_progress,
+                tz,
             ),
             rule=row.rule,
         )

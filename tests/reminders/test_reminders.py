@@ -307,7 +307,11 @@ def test_the_sweep_runs_the_same_statements_whatever_the_data(ctx, smtp_server):
         # Nudges by every schedule with a rhythm too: deciding them reads no more rows.
         frequency = ("once", "daily", "weekly", "fortnightly", "monthly", "event")[n % 6]
         rule = "due_day" if frequency in ("once", "event") else "daily_nudge"
-        build(rule=rule, hour=18, frequency=frequency, counselor=counselor)
+        per_week = 2 if frequency == "weekly" else None
+        assignment_id, (ana, _) = build(
+            rule=rule, hour=18, frequency=frequency, times_per_week=per_week, counselor=counselor
+        )
+        add_entry(assignment_id, ana, datetime(2026, 12, 1, 9))  # the week's count reads them
     for couple in db.session.execute(select(Couple)).scalars().all():
         for _ in range(3):
             make_assignment(couple, due_date=DUE)
@@ -328,3 +332,74 @@ def test_the_partner_opens_the_link_from_the_email(client, ctx, smtp_server):
     page = client.get(path)
     assert page.status_code == 200
     assert "Hi <bdi>Ana</bdi>" in page.get_data(as_text=True)
+
+
+# Assigned on a Wednesday, three times a week: its weeks run Wednesday to Tuesday (2-8 Dec,
+# 9-15 Dec, ...), counted from the day it was assigned, not the calendar's Mondays.
+WEDNESDAY = datetime(2026, 12, 2, 10)
+
+
+def _three_a_week() -> tuple[int, list[int]]:
+    return build(
+        rule="daily_nudge",
+        hour=19,
+        frequency="weekly",
+        times_per_week=3,
+        due=datetime(2026, 12, 22).date(),
+        assigned=WEDNESDAY,
+    )
+
+
+def test_three_entries_in_a_week_end_its_nudges_until_the_next_week(ctx, smtp_server):
+    assignment_id, (ana, ben) = _three_a_week()
+    for day in (2, 3, 4):
+        add_entry(assignment_id, ana, datetime(2026, 12, day, 12))
+        assert _nudged(smtp_server, datetime(2026, 12, day, 19)) == ["ben@example.org"]
+    # Ana has done this week's three: only Ben is nudged for the rest of her week, the
+    # calendar's new week on Monday 7 December included.
+    for day in range(5, 9):
+        assert _nudged(smtp_server, datetime(2026, 12, day, 19)) == ["ben@example.org"]
+    # Her next week starts on Wednesday 9 December with nothing done: both again.
+    assert _nudged(smtp_server, datetime(2026, 12, 9, 19)) == BOTH
+
+
+def test_two_of_three_entries_still_get_a_nudge_on_a_day_without_one(ctx, smtp_server):
+    assignment_id, (ana, ben) = _three_a_week()
+    add_entry(assignment_id, ana, datetime(2026, 12, 2, 12))
+    add_entry(assignment_id, ana, datetime(2026, 12, 3, 12))
+    assert _nudged(smtp_server, datetime(2026, 12, 3, 19)) == ["ben@example.org"]
+    assert _nudged(smtp_server, datetime(2026, 12, 4, 19)) == BOTH
+    # The third, on Saturday: no nudge for Ana on Sunday.
+    add_entry(assignment_id, ana, datetime(2026, 12, 5, 12))
+    assert _nudged(smtp_server, datetime(2026, 12, 6, 19)) == ["ben@example.org"]
+
+
+def test_a_nudge_held_overnight_is_not_sent_once_the_weeks_entries_are_in(ctx, smtp_server):
+    # Planned at 20:00 on Friday with two of three written; the third is written that
+    # evening; the nudge, still unsent on Saturday morning, is not sent.
+    assignment_id, (ana, ben) = _three_a_week()
+    add_entry(assignment_id, ana, datetime(2026, 12, 2, 12))
+    add_entry(assignment_id, ana, datetime(2026, 12, 3, 12))
+    planned = schedule.sweep(datetime(2026, 12, 4, 19)).planned
+    db.session.commit()
+    add_entry(assignment_id, ana, datetime(2026, 12, 4, 20, 30))
+    outcomes = {
+        row.partner_id: outbox.deliver(row.id, datetime(2026, 12, 5, 8)).status
+        for row in db.session.execute(
+            select(OutboundEmail).where(OutboundEmail.id.in_(planned))
+        ).scalars()
+    }
+    assert outcomes == {ana: "skipped", ben: "sent"}
+    assert _to(smtp_server) == ["ben@example.org"]
+
+
+def test_daily_homework_is_nudged_on_each_day_without_an_entry_whatever_came_before(
+    ctx, smtp_server
+):
+    assignment_id, (ana, ben) = build(
+        rule="daily_nudge", hour=19, frequency="daily", due=datetime(2026, 12, 20).date()
+    )
+    for day in (1, 2, 3):
+        add_entry(assignment_id, ana, datetime(2026, 12, day, 12))
+    assert _nudged(smtp_server, datetime(2026, 12, 3, 19)) == ["ben@example.org"]
+    assert _nudged(smtp_server, datetime(2026, 12, 4, 19)) == BOTH

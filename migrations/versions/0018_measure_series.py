@@ -10,6 +10,10 @@ them on each visit: half of the page's time. The ranking is now kept, one row pe
 and measure, by practice.measures.series when an answer is stored, and filled in here for
 the answers already given, with the same rule (a frozen copy: later changes to the app's
 rule do not change what this migration did).
+
+Rebuilding a partner's series reads their answers to one measure: an index on (partner_id,
+measure_id, …) replaces the one on partner_id alone, its prefix. With the two columns indexed
+apart, SQLite chose measure_id and read every answer to the measure in the practice.
 """
 
 import sqlalchemy as sa
@@ -97,9 +101,17 @@ def upgrade():
     op.create_index(
         "ix_measure_series_couple_newest", "measure_series", ["couple_id", "newest_occasion"]
     )
+    op.create_index(
+        "ix_measure_response_partner_measure",
+        "measure_response",
+        ["partner_id", "measure_id", "occasion", "created_at", "total"],
+    )
+    op.drop_index("ix_measure_response_partner_id", table_name="measure_response")
     _backfill()
 
 
 def downgrade():
+    op.create_index("ix_measure_response_partner_id", "measure_response", ["partner_id"])
+    op.drop_index("ix_measure_response_partner_measure", table_name="measure_response")
     op.drop_index("ix_measure_series_couple_newest", table_name="measure_series")
     op.drop_table("measure_series")

@@ -7,7 +7,8 @@ Create Date: 2026-11-30 10:00:00
 The dashboard read every answer with a total from the last twelve weeks across the
 counselor's active couples (about 2,400 rows for 100 couples answering weekly) and ranked
 them on each visit: half of the page's time. The ranking is now kept, one row per partner
-and measure, by practice.measures.series when an answer is stored, and filled in here for
+and measure with the last two totals and the couple's widening gap picked out, by
+practice.measures.series when an answer is stored, and filled in here for
 the answers already given, with the same rule (a frozen copy: later changes to the app's
 rule do not change what this migration did).
 
@@ -15,6 +16,8 @@ Rebuilding a partner's series reads their answers to one measure: an index on (p
 measure_id, …) replaces the one on partner_id alone, its prefix. With the two columns indexed
 apart, SQLite chose measure_id and read every answer to the measure in the practice.
 """
+
+from datetime import date
 
 import sqlalchemy as sa
 from alembic import op
@@ -33,12 +36,18 @@ _series = sa.table(
     sa.column("couple_id", sa.Integer),
     sa.column("latest", sa.JSON),
     sa.column("newest_occasion", sa.Date),
+    sa.column("newest_total", sa.Float),
+    sa.column("previous_occasion", sa.Date),
+    sa.column("previous_total", sa.Float),
+    sa.column("widening_since", sa.Date),
+    sa.column("widening_gap", sa.Float),
 )
 
 
 def _backfill() -> None:
     """Newest first per partner and measure: the first answer seen for an occasion is its
-    newest, and SERIES_LENGTH occasions are kept, then written oldest first."""
+    newest, and SERIES_LENGTH occasions are kept, written oldest first with the last two
+    picked out; then each couple's widening gap from both partners' series."""
     answers = op.get_bind().execute(
         sa.text(
             "SELECT partner_id, measure_id, couple_id, occasion, total FROM measure_response "
@@ -46,28 +55,43 @@ def _backfill() -> None:
             "ORDER BY partner_id, measure_id, occasion DESC, created_at DESC, id DESC"
         ).columns(occasion=sa.Date)
     )
-    rows: list[dict] = []
-    current = None
+    newest: dict[tuple[int, int, int], dict[str, float]] = {}
     for partner_id, measure_id, couple_id, occasion, total in answers:
-        if (partner_id, measure_id) != current:
-            current = (partner_id, measure_id)
-            newest: dict[str, float] = {}
-            rows.append(
-                {
-                    "partner_id": partner_id,
-                    "measure_id": measure_id,
-                    "couple_id": couple_id,
-                    "latest": newest,
-                    "newest_occasion": occasion,
-                }
-            )
-        key = occasion.isoformat()
-        if key not in newest and len(newest) < SERIES_LENGTH:
-            newest[key] = float(total)
-    for row in rows:
-        row["latest"] = [[on, total] for on, total in reversed(row["latest"].items())]
+        kept = newest.setdefault((couple_id, measure_id, partner_id), {})
+        if occasion.isoformat() not in kept and len(kept) < SERIES_LENGTH:
+            kept[occasion.isoformat()] = float(total)
+    rows = []
+    by_couple: dict[tuple[int, int], list[dict]] = {}
+    for (couple_id, measure_id, partner_id), kept in sorted(newest.items()):
+        latest = [[on, total] for on, total in reversed(kept.items())]
+        row = {
+            "partner_id": partner_id,
+            "measure_id": measure_id,
+            "couple_id": couple_id,
+            "latest": latest,
+            "newest_occasion": _day(latest[-1][0]),
+            "newest_total": latest[-1][1],
+            "previous_occasion": _day(latest[-2][0]) if len(latest) > 1 else None,
+            "previous_total": latest[-2][1] if len(latest) > 1 else None,
+            "widening_since": None,
+            "widening_gap": None,
+        }
+        rows.append(row)
+        by_couple.setdefault((couple_id, measure_id), []).append(row)
+    for pair in by_couple.values():
+        if len(pair) == 2:
+            a, b = dict(pair[0]["latest"]), dict(pair[1]["latest"])
+            shared = sorted(set(a) & set(b))
+            gaps = [abs(a[on] - b[on]) for on in shared]
+            if len(gaps) >= 4 and gaps[-4] < gaps[-3] < gaps[-2] < gaps[-1]:
+                for row in pair:
+                    row["widening_since"], row["widening_gap"] = _day(shared[-4]), gaps[-1]
     for start in range(0, len(rows), 1000):
         op.bulk_insert(_series, rows[start : start + 1000])
+
+
+def _day(iso: str) -> date:
+    return date.fromisoformat(iso)
 
 
 def upgrade():
@@ -78,6 +102,11 @@ def upgrade():
         sa.Column("couple_id", sa.Integer(), nullable=False),
         sa.Column("latest", sa.JSON(), nullable=False),
         sa.Column("newest_occasion", sa.Date(), nullable=True),
+        sa.Column("newest_total", sa.Float(), nullable=True),
+        sa.Column("previous_occasion", sa.Date(), nullable=True),
+        sa.Column("previous_total", sa.Float(), nullable=True),
+        sa.Column("widening_since", sa.Date(), nullable=True),
+        sa.Column("widening_gap", sa.Float(), nullable=True),
         sa.ForeignKeyConstraint(
             ["couple_id"],
             ["couple.id"],

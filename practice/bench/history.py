@@ -24,7 +24,7 @@ from practice.exercises.models import Exercise
 from practice.extensions import db
 from practice.homework.models import Assignment, Entry, PartnerLink
 from practice.measures.models import MeasureRequest, MeasureResponse, MeasureSeries
-from practice.measures.series import latest_totals
+from practice.measures.series import latest_totals, series_values, widening
 from practice.partner.models import PartnerAccess
 from practice.sessions.models import CounselingSession
 
@@ -294,6 +294,7 @@ def add_measure_answers(
         },
     )
     weeks = max(1, (couple["end"].date() - start).days // 7)
+    series: dict[int, list[list[Any]]] = {}
     for partner_id in couple["partner_ids"]:
         level = rng.uniform(0.4, 0.9)  # each partner's own satisfaction, drifting week to week
         given: list[tuple[date, datetime, float | None]] = []
@@ -324,15 +325,20 @@ def add_measure_answers(
                 },
             )
         # What storing each answer keeps up to date in the app (practice.measures.series).
-        latest = latest_totals(given)
+        series[partner_id] = latest_totals(given)
+    first, second = couple["partner_ids"]
+    gap = widening(series[first], series[second])
+    for partner_id, latest in series.items():
+        values = series_values(latest)
         writer.add(
             cast(Table, MeasureSeries.__table__),
             {
                 "partner_id": partner_id,
                 "measure_id": measure.measure_id,
                 "couple_id": couple["id"],
+                **values,
+                **gap,
                 "latest": writer.json(latest),
-                "newest_occasion": date.fromisoformat(latest[-1][0]) if latest else None,
             },
         )
     return request_id

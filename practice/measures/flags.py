@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
 from practice.auth.models import Counselor
@@ -25,10 +25,27 @@ FLAG_WINDOW_DAYS = 84  # twelve weeks: four weekly gaps and then some
 @dataclass(frozen=True)
 class FlagLine:
     """One flag: whose it is and what it says. The name is what someone typed, in any script,
-    so the page isolates it (<bdi>) from the sentence after it."""
+    so the page isolates it (<bdi>) from the sentence after it. The sentence is written when
+    a page shows it: the dashboard shows the first ten couples' of all it counts."""
 
     who: str  # a partner's first name; "" when the flag is the couple's
-    text: str
+    kind: str  # "below_cutoff" | "drop" | "widening"
+    scale: str  # the measure's title
+    figures: tuple[float, ...]  # cutoff and total; before, after and reliable change; gap
+
+    @property
+    def text(self) -> str:
+        if self.kind == "below_cutoff":
+            cutoff, total = self.figures
+            return f"{total:g} on {self.scale}, below the cutoff of {cutoff:g}"
+        if self.kind == "drop":
+            before, after, change = self.figures
+            return (
+                f"{self.scale} fell from {before:g} to {after:g}, more than its reliable "
+                f"change of {change:g}"
+            )
+        (gap,) = self.figures
+        return f"The gap on {self.scale} widened three times in a row, to {gap:g} points"
 
     def __str__(self) -> str:
         return f"{self.who}: {self.text}" if self.who else self.text
@@ -62,19 +79,25 @@ class _Scale:
 # Built once, with bound parameters: building these statements cost about as much as running
 # them on every dashboard.
 #
-# One row per partner and measure, kept up to date as answers are stored: reading every
-# answer of the window (about 2,400 for a caseload of 100 couples answering weekly) and
-# ranking them here was half the dashboard's time. A series whose newest occasion is older
-# than the window has nothing to flag and is not read. Both partners' names come along (a
-# couple has exactly two, positions 1 and 2), and the series as its JSON text, decoded here:
-# SQLAlchemy's JSON type took three times as long for the same rows.
+# One row per partner and measure, kept up to date as answers are stored, with the totals
+# the flags compare already picked out (practice.measures.series): reading every answer of
+# the window (about 2,400 for a caseload of 100 couples answering weekly) and ranking them
+# here was half the dashboard's time. A series whose newest occasion is older than the
+# window has nothing to flag and is not read; whether the previous total and the couple's
+# widening gap are inside the window is answered by the database, so no date is parsed here.
+# Both partners' names come along (a couple has exactly two, positions 1 and 2).
 _FIRST, _SECOND = aliased(Partner), aliased(Partner)
+_SINCE = bindparam("since", type_=MeasureSeries.newest_occasion.type)
 _SERIES = (
     select(
         MeasureSeries.couple_id,
         MeasureSeries.measure_id,
         MeasureSeries.partner_id,
-        cast(MeasureSeries.latest, Text),  # as text on PostgreSQL too, not decoded there
+        MeasureSeries.newest_total,
+        MeasureSeries.previous_total,
+        MeasureSeries.previous_occasion >= _SINCE,
+        MeasureSeries.widening_gap,
+        MeasureSeries.widening_since >= _SINCE,
         _FIRST.id,
         _FIRST.display_name,
         _SECOND.display_name,
@@ -85,8 +108,7 @@ _SERIES = (
     .where(
         Couple.counselor_id == bindparam("counselor_id", type_=Couple.counselor_id.type),
         Couple.status == "active",
-        MeasureSeries.newest_occasion
-        >= bindparam("since", type_=MeasureSeries.newest_occasion.type),
+        MeasureSeries.newest_occasion >= _SINCE,
     )
     # Partners in the order of their ids: the order their flags are listed in.
     .order_by(MeasureSeries.couple_id, MeasureSeries.measure_id, MeasureSeries.partner_id)
@@ -105,104 +127,55 @@ _SCALES = select(
 )
 
 
-@dataclass
-class _Couple:
-    """A couple with answers in the window: its partners' names and each partner's series."""
-
-    name: str
-    first_names: dict[int, str]
-    # measure -> partner -> {occasion: total}, oldest first; partners in the order of their ids
-    series: dict[int, dict[int, dict[str, float]]] = field(default_factory=dict)
-
-
-def _latest_totals(counselor: Counselor, today: date) -> dict[int, _Couple]:
-    """The counselor's active couples with answers in the window, with each partner's latest
-    totals (one per occasion) within it."""
-    since = today - timedelta(days=FLAG_WINDOW_DAYS)
-    # Through the connection, not the ORM session: plain rows, without the ORM's per-row work.
-    rows = (
-        db.session.connection()
-        .execute(_SERIES, {"counselor_id": counselor.id, "since": since})
-        .all()
-    )
-    first_day = since.isoformat()  # occasions are ISO dates: text order is date order
-    couples: dict[int, _Couple] = {}
-    loads = json.loads
-    for couple_id, measure_id, partner_id, latest, first_id, first, second in rows:
-        couple = couples.get(couple_id)
-        if couple is None:
-            couple = couples[couple_id] = _Couple(f"{first} & {second}", {})
-        couple.first_names[partner_id] = first if partner_id == first_id else second
-        # Never empty: the statement keeps series whose newest occasion is in the window.
-        couple.series.setdefault(measure_id, {})[partner_id] = {
-            on: total for on, total in loads(latest) if on >= first_day
-        }
-    return couples
-
-
 def dashboard_flags(counselor: Counselor, today: date) -> DashboardFlags:
     """Flags for the counselor's active couples in two queries, whatever the history."""
-    couples = _latest_totals(counselor, today)
-    if not couples:
+    since = today - timedelta(days=FLAG_WINDOW_DAYS)
+    # Through the connection, not the ORM session: plain rows, without the ORM's per-row work.
+    connection = db.session.connection()
+    rows = connection.execute(_SERIES, {"counselor_id": counselor.id, "since": since}).all()
+    if not rows:
         return DashboardFlags([], [])
-    in_use = sorted({measure_id for couple in couples.values() for measure_id in couple.series})
-    definitions = {
+    scales = {
         measure_id: _Scale(title, cutoff, reliable_change)
-        for measure_id, title, cutoff, reliable_change in db.session.connection().execute(
-            _SCALES, {"measure_ids": in_use}
+        for measure_id, title, cutoff, reliable_change in connection.execute(
+            _SCALES, {"measure_ids": sorted({row[1] for row in rows})}
         )
     }
-    shown = []
-    for couple_id, couple in couples.items():
-        flag = CoupleFlags(couple_id, couple.name)
-        for measure_id, by_partner in couple.series.items():
-            _flag_measure(flag, definitions[measure_id], by_partner, couple.first_names)
-        if flag.below_cutoff or flag.drops or flag.widening:
-            shown.append(flag)
-    no_rci = sorted({d.title for d in definitions.values() if d.reliable_change is None})
-    return DashboardFlags(sorted(shown, key=lambda f: f.couple_name), no_rci)
-
-
-def _flag_measure(
-    flag: CoupleFlags,
-    definition: _Scale,
-    by_partner: dict[int, dict[str, float]],
-    first_names: dict[int, str],
-) -> None:
-    """Add to `flag` what one measure's series say: a partner below the cutoff, a drop larger
-    than the reliable change, a gap between the partners that widened three times in a row."""
-    short = definition.title
-    for partner_id, totals in by_partner.items():
-        ordered = list(totals.values())
-        who = _first(first_names[partner_id])
-        if definition.cutoff is not None and ordered[-1] < definition.cutoff:
+    flags: dict[int, CoupleFlags] = {}
+    widened: set[tuple[int, int]] = set()  # both partners' rows carry the couple's gap
+    row: Any
+    for row in rows:
+        (
+            couple_id,
+            measure_id,
+            partner_id,
+            newest,
+            previous,
+            previous_in_window,
+            gap,
+            widening_in_window,
+            first_id,
+            first,
+            second,
+        ) = row
+        scale = scales[measure_id]
+        flag = flags.get(couple_id)
+        if flag is None:
+            flag = flags[couple_id] = CoupleFlags(couple_id, f"{first} & {second}")
+        who = _first(first if partner_id == first_id else second)
+        if scale.cutoff is not None and newest < scale.cutoff:
             flag.below_cutoff.append(
-                FlagLine(
-                    who, f"{ordered[-1]:g} on {short}, below the cutoff of {definition.cutoff:g}"
-                )
+                FlagLine(who, "below_cutoff", scale.title, (scale.cutoff, newest))
             )
-        if (
-            definition.reliable_change is not None
-            and len(ordered) >= 2
-            and ordered[-2] - ordered[-1] > definition.reliable_change
-        ):
-            flag.drops.append(
-                FlagLine(
-                    who,
-                    f"{short} fell from {ordered[-2]:g} to {ordered[-1]:g}, more than its "
-                    f"reliable change of {definition.reliable_change:g}",
-                )
-            )
-    if len(by_partner) == 2:
-        first, second = by_partner.values()
-        both = sorted(set(first) & set(second))
-        gaps = [abs(first[d] - second[d]) for d in both]
-        if len(gaps) >= 4 and gaps[-4] < gaps[-3] < gaps[-2] < gaps[-1]:
-            flag.widening.append(
-                FlagLine(
-                    "", f"The gap on {short} widened three times in a row, to {gaps[-1]:g} points"
-                )
-            )
+        change = scale.reliable_change
+        if change is not None and previous_in_window and previous - newest > change:
+            flag.drops.append(FlagLine(who, "drop", scale.title, (previous, newest, change)))
+        if widening_in_window and (couple_id, measure_id) not in widened:
+            widened.add((couple_id, measure_id))
+            flag.widening.append(FlagLine("", "widening", scale.title, (gap,)))
+    shown = [f for f in flags.values() if f.below_cutoff or f.drops or f.widening]
+    no_rci = sorted({s.title for s in scales.values() if s.reliable_change is None})
+    return DashboardFlags(sorted(shown, key=lambda f: f.couple_name), no_rci)
 
 
 def _first(name: str) -> str:

@@ -155,8 +155,10 @@ class MeasureResponse(Model):
 
 class MeasureSeries(Model):
     """Each partner's latest totals on a measure, kept up to date as answers are stored
-    (practice.measures.series): the dashboard's flags read one row per partner and measure
-    instead of every answer of the last twelve weeks across the caseload (migration 0018).
+    (practice.measures.series): the dashboard's flags read one row per partner and measure,
+    with what they compare already worked out, instead of every answer of the last twelve
+    weeks across the caseload (migration 0018). Which of them still count is decided when
+    they are read: the twelve-week window moves with the day, the cutoffs with the scale.
 
     Derived from `measure_response` and rebuilt from it, never edited by hand; it lives in
     the same database under the same access rules as the answers themselves."""
@@ -173,5 +175,14 @@ class MeasureSeries(Model):
     # [[occasion (ISO date), total], ...], oldest first: the newest answer with a total of
     # each of the partner's latest SERIES_LENGTH occasions.
     latest: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    # The last of those occasions; none when the partner has no answer with a total.
+    # The last two of those occasions and their totals, as the flags compare them (a total
+    # below the cutoff, a drop between the two); none while there are not that many.
     newest_occasion: Mapped[date | None]
+    newest_total: Mapped[float | None] = mapped_column(Float)
+    previous_occasion: Mapped[date | None]
+    previous_total: Mapped[float | None] = mapped_column(Float)
+    # The couple's: when the gap between the two partners' totals widened three times in a
+    # row over their latest four shared occasions, the first of those four and the latest
+    # gap (the same on both partners' rows); none otherwise.
+    widening_since: Mapped[date | None]
+    widening_gap: Mapped[float | None] = mapped_column(Float)

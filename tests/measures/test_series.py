@@ -22,6 +22,12 @@ from tests.measures.conftest import answer, csi_answers, weekly_story
 START = date.today() - timedelta(weeks=7, days=date.today().weekday())  # a Monday
 
 
+def every_series() -> list[dict]:
+    rows = db.session.execute(select(MeasureSeries).order_by(MeasureSeries.partner_id))
+    columns = [c.key for c in MeasureSeries.__table__.columns]
+    return [{c: getattr(row, c) for c in columns} for row in rows.scalars()]
+
+
 def series_of(partner) -> list[list]:
     row = db.session.execute(
         select(MeasureSeries.latest).where(MeasureSeries.partner_id == partner.id)
@@ -132,15 +138,83 @@ def test_the_migration_fills_in_the_series_for_answers_given_before_it(app_confi
             answer(ana, START + timedelta(weeks=week, days=1), csi_answers(total))
         answer(ana, START + timedelta(weeks=7, days=3), csi_answers(21))  # given again
         answer(yosef, START + timedelta(days=1), csi_answers(3))
-        kept = db.session.execute(select(MeasureSeries).order_by(MeasureSeries.partner_id))
-        before = [(s.partner_id, s.measure_id, s.couple_id, s.latest) for s in kept.scalars()]
-        assert len(before) == 2 and before[0][3][-1][1] == 21.0
+        # A second couple whose gap widens: both partners' rows carry it.
+        other = make_couple(make_counselor(email="n@example.org"), ("Noa", "Sam"))
+        request_measure(other, measure, "weekly", START)
+        db.session.commit()
+        noa, sam = other.partners
+        for week, (a, b) in enumerate([(15, 14), (16, 13), (17, 12), (18, 10)]):
+            answer(noa, START + timedelta(weeks=week, days=1), csi_answers(a))
+            answer(sam, START + timedelta(weeks=week, days=2), csi_answers(b))
+        before = every_series()
+        assert len(before) == 4 and before[0]["latest"][-1][1] == 21.0
+        assert [row["widening_gap"] for row in before[2:]] == [8.0, 8.0]
+        assert before[0]["widening_gap"] is None and before[0]["previous_total"] == 11.0
         db.session.remove()
 
         downgrade(revision="0017_library_second_edition")
         upgrade()
-        kept = db.session.execute(select(MeasureSeries).order_by(MeasureSeries.partner_id))
-        after = [(s.partner_id, s.measure_id, s.couple_id, s.latest) for s in kept.scalars()]
+        after = every_series()
         db.session.remove()
         db.engine.dispose()
     assert after == before
+
+
+def test_the_gap_follows_whichever_partner_answers_last(signed_in, csi, couple):
+    """The widening gap is the couple's: Ben's answer completes it on Ana's row too, and a
+    later answer of Ana's that narrows it clears it on both."""
+    ana, ben = couple.partners
+    weekly_story(couple, csi, [15, 16, 17, 18], [14, 13, 12, None], start=START)
+    page = signed_in.get("/").get_data(as_text=True)
+    assert "widened three times in a row" not in page
+    answer(ben, START + timedelta(weeks=3, days=2), csi_answers(10))
+    page = signed_in.get("/").get_data(as_text=True)
+    assert "widened three times in a row, to 8 points" in page
+    gaps = db.session.execute(select(MeasureSeries.widening_gap)).scalars().all()
+    assert gaps == [8.0, 8.0]
+    answer(ana, START + timedelta(weeks=3, days=3), csi_answers(11))  # this week's again
+    assert "widened three times" not in signed_in.get("/").get_data(as_text=True)
+    gaps = db.session.execute(select(MeasureSeries.widening_gap)).scalars().all()
+    assert gaps == [None, None]
+
+
+def test_both_partners_answering_at_the_same_moment_both_count_for_the_gap(app, csi, couple):
+    """Ana's answer is stored and not yet committed when Ben's arrives: Ben's request waits,
+    then works out the couple's gap with Ana's answer in it, and neither waits forever."""
+    ana_id, ben_id = (p.id for p in couple.partners)
+    weekly_story(couple, csi, [15, 16, 17], [14, 13, 12], start=START)
+    week = START + timedelta(weeks=3, days=1)
+    partner_type = type(couple.partners[0])
+    db.session.remove()
+    first_stored = threading.Event()
+    errors: list[BaseException] = []
+
+    def store(partner_id: int, total: int, hold: bool) -> None:
+        try:
+            with app.app_context():
+                partner = db.session.get(partner_type, partner_id)
+                at = datetime.combine(week, datetime.min.time()).replace(hour=9)
+                waiting = waiting_for(partner, week, at)[0]
+                submit_answers(waiting, partner, csi_answers(total), secrets.token_urlsafe(16))
+                if hold:
+                    first_stored.set()
+                    time.sleep(0.8)
+                db.session.commit()
+                db.session.remove()
+        except BaseException as error:
+            errors.append(error)
+            first_stored.set()
+
+    first = threading.Thread(target=store, args=(ana_id, 18, True))
+    first.start()
+    assert first_stored.wait(timeout=30)
+    second = threading.Thread(target=store, args=(ben_id, 10, False))
+    second.start()
+    first.join(timeout=60)
+    second.join(timeout=60)
+    assert not errors, errors
+    db.session.remove()
+    gaps = db.session.execute(
+        select(MeasureSeries.widening_gap).order_by(MeasureSeries.partner_id)
+    ).scalars()
+    assert list(gaps) == [8.0, 8.0]

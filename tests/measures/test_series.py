@@ -35,6 +35,42 @@ def series_of(partner) -> list[list]:
     return row or []
 
 
+def store_at_once(app, partner_type, first: tuple, second: tuple) -> None:
+    """Two requests store answers, each (partner id, day, total): the first has stored its
+    answer and not committed when the second starts, and commits 0.8 s later, while the
+    second waits on it. Both must finish without an error."""
+    first_stored = threading.Event()
+    errors: list[BaseException] = []
+
+    def store(partner_id: int, day: date, total: int, hold: bool) -> None:
+        try:
+            with app.app_context():
+                partner = db.session.get(partner_type, partner_id)
+                at = datetime.combine(day, datetime.min.time()).replace(hour=9)
+                waiting = waiting_for(partner, day, at)[0]
+                submit_answers(waiting, partner, csi_answers(total), secrets.token_urlsafe(16))
+                if hold:
+                    first_stored.set()
+                    time.sleep(0.8)  # the other request is now waiting on this one
+                db.session.commit()
+                db.session.remove()
+        except BaseException as error:  # reported below, in the test's own thread
+            errors.append(error)
+            first_stored.set()
+
+    db.session.remove()  # the test's thread holds no transaction while the two run
+    threads = [threading.Thread(target=store, args=(*first, True))]
+    threads[0].start()
+    assert first_stored.wait(timeout=30)
+    threads.append(threading.Thread(target=store, args=(*second, False)))
+    threads[1].start()
+    for thread in threads:
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "a request never finished"
+    assert not errors, errors
+    db.session.remove()
+
+
 def test_the_dashboard_reads_the_latest_answers_as_they_are_given(signed_in, csi, couple):
     ana, ben = couple.partners
     weekly_story(couple, csi, [16, 15, 17, 18, 19, 18, 17, 16], [None] * 8, start=START)
@@ -84,35 +120,7 @@ def test_two_answers_of_one_partner_stored_at_the_same_moment_both_count(app, cs
     weekly_story(couple, csi, [18, 18, 18, 18], [None] * 4, start=START)  # a series exists
     weeks = [START + timedelta(weeks=5, days=1), START + timedelta(weeks=6, days=1)]
     partner_type = type(couple.partners[0])
-    db.session.remove()  # this thread holds no transaction while the two requests run
-    first_stored = threading.Event()
-    errors: list[BaseException] = []
-
-    def store(day: date, total: int, hold: bool) -> None:
-        try:
-            with app.app_context():
-                partner = db.session.get(partner_type, ana_id)
-                at = datetime.combine(day, datetime.min.time()).replace(hour=9)
-                waiting = waiting_for(partner, day, at)[0]
-                submit_answers(waiting, partner, csi_answers(total), secrets.token_urlsafe(16))
-                if hold:
-                    first_stored.set()
-                    time.sleep(0.8)  # the other request is now waiting on this one
-                db.session.commit()
-                db.session.remove()
-        except BaseException as error:  # reported below, in the test's own thread
-            errors.append(error)
-            first_stored.set()
-
-    first = threading.Thread(target=store, args=(weeks[0], 11, True))
-    first.start()
-    assert first_stored.wait(timeout=30)
-    second = threading.Thread(target=store, args=(weeks[1], 10, False))
-    second.start()
-    first.join(timeout=60)
-    second.join(timeout=60)
-    assert not errors, errors
-    db.session.remove()
+    store_at_once(app, partner_type, (ana_id, weeks[0], 11), (ana_id, weeks[1], 10))
     latest = series_of(db.session.get(partner_type, ana_id))
     mondays = [(START + timedelta(weeks=n)).isoformat() for n in (5, 6)]
     assert latest[-2:] == [[mondays[0], 11.0], [mondays[1], 10.0]]
@@ -184,36 +192,7 @@ def test_both_partners_answering_at_the_same_moment_both_count_for_the_gap(app, 
     ana_id, ben_id = (p.id for p in couple.partners)
     weekly_story(couple, csi, [15, 16, 17], [14, 13, 12], start=START)
     week = START + timedelta(weeks=3, days=1)
-    partner_type = type(couple.partners[0])
-    db.session.remove()
-    first_stored = threading.Event()
-    errors: list[BaseException] = []
-
-    def store(partner_id: int, total: int, hold: bool) -> None:
-        try:
-            with app.app_context():
-                partner = db.session.get(partner_type, partner_id)
-                at = datetime.combine(week, datetime.min.time()).replace(hour=9)
-                waiting = waiting_for(partner, week, at)[0]
-                submit_answers(waiting, partner, csi_answers(total), secrets.token_urlsafe(16))
-                if hold:
-                    first_stored.set()
-                    time.sleep(0.8)
-                db.session.commit()
-                db.session.remove()
-        except BaseException as error:
-            errors.append(error)
-            first_stored.set()
-
-    first = threading.Thread(target=store, args=(ana_id, 18, True))
-    first.start()
-    assert first_stored.wait(timeout=30)
-    second = threading.Thread(target=store, args=(ben_id, 10, False))
-    second.start()
-    first.join(timeout=60)
-    second.join(timeout=60)
-    assert not errors, errors
-    db.session.remove()
+    store_at_once(app, type(couple.partners[0]), (ana_id, week, 18), (ben_id, week, 10))
     gaps = db.session.execute(
         select(MeasureSeries.widening_gap).order_by(MeasureSeries.partner_id)
     ).scalars()

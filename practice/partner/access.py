@@ -25,6 +25,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeGuard
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row, bindparam, func, select, update
 
@@ -35,6 +36,8 @@ from practice.homework import links as legacy_links
 from practice.homework.models import Assignment, PartnerLink
 from practice.keys import PARTNER_LINKS, derive_key
 from practice.partner.models import END_REASONS, PartnerAccess
+from practice.reminders.local_time import zone
+from practice.reminders.models import ReminderPreference
 
 # The same shape check and hash as the per-assignment links: one rule for what a token is.
 hash_token = legacy_links.hash_token
@@ -224,10 +227,18 @@ class Access:
     expires_at: datetime
     # Set when an old per-assignment link was used: the homework it was made for.
     legacy_assignment_id: int | None = None
+    # The partner's own time zone and their counselor's (the reminders' fallback).
+    timezone: str | None = None
+    counselor_timezone: str | None = None
 
     @property
     def first_name(self) -> str:
         return (self.partner_name.split() or [self.partner_name])[0]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone the partner's days are counted in, as their reminders count them."""
+        return zone(self.timezone, self.counselor_timezone)
 
 
 _WHO = (
@@ -239,6 +250,8 @@ _WHO = (
     PartnerAccess.revoked_at,
     Couple.status.label("couple_status"),
     Counselor.active.label("counselor_active"),
+    ReminderPreference.timezone,
+    Counselor.timezone.label("counselor_timezone"),
 )
 
 # Built once: building a statement costs more than running it.
@@ -247,6 +260,7 @@ _BY_TOKEN = (
     .join(Partner, Partner.id == PartnerAccess.partner_id)
     .join(Couple, Couple.id == Partner.couple_id)
     .join(Counselor, Counselor.id == Couple.counselor_id)
+    .outerjoin(ReminderPreference, ReminderPreference.partner_id == Partner.id)
     .where(PartnerAccess.token_hash == bindparam("token_hash"))
 )
 _BY_LEGACY_TOKEN = (
@@ -262,6 +276,7 @@ _BY_LEGACY_TOKEN = (
     .join(Partner, Partner.id == PartnerLink.partner_id)
     .join(Couple, Couple.id == Partner.couple_id)
     .join(Counselor, Counselor.id == Couple.counselor_id)
+    .outerjoin(ReminderPreference, ReminderPreference.partner_id == Partner.id)
     .where(PartnerLink.token_hash == bindparam("token_hash"))
 )
 
@@ -298,6 +313,8 @@ def find_access(token: str, now: datetime) -> Access | None:
         counselor_name=row.counselor_name,
         expires_at=row.expires_at,
         legacy_assignment_id=legacy_assignment_id,
+        timezone=row.timezone,
+        counselor_timezone=row.counselor_timezone,
     )
 
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import BindParameter, Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
@@ -30,6 +31,8 @@ from practice.homework.progress import expected_entries
 from practice.homework.read import frequency_label
 from practice.partner.access import Access
 from practice.partner.services import LiveLink, link_statement
+from practice.reminders.local_time import local, utc_moment
+from practice.reminders.rhythm import week_start
 
 # Entries shown on the home at first; all of them are one tap away (?all=1).
 HISTORY_SHOWN = 10
@@ -45,8 +48,9 @@ class HomeworkItem:
     frequency: str
     frequency_label: str
     entry_count: int  # the partner's own entries, in all
-    this_week: int  # ... since Monday
+    this_week: int  # ... in the homework's week (7 days at a time from the day assigned)
     expected_this_week: int
+    week_words: str  # which days that week covers: 'since Wednesday'
     completed: bool
     waiting: int  # the other partner's 'after_both' entries waiting for this partner's first
 
@@ -56,6 +60,11 @@ class HomeworkItem:
         if self.frequency == "once":
             return "Done" if self.entry_count else "Not started"
         return f"{self.this_week} of {self.expected_this_week} this week"
+
+    @property
+    def week_note(self) -> str:
+        """Beside the progress: '(since Wednesday)', the days its 'this week' covers."""
+        return "" if self.frequency == "once" else f"({self.week_words})"
 
 
 @dataclass(frozen=True)
@@ -102,30 +111,36 @@ class Home:
         return self.history_total - len(self.history)
 
 
-def week_start(today: date) -> date:
-    return today - timedelta(days=today.weekday())
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def week_words(start: date, today: date) -> str:
+    """Which days 'this week' covers, as a partner reads it on their phone: 'starts today',
+    'since yesterday', 'since Wednesday' (a week is never more than 7 days)."""
+    days = (today - start).days
+    if days <= 0:
+        return "starts today"
+    return "since yesterday" if days == 1 else f"since {_WEEKDAYS[start.weekday()]}"
 
 
 def expected_this_week(
-    frequency: str, times_per_week: int | None, assigned_on: date, due_date: date, today: date
+    frequency: str, times_per_week: int | None, start: date, due_date: date
 ) -> int:
-    """Entries asked for this week: a weekly count, or the days of this week the daily
-    homework runs (at least one, so a late start still reads '0 of 1')."""
+    """Entries asked for in the week from `start`: a weekly count, or the days of that week
+    the daily homework runs (at least one, so a late start still reads '0 of 1')."""
     if frequency == "weekly":
         return max(times_per_week or 1, 1)
     if frequency == "daily":
-        start, end = (
-            max(week_start(today), assigned_on),
-            min(week_start(today) + timedelta(6), due_date),
-        )
-        return max((end - start).days + 1, 1)
+        return max((min(start + timedelta(6), due_date) - start).days + 1, 1)
     return 1
 
 
 @functools.cache  # built once, on first use: building needs every model mapped
 def _current_homework_statement() -> Select:
     """The partner's open homework (active, assigned to them, still within its link's life),
-    with their entry counts (all, and since Monday) and what waits for their first entry."""
+    with their entry counts (all, and since each of the last 7 local midnights: a homework's
+    week starts on one of them, the day it was assigned decides which) and what waits for
+    their first entry."""
     partner_id: BindParameter[int] = bindparam("partner_id")
     theirs, ours = aliased(Entry), aliased(Entry)
     waiting = (
@@ -151,8 +166,11 @@ def _current_homework_statement() -> Select:
             Assignment.times_per_week,
             Assignment.created_at,
             func.count(Entry.id).label("entry_count"),
-            func.count(case((Entry.created_at >= bindparam("week_start"), Entry.id))).label(
-                "this_week"
+            *(
+                func.count(case((Entry.created_at >= bindparam(f"since_{days}"), Entry.id))).label(
+                    f"since_{days}"
+                )
+                for days in range(7)
             ),
             waiting.label("waiting"),
         )
@@ -179,24 +197,26 @@ def _current_homework_statement() -> Select:
     )
 
 
-def current_homework(access: Access, now: datetime, today: date) -> list[HomeworkItem]:
-    """The partner's open homework, soonest due first (one statement)."""
+def current_homework(access: Access, now: datetime, tz: ZoneInfo) -> list[HomeworkItem]:
+    """The partner's open homework, soonest due first (one statement). 'This week' is the
+    homework's week (rhythm.week_start: 7 days at a time from the day assigned) in the
+    partner's own days (`tz`), the week their nudges and the counselor's progress count."""
+    today = local(now, tz).date()
+    since = {f"since_{days}": utc_moment(today - timedelta(days), 0, tz) for days in range(7)}
     rows = (
         db.session.connection()
         .execute(
             _current_homework_statement(),
-            {
-                "partner_id": access.partner_id,
-                "now": now,
-                "week_start": datetime.combine(week_start(today), time.min),
-            },
+            {"partner_id": access.partner_id, "now": now, **since},
         )
         .all()
     )
     items = []
     for row in rows:
-        assigned_on = row.created_at.date()
-        expected = expected_entries(row.frequency, row.times_per_week, assigned_on, row.due_date)
+        expected = expected_entries(
+            row.frequency, row.times_per_week, row.created_at.date(), row.due_date
+        )
+        start = week_start(local(row.created_at, tz).date(), today)
         items.append(
             HomeworkItem(
                 id=row.id,
@@ -205,10 +225,11 @@ def current_homework(access: Access, now: datetime, today: date) -> list[Homewor
                 frequency=row.frequency,
                 frequency_label=frequency_label(row.frequency, row.times_per_week),
                 entry_count=row.entry_count,
-                this_week=row.this_week,
+                this_week=row._mapping[f"since_{(today - start).days}"],
                 expected_this_week=expected_this_week(
-                    row.frequency, row.times_per_week, assigned_on, row.due_date, today
+                    row.frequency, row.times_per_week, start, row.due_date
                 ),
+                week_words=week_words(start, today),
                 completed=row.entry_count >= expected,
                 waiting=row.waiting,
             )
@@ -303,12 +324,13 @@ def history(access: Access, *, show_all: bool = False) -> tuple[list[HistoryEntr
     return entries, rows[0].total if rows else 0
 
 
-def partner_home(access: Access, now: datetime, today: date, *, show_all: bool = False) -> Home:
-    """Everything the partner's home shows, in a fixed number of statements."""
+def partner_home(access: Access, now: datetime, tz: ZoneInfo, *, show_all: bool = False) -> Home:
+    """Everything the partner's home shows, in a fixed number of statements; their days
+    counted in `tz` (their own zone, as their reminders count them)."""
     entries, total = history(access, show_all=show_all)
     return Home(
         access=access,
-        homework=current_homework(access, now, today),
+        homework=current_homework(access, now, tz),
         waiting=[item for source in WAITING_SOURCES for item in source(access, now)],
         history=entries,
         history_total=total,

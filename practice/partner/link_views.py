@@ -141,8 +141,7 @@ def handout(couple_id: int, partner_id: int):
         url=partner_address(token),
         expires=day(found.expires_at),
         homework=[
-            (item.title, day(item.due_date))
-            for item in current_homework(holder, now, today_local())
+            (item.title, day(item.due_date)) for item in current_homework(holder, now, holder.zone)
         ],
         page_size=practice.paper_size,
         letterhead=practice.letterhead(practice_logo(practice)),

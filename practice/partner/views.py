@@ -133,7 +133,7 @@ def home(token: str):
         if found.legacy_assignment_id is None:
             return _gone()
         return _homework(token, found, found.legacy_assignment_id)
-    page = partner_home(found, utcnow(), today_local(), show_all=request.args.get("all") == "1")
+    page = partner_home(found, utcnow(), found.zone, show_all=request.args.get("all") == "1")
     return partner_page(
         "partner/home.html",
         home=page,

@@ -78,13 +78,12 @@ def detail(couple_id: int):
 def partner_email_context(couple, config) -> dict:
     """What the partner cards show about email: sent, failing, opted out; one query."""
     from practice.reminders.preferences import opted_out_since
-    from practice.reminders.services import KINDS, email_unavailable, sent_by_partner
+    from practice.reminders.services import email_unavailable, sent_by_partner
 
     partner_ids = [p.id for p in couple.partners]
     return {
         "sent_emails": sent_by_partner(partner_ids),
         "opted_out": opted_out_since(partner_ids),
-        "email_kinds": KINDS,
         "email_unavailable": email_unavailable(config),
     }
 

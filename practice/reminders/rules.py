@@ -5,7 +5,7 @@ RULES = {
     "none": "No reminders",
     "day_before": "The day before it is due",
     "due_day": "On the due day, if not done",
-    "daily_nudge": "A nudge while nothing is done yet (follows the schedule; repeating homework)",
+    "daily_nudge": "A nudge on its schedule until its entries are in (repeating homework)",
 }
 # Reminders go out between these local hours only (quiet hours 21:00-08:00).
 FIRST_HOUR, LAST_HOUR = 8, 20

@@ -25,10 +25,32 @@ KINDS = {
     "link": "Their link",
     "reminder_day_before": "Reminder, the day before",
     "reminder_due_day": "Reminder, on the due day",
-    "reminder_daily_nudge": "Reminder, nothing done yet today",
+    "reminder_daily_nudge": "Reminder, a nudge that follows the schedule",
     "mail_test": "Test email",
     "digest": "Daily digest",
 }
+
+
+def nudge_label(frequency: str | None, times_per_week: int | None) -> str:
+    """What a sent nudge was about, true for its homework's schedule (rhythm.py)."""
+    if frequency == "daily":
+        return "Reminder, nothing done that day"
+    if frequency == "weekly":
+        n = max(times_per_week or 1, 1)
+        entries = "entry is" if n == 1 else f"{n} entries are"
+        return f"Reminder, nothing done that day (until the week's {entries} in)"
+    if frequency == "fortnightly":
+        return "Reminder, the fortnight's entry not written yet"
+    if frequency == "monthly":
+        return "Reminder, the month's entry not written yet"
+    return KINDS["reminder_daily_nudge"]
+
+
+def email_label(kind: str, frequency: str | None, times_per_week: int | None) -> str:
+    """An email's kind in words for the couple page (a nudge's by its homework's schedule)."""
+    if kind == "reminder_daily_nudge":
+        return nudge_label(frequency, times_per_week)
+    return KINDS.get(kind, kind)
 
 
 # ---------------------------------------------------------------------------- settings
@@ -155,6 +177,7 @@ class SentLine:
     status: str
     when: datetime
     reason: str | None
+    label: str  # the kind in words (email_label)
 
 
 def sent_by_partner(partner_ids: list[int], per_partner: int = 5) -> dict[int, list[SentLine]]:
@@ -170,7 +193,10 @@ def sent_by_partner(partner_ids: list[int], per_partner: int = 5) -> dict[int, l
             OutboundEmail.next_attempt_at,
             OutboundEmail.created_at,
             OutboundEmail.last_error,
+            Assignment.frequency,
+            Assignment.times_per_week,
         )
+        .outerjoin(Assignment, Assignment.id == OutboundEmail.assignment_id)
         .where(OutboundEmail.partner_id.in_(partner_ids))
         .order_by(OutboundEmail.created_at.desc(), OutboundEmail.id.desc())
         .limit(per_partner * len(partner_ids) * 4)
@@ -181,5 +207,6 @@ def sent_by_partner(partner_ids: list[int], per_partner: int = 5) -> dict[int, l
         if len(shown) >= per_partner:
             continue
         when = row.sent_at or (row.next_attempt_at if row.status == "pending" else row.created_at)
-        shown.append(SentLine(row.kind, row.status, when, row.last_error))
+        label = email_label(row.kind, row.frequency, row.times_per_week)
+        shown.append(SentLine(row.kind, row.status, when, row.last_error, label))
     return lines

@@ -16,6 +16,7 @@ from practice.extensions import db
 from practice.homework.finished import expected_entries_sql, refresh_finished
 from practice.homework.models import Assignment, Entry
 from practice.homework.progress import expected_entries
+from practice.timeutil import utcnow
 from tests.factories import make_assignment, make_couple, make_exercise
 
 _keys = itertools.count(1)
@@ -150,6 +151,32 @@ def test_the_sql_rule_gives_the_same_expected_entries_as_python(app, counselor):
                 row.created_at,
                 row.due_date,
             )
+
+
+def test_open_homework_is_split_at_today_within_the_window(app, counselor):
+    """Overdue from OVERDUE_WINDOW_DAYS ago to yesterday, due from today to six days ahead,
+    soonest first in each list (one statement reads both; the split is made in Python)."""
+    with app.app_context():
+        exercise = make_exercise()
+        couple = make_couple(counselor)
+        for days in (
+            7,
+            6,
+            0,
+            -1,
+            -dashboard.OVERDUE_WINDOW_DAYS,
+            -dashboard.OVERDUE_WINDOW_DAYS - 1,
+        ):
+            make_assignment(couple, exercise, due_in_days=days)
+        db.session.commit()
+        today = utcnow().date()
+        board = dashboard.build_dashboard(counselor, today)
+        ahead = [(item.due_date - today).days for item in board.due_this_week]
+        behind = [(item.due_date - today).days for item in board.overdue]
+        assert (ahead, board.due_count) == ([0, 6], 2)
+        assert (behind, board.overdue_count) == ([-dashboard.OVERDUE_WINDOW_DAYS, -1], 2)
+        assert dashboard.homework_list(counselor, today, "due") == board.due_this_week
+        assert dashboard.homework_list(counselor, today, "overdue") == board.overdue
 
 
 @pytest.mark.parametrize(

@@ -98,7 +98,7 @@ _FEED_SINCE = bindparam("feed_since", type_=Entry.created_at.type)
 
 def _run(statement: Any, params: dict[str, Any]) -> Any:
     """Run one of the page's statements on the session's connection: plain rows, without the
-    ORM's per-statement work (about 30 µs of each statement's 50-200, and there are seven).
+    ORM's per-statement work (about 30 µs of each statement's 50-200, and there are six).
     Nothing is written on this page, so there is nothing to flush first."""
     return db.session.connection().execute(statement, params)
 
@@ -216,14 +216,17 @@ def _new_rows_statement(with_seen_at: bool) -> Select:
     # Through the partner who wrote each entry (always one of the assignment's couple): the
     # counselor's couples' partners, a few hundred, each probe the unseen entries' index. Via
     # the assignments it was one probe per assignment ever given, which grew with the years.
+    # Grouped by couple.id, the order the couples are read in (their counselor's index), so
+    # SQLite counts as it goes: grouped by partner.couple_id it sorted every unseen entry
+    # first (about 1,300 at scale 1; 0.64 ms, now 0.42).
     return (
-        select(Partner.couple_id, func.count(Entry.id).label("n"))
+        select(Couple.id.label("couple_id"), func.count(Entry.id).label("n"))
         .select_from(Entry)
         .join(Partner, Entry.partner_id == Partner.id)
         .join(Couple, Partner.couple_id == Couple.id)
         .where(*_new_entry_filter(with_seen_at))
-        .group_by(Partner.couple_id)
-        .order_by(func.count(Entry.id).desc(), Partner.couple_id)
+        .group_by(Couple.id)
+        .order_by(func.count(Entry.id).desc(), Couple.id)
     )
 
 
@@ -310,7 +313,7 @@ def _feed_items(feed: Sequence[Any], partners: dict, seen_at: datetime | None) -
 
 def build_dashboard(counselor: Counselor, today: date) -> Dashboard:
     """The home page: whole counts, and only the lines that are shown (SHOWN of each list;
-    the rest on their own pages). Seven statements whatever the size."""
+    the rest on their own pages). Six statements whatever the size."""
     board = Dashboard(seen_since=counselor.dashboard_seen_at)
     board.active_couples = _run(_ACTIVE_COUPLES, {"counselor_id": counselor.id}).scalar_one()
     overdue, due = _open_homework(counselor, today)

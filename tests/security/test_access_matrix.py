@@ -37,6 +37,7 @@ OWN_ENDPOINTS = {
     "dashboard.due",
     "dashboard.new_entries",
     "dashboard.progress_flags",
+    "dashboard.recent_entries",
     "auth.account",
     "auth.logout",
     "auth.keepalive",

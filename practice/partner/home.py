@@ -51,20 +51,33 @@ class HomeworkItem:
     this_week: int  # ... in the homework's week (7 days at a time from the day assigned)
     expected_this_week: int
     week_words: str  # which days that week covers: 'since Wednesday'
+    expected: int  # entries the whole homework asks for (practice.homework.progress)
     completed: bool
     waiting: int  # the other partner's 'after_both' entries waiting for this partner's first
 
     @property
     def progress(self) -> str:
-        """'Done', 'Not started', or '2 of 3 this week' for homework done more than once."""
+        """'Done' or 'Not started' for homework done once; '2 of 3 this week' for daily and
+        times-a-week homework; '1 of 3 so far' for every other week and monthly (a week says
+        nothing about them: the counselor's count for the whole homework); '2 entries so
+        far' for "when it happens", which asks for no number."""
         if self.frequency == "once":
             return "Done" if self.entry_count else "Not started"
+        if self.frequency == "event":
+            count = self.entry_count
+            return (
+                f"{count} {'entry' if count == 1 else 'entries'} so far"
+                if count
+                else ("Not started")
+            )
+        if self.frequency in ("fortnightly", "monthly"):
+            return f"{self.entry_count} of {self.expected} so far"
         return f"{self.this_week} of {self.expected_this_week} this week"
 
     @property
     def week_note(self) -> str:
-        """Beside the progress: '(since Wednesday)', the days its 'this week' covers."""
-        return "" if self.frequency == "once" else f"({self.week_words})"
+        """Beside a weekly count: '(since Wednesday)', the days its 'this week' covers."""
+        return f"({self.week_words})" if self.frequency in ("daily", "weekly") else ""
 
 
 @dataclass(frozen=True)
@@ -230,6 +243,7 @@ def current_homework(access: Access, now: datetime, tz: ZoneInfo) -> list[Homewo
                     row.frequency, row.times_per_week, start, row.due_date
                 ),
                 week_words=week_words(start, today),
+                expected=expected,
                 completed=row.entry_count >= expected,
                 waiting=row.waiting,
             )

@@ -116,3 +116,30 @@ def test_daily_homework_asks_for_the_days_of_its_week_up_to_the_due_date():
     assert home.expected_this_week("daily", None, date(2026, 12, 2), date(2026, 12, 20)) == 7
     assert home.expected_this_week("daily", None, date(2026, 12, 16), date(2026, 12, 18)) == 3
     assert home.expected_this_week("weekly", 3, date(2026, 12, 2), date(2026, 12, 3)) == 3
+
+
+@pytest.mark.parametrize(
+    ("frequency", "entries", "says"),
+    [
+        # Assigned 2 Dec, due 22 Dec: two fortnights, one month; the counselor's count.
+        ("fortnightly", 1, "1 of 2 so far"),
+        ("monthly", 1, "1 of 1 so far"),
+        ("event", 2, "2 entries so far"),
+        ("event", 1, "1 entry so far"),
+        ("event", 0, "Not started"),
+    ],
+)
+def test_homework_without_a_weekly_number_says_no_week(
+    app, client, monkeypatch, frequency, entries, says
+):
+    """Every other week, monthly and "when it happens" ask for no number a week: their
+    progress is the whole homework's, never "x of 1 this week"."""
+    with app.app_context():
+        assignment_id, (ana, _ben) = build(
+            frequency=frequency, due=date(2026, 12, 22), assigned=WEDNESDAY
+        )
+        for day in range(entries):
+            add_entry(assignment_id, ana, datetime(2026, 12, 3 + day, 12))
+    text = _text(_home(client, monkeypatch, ana, datetime(2026, 12, 9, 19)))
+    assert says in text
+    assert "this week" not in text and "(since" not in text

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
@@ -22,11 +23,11 @@ FLAG_WINDOW_DAYS = 84  # twelve weeks: four weekly gaps and then some
 # --- dashboard flags -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FlagLine:
+class FlagLine(NamedTuple):
     """One flag: whose it is and what it says. The name is what someone typed, in any script,
     so the page isolates it (<bdi>) from the sentence after it. The sentence is written when
-    a page shows it: the dashboard shows the first ten couples' of all it counts."""
+    a page shows it: the dashboard shows the first five couples' of all it counts. A named
+    tuple: a caseload's dashboard makes about 150 of them."""
 
     who: str  # a partner's first name; "" when the flag is the couple's
     kind: str  # "below_cutoff" | "drop" | "widening"
@@ -132,7 +133,9 @@ def dashboard_flags(counselor: Counselor, today: date) -> DashboardFlags:
     since = today - timedelta(days=FLAG_WINDOW_DAYS)
     # Through the connection, not the ORM session: plain rows, without the ORM's per-row work.
     connection = db.session.connection()
-    rows = connection.execute(_SERIES, {"counselor_id": counselor.id, "since": since}).all()
+    rows: Sequence[Any] = connection.execute(
+        _SERIES, {"counselor_id": counselor.id, "since": since}
+    ).all()
     if not rows:
         return DashboardFlags([], [])
     scales = {
@@ -142,27 +145,31 @@ def dashboard_flags(counselor: Counselor, today: date) -> DashboardFlags:
         )
     }
     flags: dict[int, CoupleFlags] = {}
+    firsts: dict[str, str] = {}  # display name → first name, split once per name
     widened: set[tuple[int, int]] = set()  # both partners' rows carry the couple's gap
-    row: Any
-    for row in rows:
-        (
-            couple_id,
-            measure_id,
-            partner_id,
-            newest,
-            previous,
-            previous_in_window,
-            gap,
-            widening_in_window,
-            first_id,
-            first,
-            second,
-        ) = row
+    # About 200 rows for a caseload of 100 couples, on every dashboard: unpacked in the loop
+    # header, and a couple's entry made once.
+    for (
+        couple_id,
+        measure_id,
+        partner_id,
+        newest,
+        previous,
+        previous_in_window,
+        gap,
+        widening_in_window,
+        first_id,
+        first,
+        second,
+    ) in rows:
         scale = scales[measure_id]
         flag = flags.get(couple_id)
         if flag is None:
             flag = flags[couple_id] = CoupleFlags(couple_id, f"{first} & {second}")
-        who = _first(first if partner_id == first_id else second)
+        name = first if partner_id == first_id else second
+        who = firsts.get(name)
+        if who is None:
+            who = firsts[name] = _first(name)
         if scale.cutoff is not None and newest < scale.cutoff:
             flag.below_cutoff.append(
                 FlagLine(who, "below_cutoff", scale.title, (scale.cutoff, newest))

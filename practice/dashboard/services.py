@@ -33,7 +33,9 @@ FEED_WINDOW_DAYS = 30
 OVERDUE_WINDOW_DAYS = 60
 # Lines per list on the dashboard; "Show all" opens the whole list on its own page (a
 # caseload of 90 couples is 90 homework lines, and building them all made the page slow).
-SHOWN = 10
+# Five: the page is an overview of five lists, and at ten lines each it ran to many screens
+# on a phone; each list's count is in its heading's "Show all N".
+SHOWN = 5
 
 
 @dataclass

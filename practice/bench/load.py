@@ -12,6 +12,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -155,6 +156,43 @@ def run_wrk(wrk: str, port: int, target: Target, cookie: str | None, duration: i
     return parse_wrk(completed.stdout)
 
 
+# Each URL is measured in this many runs, the URLs taking turns (see run_load).
+ROUNDS = 3
+
+
+def runs_for(duration: int) -> tuple[int, int]:
+    """(runs per URL, seconds per run) for `duration` seconds of wrk per URL: ROUNDS runs
+    when there are seconds enough, a second at least per run."""
+    rounds = max(1, min(ROUNDS, duration))
+    return rounds, max(1, duration // rounds)
+
+
+def _errors(run: dict[str, Any], target: Target) -> int:
+    # wrk counts 4xx as errors: for a 404 target every response should be one.
+    wrong = (
+        run["non_2xx_3xx"] if target.expect < 400 else ((run["requests"] or 0) - run["non_2xx_3xx"])
+    )
+    return wrong + run["socket_errors"]
+
+
+def _summary(runs: list[dict[str, Any]], healthz: list[dict[str, Any]] | None) -> dict:
+    """One URL's runs in one row: the median run's figures (requests/s, latencies), the
+    median of its ratios to the /healthz run of the same round, and every run's req/s."""
+    ranked = sorted(runs, key=lambda run: run["requests_per_second"] or 0)
+    row = {k: v for k, v in ranked[(len(ranked) - 1) // 2].items() if k != "errors"}
+    ratios = [
+        run["requests_per_second"] / base["requests_per_second"]
+        for run, base in zip(runs, healthz or [], strict=False)
+        if run["requests_per_second"] and base["requests_per_second"]
+    ]
+    row["ratio_to_healthz"] = round(statistics.median(ratios), 3) if ratios else None
+    row["runs_requests_per_second"] = [run["requests_per_second"] for run in runs]
+    row["requests"] = sum(run["requests"] or 0 for run in runs)
+    errors = sum(run["errors"] for run in runs)
+    row["status"] = "ok" if not errors else f"failed: {errors} errors"
+    return row
+
+
 def _stop(server: subprocess.Popen) -> None:
     """Stop gunicorn and its workers: SIGTERM to the group we started, SIGKILL after 10 s."""
     if server.poll() is not None:
@@ -183,7 +221,10 @@ def run_load(
     gunicorn, wrk = find_tool("gunicorn"), find_tool("wrk")
     setup = {
         "server": f"gunicorn -w {WORKERS} (sync workers)",
-        "load_generator": f"wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{duration}s",
+        "load_generator": (
+            f"wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS}, {runs_for(duration)[0]} runs of "
+            f"{runs_for(duration)[1]} s per URL, the URLs taking turns"
+        ),
         "rate_limits": "off (wrk sends every request from one address)",
     }
     if gunicorn is None or wrk is None:
@@ -218,30 +259,35 @@ def run_load(
     try:
         _wait_until_ready(port, server, time.monotonic() + START_TIMEOUT)
         workers = _children(server.pid)
+        rounds, seconds = runs_for(duration)
+        runs: dict[str, list[dict[str, Any]]] = {}
         for target in targets:
             row: dict[str, Any] = {"key": target.key, "label": target.label, "path": target.path}
             status = _get(port, target.path, cookie if target.signed_in else None)
             if status != target.expect:
                 row["status"] = f"failed: HTTP {status} before the run"
             else:
-                row.update(run_wrk(wrk, port, target, cookie, duration))
-                # wrk counts 4xx as errors: for a 404 target every response should be one.
-                wrong = (
-                    row["non_2xx_3xx"]
-                    if target.expect < 400
-                    else ((row["requests"] or 0) - row["non_2xx_3xx"])
-                )
-                errors = wrong + row["socket_errors"]
-                row["status"] = "ok" if not errors else f"failed: {errors} errors"
+                runs[target.key] = []
             results.append(row)
-            if progress:
-                rps = row.get("requests_per_second")
-                progress(f"  {target.label:<28} {row['status']:<16} {rps or '-'} req/s")
-        base = next((r for r in results if r["key"] == "healthz"), None)
-        base_rps = base.get("requests_per_second") if base else None
+        # The URLs take turns, `rounds` times: a slow or fast spell of the machine (its speed
+        # swings by tens of percent within minutes) then falls on every URL alike, and each
+        # ratio to /healthz compares runs made next to each other.
+        for number in range(1, rounds + 1):
+            for target in targets:
+                if target.key not in runs:
+                    continue
+                run = run_wrk(wrk, port, target, cookie, seconds)
+                run["errors"] = _errors(run, target)
+                runs[target.key].append(run)
+                if progress:
+                    progress(
+                        f"  {target.label:<28} run {number} of {rounds}  "
+                        f"{run['requests_per_second'] or '-'} req/s"
+                        + (f", {run['errors']} errors" if run["errors"] else "")
+                    )
         for row in results:
-            rps = row.get("requests_per_second")
-            row["ratio_to_healthz"] = round(rps / base_rps, 3) if rps and base_rps else None
+            if row["key"] in runs:
+                row.update(_summary(runs[row["key"]], runs.get("healthz")))
         memory = {str(pid): peak_rss_mb(pid) for pid in workers}
         extra = {}
         if any(row["status"] != "ok" for row in results):

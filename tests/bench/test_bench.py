@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from practice.bench.load import parse_wrk
+from practice.bench.load import _summary, parse_wrk, runs_for
 from practice.bench.pages import PAGES
 
 WRK_OUTPUT = """\
@@ -142,3 +142,37 @@ def test_wrk_output_is_read_with_units():
     assert parsed["latency_p99_ms"] == 1200.0
     assert parsed["requests"] == 1242
     assert parsed["non_2xx_3xx"] == 7
+
+
+def _run(rps: float, p50: float, errors: int = 0) -> dict:
+    return {
+        "requests_per_second": rps,
+        "latency_p50_ms": p50,
+        "requests": int(rps),
+        "non_2xx_3xx": 0,
+        "socket_errors": 0,
+        "errors": errors,
+    }
+
+
+def test_each_ratio_compares_runs_made_next_to_each_other():
+    """The machine slows down in the second round: each round's dashboard run is divided by
+    that round's /healthz run, so the ratio stays 0.1 where dividing the medians would not."""
+    healthz = [_run(4000, 3.0), _run(2000, 6.0), _run(4200, 3.1)]
+    dashboard = [_run(400, 30.0), _run(200, 60.0), _run(420, 29.0)]
+    row = _summary(dashboard, healthz)
+    assert row["ratio_to_healthz"] == 0.1
+    assert row["requests_per_second"] == 400  # the median run, with its own latencies
+    assert row["latency_p50_ms"] == 30.0
+    assert row["runs_requests_per_second"] == [400, 200, 420]
+    assert row["requests"] == 1020 and row["status"] == "ok"
+    assert "errors" not in row
+    assert _summary([_run(400, 30.0), _run(410, 29.0, errors=3)], healthz)["status"] == (
+        "failed: 3 errors"
+    )
+
+
+def test_the_seconds_per_url_are_split_into_runs_that_take_turns():
+    assert runs_for(10) == (3, 3)
+    assert runs_for(2) == (2, 1)
+    assert runs_for(1) == (1, 1)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from practice.cli import load_library
 from practice.exercises.models import Exercise
 from practice.extensions import db
+from practice.homework.finished import refresh_finished
 from practice.homework.models import Entry
 from practice.sessions.models import CounselingSession
 from practice.timeutil import utcnow
@@ -125,6 +126,8 @@ def seed_practice() -> dict:
     _, ana_tokens = make_assignment(ana, exercises["i-statements"])
     _, long_tokens = make_assignment(long_couple, exercises["gratitude-list"])
     db.session.flush()
+    # As the partner's send does: homework both partners have finished leaves the lists.
+    refresh_finished([gratitude.id, statements.id])
     return {
         "couple_id": zoe.id,
         "long_couple_id": long_couple.id,

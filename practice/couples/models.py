@@ -17,6 +17,13 @@ if TYPE_CHECKING:
 COUPLE_STATUSES = ("active", "archived")
 
 
+def first_name(display_name: str) -> str:
+    """What a partner is called inside a sentence ('Ana' for 'Ana Maria Silva'): the first
+    word of the name they gave, or the name itself when it has no word in it."""
+    words = display_name.split()
+    return words[0] if words else display_name
+
+
 class Couple(Model):
     """Two partners in counseling with one counselor. Everything clinical hangs off a couple."""
 
@@ -77,7 +84,7 @@ class Partner(Model):
 
     @property
     def first_name(self) -> str:
-        return self.display_name.split()[0] if self.display_name.split() else self.display_name
+        return first_name(self.display_name)
 
     def __repr__(self) -> str:
         return f"<Partner {self.id} of couple {self.couple_id}>"

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Select, Text, bindparam, cast, func, select
 
 from practice.auth.models import Counselor
-from practice.couples.models import Couple, Partner
+from practice.couples.models import Couple, Partner, first_name
 from practice.exercises.format import parse_prompts, readable_answers
 from practice.exercises.prompts import Answer
 from practice.extensions import db
@@ -132,10 +132,6 @@ def _partners_of(couple_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
     return partners
 
 
-def _first_name(display_name: str) -> str:
-    return display_name.split()[0] if display_name.split() else display_name
-
-
 def _window(counselor: Counselor, today: date) -> dict[str, Any]:
     """The parameters of the open homework statements."""
     return {
@@ -201,7 +197,7 @@ def _due_items(rows: Sequence[Any], progress: dict, partners: dict) -> list[DueI
                 title=row.title,
                 due_date=row.due_date,
                 partners=[
-                    (_first_name(name), by_partner[partner_id])
+                    (first_name(name), by_partner[partner_id])
                     for partner_id, name in partners.get(row.couple_id, ())
                     if partner_id in by_partner
                 ],

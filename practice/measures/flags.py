@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
 from practice.auth.models import Counselor
-from practice.couples.models import Couple, Partner
+from practice.couples.models import Couple, Partner, first_name
 from practice.extensions import db
 from practice.measures.models import MeasureSeries, MeasureVersion
 from practice.measures.services import NEWEST_VERSION
@@ -169,7 +169,7 @@ def dashboard_flags(counselor: Counselor, today: date) -> DashboardFlags:
         name = first if partner_id == first_id else second
         who = firsts.get(name)
         if who is None:
-            who = firsts[name] = _first(name)
+            who = firsts[name] = first_name(name)
         if scale.cutoff is not None and newest < scale.cutoff:
             flag.below_cutoff.append(
                 FlagLine(who, "below_cutoff", scale.title, (scale.cutoff, newest))
@@ -183,7 +183,3 @@ def dashboard_flags(counselor: Counselor, today: date) -> DashboardFlags:
     shown = [f for f in flags.values() if f.below_cutoff or f.drops or f.widening]
     no_rci = sorted({s.title for s in scales.values() if s.reliable_change is None})
     return DashboardFlags(sorted(shown, key=lambda f: f.couple_name), no_rci)
-
-
-def _first(name: str) -> str:
-    return name.split()[0] if name.split() else name

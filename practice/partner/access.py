@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Row, bindparam, func, select, update
 
 from practice.auth.models import Counselor
-from practice.couples.models import Couple, Partner
+from practice.couples.models import Couple, Partner, first_name
 from practice.extensions import db, rowcount
 from practice.homework import links as legacy_links
 from practice.homework.models import Assignment, PartnerLink
@@ -233,7 +233,7 @@ class Access:
 
     @property
     def first_name(self) -> str:
-        return (self.partner_name.split() or [self.partner_name])[0]
+        return first_name(self.partner_name)
 
     @property
     def zone(self) -> ZoneInfo:

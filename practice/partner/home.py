@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import BindParameter, Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
-from practice.couples.models import Partner
+from practice.couples.models import Partner, first_name
 from practice.exercises.format import parse_prompts
 from practice.exercises.prompts import Prompt
 from practice.extensions import db
@@ -66,9 +66,7 @@ class HomeworkItem:
         if self.frequency == "event":
             count = self.entry_count
             return (
-                f"{count} {'entry' if count == 1 else 'entries'} so far"
-                if count
-                else ("Not started")
+                f"{count} {'entry' if count == 1 else 'entries'} so far" if count else "Not started"
             )
         if self.frequency in ("fortnightly", "monthly"):
             return f"{self.entry_count} of {self.expected} so far"
@@ -326,7 +324,7 @@ def history(access: Access, *, show_all: bool = False) -> tuple[list[HistoryEntr
             title=row.title,
             prompts=parse_prompts((row.snapshot or {}).get("prompts")),
             partner_id=row.partner_id,
-            first_name=(row.display_name.split() or [row.display_name])[0],
+            first_name=first_name(row.display_name),
             created_at=row.created_at,
             answers=row.answers or {},
             completion_note=row.completion_note,

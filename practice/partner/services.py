@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from practice.auth.models import Counselor
-from practice.couples.models import Couple, Partner
+from practice.couples.models import Couple, Partner, first_name
 from practice.extensions import db
 from practice.homework import links
 from practice.homework.models import Assignment, Entry, PartnerLink
@@ -42,7 +42,7 @@ class LiveLink:
 
     @property
     def first_name(self) -> str:
-        return (self.partner_name.split() or [self.partner_name])[0]
+        return first_name(self.partner_name)
 
     @classmethod
     def of_row(cls, row: Any, waiting: int = 0) -> LiveLink:
@@ -296,10 +296,7 @@ def partner_history(
         )
         .all()
     )
-    entries = [
-        row._asdict() | {"first_name": (row.display_name.split() or [row.display_name])[0]}
-        for row in rows
-    ]
+    entries = [row._asdict() | {"first_name": first_name(row.display_name)} for row in rows]
     return History(entries=entries, total=rows[0].total if rows else 0)
 
 
@@ -377,4 +374,4 @@ def entry_plan_facts(assignment_id: int, partner_id: int) -> PlanFacts:
     if row is None:
         return PlanFacts(None, 0)
     name = row[3] or ""
-    return PlanFacts(row[0], row[1], row[2], (name.split() or [name])[0])
+    return PlanFacts(row[0], row[1], row[2], first_name(name))
